@@ -1,0 +1,1 @@
+"""Allies: the people recruited into the movement, their touchpoints and coverage."""

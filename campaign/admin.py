@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from campaign.models import Campaign, Department, Goal, Heartbeat, Invitation, Membership
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "start_date", "time_zone"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DepartmentInline, GoalInline, MembershipInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "campaign"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["name"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "measure", "campaign"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["title", "measure"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "campaign", "role", "created_at"]
+    list_filter = ["role", "campaign"]
+    search_fields = ["user__username", "user__email", "campaign__name"]
+    list_select_related = ["user", "campaign"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "campaign", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "campaign"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_seen_at"]
+    search_fields = ["name"]

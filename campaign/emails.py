@@ -1,0 +1,45 @@
+"""
+Emails are three templates found by name: emails/<name>-subject.txt,
+emails/<name>-body.txt and emails/<name>-body.html. The text part is written by
+hand, never stripped from the HTML.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def make_message(name, to, ctx, *, headers=None):
+    """Build (not send) the multipart message `name` for the addresses in `to`."""
+    ctx = {"site_url": settings.SITE_URL, **ctx}
+    subject = render_to_string(f"emails/{name}-subject.txt", ctx)
+    subject = " ".join(subject.split())  # one line, whatever the template did
+    text = render_to_string(f"emails/{name}-body.txt", ctx)
+    html = render_to_string(f"emails/{name}-body.html", ctx)
+    message = EmailMultiAlternatives(subject, text, to=list(to), headers=headers or {})
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_invitation(*, invitation, token):
+    url = settings.SITE_URL + invitation_path(token)
+    make_message(
+        "invitation",
+        [invitation.email],
+        {"invitation": invitation, "campaign": invitation.campaign, "url": url},
+    ).send()
+
+
+def send_added_to_campaign(*, membership):
+    url = settings.SITE_URL + membership.campaign.get_absolute_url()
+    make_message(
+        "added-to-campaign",
+        [membership.user.email],
+        {"membership": membership, "campaign": membership.campaign, "url": url},
+    ).send()
+
+
+def invitation_path(token):
+    from django.urls import reverse
+
+    return reverse("invitation-accept", kwargs={"token": token})

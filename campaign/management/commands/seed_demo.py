@@ -1,0 +1,113 @@
+"""
+python manage.py seed_demo — an idempotent, realistic demo campaign (slug `demo`).
+
+Running it again updates the same rows instead of adding more. Later apps add
+their own demo data through `campaign.demo` hooks.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from campaign.models import Campaign, Department, Goal, Membership, Role
+
+User = get_user_model()
+
+DEFAULT_DEBUG_PASSWORD = "rising-tide-demo"  # noqa: S105 - only ever used with DEBUG on
+
+CAMPAIGN = {
+    "name": "Northwind Supply — Service First",
+    "service_focus": (
+        "Service focus at Northwind means we make it a priority to serve each other well inside the "
+        "company, so that together we serve our customers outside it better than anyone in our trade."
+    ),
+    "why": (
+        "We believe a distributor is only as good as the help it gives. Every order is someone's "
+        "project, shift or shelf depending on us, and every colleague is serving someone who serves a customer."
+    ),
+    "how": (
+        "Champions in every department and at every level; small, visible wins first; a map of who "
+        "serves whom inside the company; leaders kept close to real customer stories."
+    ),
+    "what": (
+        "Fewer late and wrong deliveries, answers on the first call, invoices customers understand, "
+        "and internal teams that make the front line's job easier."
+    ),
+    "time_zone": "Europe/London",
+}
+
+DEPARTMENTS = [
+    ("Customer Support", Department.Kind.CUSTOMER_FACING),
+    ("Sales", Department.Kind.CUSTOMER_FACING),
+    ("Field Service", Department.Kind.CUSTOMER_FACING),
+    ("Marketing", Department.Kind.CUSTOMER_FACING),
+    ("Account Management", Department.Kind.CUSTOMER_FACING),
+    ("Logistics & Warehousing", Department.Kind.INTERNAL_PROVIDER),
+    ("Finance & Billing", Department.Kind.INTERNAL_PROVIDER),
+    ("IT", Department.Kind.INTERNAL_PROVIDER),
+    ("HR", Department.Kind.INTERNAL_PROVIDER),
+    ("Legal", Department.Kind.INTERNAL_PROVIDER),
+    ("Facilities", Department.Kind.INTERNAL_PROVIDER),
+    ("Data Management", Department.Kind.INTERNAL_PROVIDER),
+]
+
+GOALS = [
+    ("Win back share in the regional trade market", Goal.Kind.MARKET_SHARE, "Share of regional trade orders per quarter"),
+    ("Be known as the distributor that answers", Goal.Kind.REPUTATION, "Net promoter score from trade customers"),
+    ("Recover the accounts lost after the warehouse move", Goal.Kind.RECOVERY, "Lapsed accounts ordering again"),
+]
+
+USERS = [
+    ("demo-admin", "Ada", "Okafor", Role.ADMIN),
+    ("demo-champion", "Sam", "Reyes", Role.CHAMPION),
+    ("demo-viewer", "Vic", "Lindqvist", Role.VIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo campaign (slug 'demo') and its demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Allow seeding when DEBUG is off (never on a real site)."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: seed_demo creates known logins. Pass --force if you really mean it.")
+        password = settings.DEMO_PASSWORD
+        if not password:
+            if not settings.DEBUG:
+                raise CommandError("Set DEMO_PASSWORD: there is no default password when DEBUG is off.")
+            password = DEFAULT_DEBUG_PASSWORD
+        with transaction.atomic():
+            campaign = seed_campaign()
+            seed_users(campaign, password)
+        self.stdout.write(self.style.SUCCESS(f"Demo campaign “{campaign.name}” is ready at /c/{campaign.slug}/"))
+        for username, *_rest, role in USERS:
+            self.stdout.write(f"  {role.label:<9} {username} / {password}")
+
+
+def seed_campaign():
+    campaign, _ = Campaign.objects.update_or_create(slug="demo", defaults=CAMPAIGN)
+    for name, kind in DEPARTMENTS:
+        Department.objects.update_or_create(campaign=campaign, name=name, defaults={"kind": kind})
+    for title, kind, measure in GOALS:
+        Goal.objects.update_or_create(campaign=campaign, title=title, defaults={"kind": kind, "measure": measure})
+    return campaign
+
+
+def seed_users(campaign, password):
+    for username, first, last, role in USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com", "is_active": True},
+        )
+        user.set_password(password)
+        if role == Role.ADMIN:
+            # The demo admin can also open Django admin, which is where campaigns are configured in bulk.
+            user.is_staff = True
+            user.is_superuser = True
+        user.save()
+        Membership.objects.update_or_create(user=user, campaign=campaign, defaults={"role": role})

@@ -1,0 +1,116 @@
+"""Writes that touch several models, each in one transaction."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaign import emails
+from campaign.models import Campaign, Invitation, Membership, Role
+
+User = get_user_model()
+
+
+@transaction.atomic
+def campaign_create(*, name, slug, creator, **fields):
+    """Create a campaign whose creator becomes its first admin."""
+    campaign = Campaign(name=name, slug=slug, **fields)
+    campaign.full_clean()
+    campaign.save()
+    Membership.objects.create(user=creator, campaign=campaign, role=Role.ADMIN)
+    return campaign
+
+
+def member_add_by_email(*, campaign, email, role, by):
+    """
+    Add someone to the campaign by email.
+
+    An existing account becomes a member at once and is told by email; anyone
+    else gets a single-use invitation link to set a password. Returns
+    ("added", membership) or ("invited", invitation).
+    """
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is not None:
+            if Membership.objects.filter(campaign=campaign, user=user).exists():
+                raise ValidationError({"email": f"{email} is already a member of this campaign."})
+            membership = Membership.objects.create(campaign=campaign, user=user, role=role)
+            transaction.on_commit(lambda: emails.send_added_to_campaign(membership=membership))
+            return "added", membership
+        if Invitation.objects.pending().filter(campaign=campaign, email__iexact=email).exists():
+            raise ValidationError(
+                {"email": f"{email} already has an invitation waiting. Revoke it first to send a new one."}
+            )
+        invitation = Invitation(campaign=campaign, email=email, role=role, invited_by=by)
+        token = invitation.issue_token()
+        invitation.save()
+        transaction.on_commit(lambda: emails.send_invitation(invitation=invitation, token=token))
+        return "invited", invitation
+
+
+def invitation_check(invitation):
+    """Why an invitation can no longer be used, or None when it can."""
+    if invitation.is_used:
+        return "This invitation has already been used. Log in instead, or ask your campaign admin for a new one."
+    if invitation.is_expired:
+        return "This invitation has expired. Ask your campaign admin to send a new one."
+    return None
+
+
+def invitation_accept(*, invitation, username, first_name, last_name, password):
+    """Create the invitee's account and membership; the invitation can be used once only."""
+    with transaction.atomic():
+        # Lock the row: two tabs submitting the same link must not create two accounts.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        problem = invitation_check(invitation)
+        if problem:
+            raise ValidationError(problem)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": "That username is taken. Choose another."})
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                f"An account for {invitation.email} already exists. Log in, and ask your admin to add that account."
+            )
+        user = User.objects.create_user(
+            username=username,
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        membership = Membership.objects.create(user=user, campaign=invitation.campaign, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return membership
+
+
+def _ensure_an_admin_remains(membership, new_role=None):
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    others = Membership.objects.admins().filter(campaign_id=membership.campaign_id).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            "A campaign needs at least one admin. Make someone else an admin first, then change this member."
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership, role):
+    # Lock the campaign's admin rows so two admins demoting each other at once
+    # cannot leave the campaign with none.
+    list(Membership.objects.select_for_update().filter(campaign_id=membership.campaign_id, role=Role.ADMIN))
+    membership.refresh_from_db()
+    _ensure_an_admin_remains(membership, new_role=role)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership):
+    list(Membership.objects.select_for_update().filter(campaign_id=membership.campaign_id, role=Role.ADMIN))
+    membership.refresh_from_db()
+    _ensure_an_admin_remains(membership)
+    membership.delete()

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from campaign import views as campaign_views
+
+urlpatterns = [
+    path("healthz", campaign_views.healthz, name="healthz"),
+    path("accounts/invitation/<str:token>/", campaign_views.invitation_accept, name="invitation-accept"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("campaign.urls")),
+]

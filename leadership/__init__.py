@@ -1,0 +1,1 @@
+"""Leadership: leaders, briefings, feedback and the executive summaries sent to them."""

@@ -1,0 +1,1 @@
+"""Personas: "who I serve" cards, workshops and the service map."""

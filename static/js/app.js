@@ -1,0 +1,34 @@
+// Rising Tide's only script besides htmx. No inline script anywhere: the CSP forbids it.
+(function () {
+  "use strict";
+
+  function showMessages(items) {
+    const region = document.getElementById("messages");
+    if (!region) return;
+    region.replaceChildren();
+    for (const item of items) {
+      const p = document.createElement("p");
+      p.className = "message message--" + (item.level || "info");
+      p.textContent = item.text;
+      region.appendChild(p);
+    }
+  }
+
+  // Flash messages from htmx responses arrive in the HX-Trigger header.
+  document.addEventListener("messages", function (event) {
+    showMessages(event.detail.value || []);
+  });
+
+  // htmx does not swap error responses; say what happened instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr.status;
+    let text = "Something went wrong. Please reload the page and try again.";
+    if (status === 403) text = "Your role in this campaign does not allow this.";
+    if (status === 404) text = "That item no longer exists, or is not in this campaign.";
+    showMessages([{ level: "error", text: text }]);
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showMessages([{ level: "error", text: "The server could not be reached. Check your connection and try again." }]);
+  });
+})();
