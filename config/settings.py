@@ -55,9 +55,9 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def email_settings_from_url(url):
+def mailer_from_url(url, *, timeout):
     """
-    Translate EMAIL_URL into Django's email settings.
+    Translate EMAIL_URL into a Django MAILERS entry.
 
     smtp://user:password@host:587 (STARTTLS with ?tls=1), smtps://… (implicit
     TLS), console:// and file:///path are understood.
@@ -66,21 +66,22 @@ def email_settings_from_url(url):
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if parts.scheme in ("smtp", "smtps"):
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": query.get("tls", "").lower() in ("1", "true", "yes"),
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": query.get("tls", "").lower() in ("1", "true", "yes"),
+                # A server that accepts the connection and never answers must not wedge a worker.
+                "timeout": timeout,
+            },
         }
     if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path),
-        }
+        return {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": unquote(parts.path)}}
     raise ImproperlyConfigured(
         f"EMAIL_URL scheme {parts.scheme!r} is not supported: use smtp, smtps, console or file."
     )
@@ -231,13 +232,13 @@ STORAGES = {
 # --- Email ---------------------------------------------------------------------
 
 EMAIL_URL = env_str("EMAIL_URL")
-if EMAIL_URL:
-    globals().update(email_settings_from_url(EMAIL_URL))
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
-# A server that accepts the connection and never answers must not wedge a worker.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT_SECONDS = env_int("EMAIL_TIMEOUT", 10)
+MAIL_DIR = VAR_DIR / "mail"
+MAILERS = {
+    "default": mailer_from_url(EMAIL_URL, timeout=EMAIL_TIMEOUT_SECONDS)
+    if EMAIL_URL
+    else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": str(MAIL_DIR)}}
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rising Tide <rising-tide@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -266,7 +267,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
@@ -325,7 +326,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Demo ------------------------------------------------------------------------

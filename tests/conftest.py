@@ -1,0 +1,103 @@
+"""
+Fixtures shared by the whole suite, and strict mode.
+
+Tests marked `needs_postgres`, `needs_redis` or `browser` skip on a machine
+without that service, unless RISINGTIDE_STRICT=1 (as in CI), where they fail.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from campaign.models import Role
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
+
+STRICT = os.environ.get("RISINGTIDE_STRICT", "") == "1"
+
+
+def _missing(item):
+    if item.get_closest_marker("needs_postgres") and not settings.DATABASES["default"]["ENGINE"].endswith(
+        "postgresql"
+    ):
+        return "PostgreSQL (set DATABASE_URL=postgres://…)"
+    if item.get_closest_marker("needs_redis") and not settings.CELERY_BROKER_URL.startswith("redis"):
+        return "Redis (set CELERY_BROKER_URL=redis://…)"
+    if item.get_closest_marker("browser"):
+        if not os.path.exists("/usr/bin/chromium"):
+            return "Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+        if shutil.which("npm") is None:
+            return "npm, to install axe-core for the accessibility checks"
+    return None
+
+
+def pytest_runtest_setup(item):
+    missing = _missing(item)
+    if missing:
+        if STRICT:
+            pytest.fail(f"strict mode: this test needs {missing}", pytrace=False)
+        pytest.skip(f"needs {missing}")
+
+
+def pytest_report_header(config):
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split(":", 1)[0]
+    return f"rising tide: database={vendor} broker={broker} strict={STRICT}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    """Fast password hashing, and static files that need no collectstatic, in every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def campaign(db):
+    """The campaign the personas below belong to."""
+    return CampaignFactory(name="Harbour Line", slug="harbour")
+
+
+@pytest.fixture
+def other_campaign(db):
+    """A campaign none of the personas (except the outsider) belongs to."""
+    return CampaignFactory(name="Other Co", slug="other")
+
+
+@pytest.fixture
+def admin_user(campaign):
+    """Ada, the campaign's admin."""
+    return MembershipFactory(campaign=campaign, role=Role.ADMIN, user__username="ada").user
+
+
+@pytest.fixture
+def champion(campaign):
+    """Chris, a champion: creates and edits campaign data."""
+    return MembershipFactory(campaign=campaign, role=Role.CHAMPION, user__username="chris").user
+
+
+@pytest.fixture
+def viewer(campaign):
+    """Val, a viewer: reads only."""
+    return MembershipFactory(campaign=campaign, role=Role.VIEWER, user__username="val").user
+
+
+@pytest.fixture
+def outsider(other_campaign):
+    """Olly, an admin of another campaign: must never see this one's data."""
+    return MembershipFactory(campaign=other_campaign, role=Role.ADMIN, user__username="olly").user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user: `client_for(champion).get(url)`."""
+
+    def login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
