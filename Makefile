@@ -1,0 +1,56 @@
+# Rising Tide — `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Python 3.12 or newer: on PATH, through pyenv (this repo's .python-version asks
+# for 3.12), or in pyenv's versions folder when no shell profile set pyenv up.
+PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/shims/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: help install run test lint format clean
+
+help:
+	@echo "make run    install, migrate, load the demo campaign, start web + worker + beat on 127.0.0.1:$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff check and format check"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Rising Tide needs Python 3.12 or newer, and none was found."; \
+		echo "Install Python 3.12 (for example 'pyenv install 3.12' or your system's python3.12 package) and run make again."; \
+		exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Rising Tide is starting on http://127.0.0.1:$(PORT)/ — log in with one of the demo users above."
+	@echo "Sent mail lands in var/mail/. Press Ctrl-C to stop the web server, the worker and beat."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho -f config/Procfile -d . start
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var
