@@ -50,6 +50,8 @@ class GoldenCircleForm(forms.ModelForm):
             "how": "How — the way you will go about it",
             "what": "What — what people will see change",
         }
+        # The labels already say it; the model's help text would repeat them.
+        help_texts = {"why": "", "how": "", "what": ""}
 
 
 class DepartmentForm(forms.ModelForm):
@@ -84,7 +86,9 @@ class GoalForm(forms.ModelForm):
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(help_text="They get an email with a link to join (or a note, if they already have an account).")
+    email = forms.EmailField(
+        help_text="They get an email with a link to join (or a note, if they already have an account)."
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.CHAMPION)
 
 

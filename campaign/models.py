@@ -31,9 +31,7 @@ class CampaignQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         memberships = Membership.objects.filter(campaign=models.OuterRef("pk"), user=user)
-        return self.filter(memberships__user=user).annotate(
-            role=models.Subquery(memberships.values("role")[:1])
-        )
+        return self.filter(memberships__user=user).annotate(role=models.Subquery(memberships.values("role")[:1]))
 
     def with_counts(self):
         """Add department, goal and member counts without one query per campaign."""
@@ -63,9 +61,7 @@ class Campaign(models.Model):
         max_length=2000,
         help_text="What service focus means here, in a sentence or two everyone can repeat.",
     )
-    why = models.TextField(
-        "why", blank=True, max_length=2000, help_text="The purpose and belief behind the campaign."
-    )
+    why = models.TextField("why", blank=True, max_length=2000, help_text="The purpose and belief behind the campaign.")
     how = models.TextField("how", blank=True, max_length=2000, help_text="How you will go about it.")
     what = models.TextField("what", blank=True, max_length=2000, help_text="What people will see change.")
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)

@@ -134,9 +134,7 @@ def member_list(request):
     form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome, obj = services.member_add_by_email(
-                campaign=request.campaign, by=request.user, **form.cleaned_data
-            )
+            outcome, obj = services.member_add_by_email(campaign=request.campaign, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -81,10 +81,11 @@ def mailer_from_url(url, *, timeout):
     if parts.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
-        return {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": unquote(parts.path)}}
-    raise ImproperlyConfigured(
-        f"EMAIL_URL scheme {parts.scheme!r} is not supported: use smtp, smtps, console or file."
-    )
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parts.path)},
+        }
+    raise ImproperlyConfigured(f"EMAIL_URL scheme {parts.scheme!r} is not supported: use smtp, smtps, console or file.")
 
 
 # --- Core ------------------------------------------------------------------
@@ -287,12 +288,14 @@ else:
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
-    for _folder in (_queue_dir, _processed_dir):
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"

@@ -12,15 +12,13 @@ import pytest
 from django.conf import settings
 
 from campaign.models import Role
-from tests.factories import CampaignFactory, MembershipFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory
 
 STRICT = os.environ.get("RISINGTIDE_STRICT", "") == "1"
 
 
 def _missing(item):
-    if item.get_closest_marker("needs_postgres") and not settings.DATABASES["default"]["ENGINE"].endswith(
-        "postgresql"
-    ):
+    if item.get_closest_marker("needs_postgres") and not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return "PostgreSQL (set DATABASE_URL=postgres://…)"
     if item.get_closest_marker("needs_redis") and not settings.CELERY_BROKER_URL.startswith("redis"):
         return "Redis (set CELERY_BROKER_URL=redis://…)"

@@ -110,8 +110,17 @@ def test_golden_circle_saved_without_javascript_redirects_home(client_for, admin
 
 def test_settings_general_saves_and_validates(client_for, admin_user, campaign):
     url = reverse("campaign:settings", kwargs={"slug": campaign.slug})
-    data = {"name": "Harbour Line 2", "slug": "harbour", "status": "paused", "start_date": "2026-01-01",
-            "time_zone": "America/New_York", "service_focus": "", "why": "", "how": "", "what": ""}
+    data = {
+        "name": "Harbour Line 2",
+        "slug": "harbour",
+        "status": "paused",
+        "start_date": "2026-01-01",
+        "time_zone": "America/New_York",
+        "service_focus": "",
+        "why": "",
+        "how": "",
+        "what": "",
+    }
     response = client_for(admin_user).post(url, data)
     assert response.status_code == 302
     campaign.refresh_from_db()

@@ -28,6 +28,7 @@ def celery_worker(transactional_db, tmp_path):
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "processed_folder": str(tmp_path),
+            "control_folder": str(tmp_path / "control"),
         }
     reset_producer_pool()
     try:

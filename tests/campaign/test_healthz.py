@@ -27,7 +27,9 @@ def test_healthz_is_fine_after_the_heartbeat_task_ran(client, db):
 
 
 def test_healthz_fails_when_the_heartbeat_is_stale(client, db, settings):
-    Heartbeat.objects.create(name="beat", last_seen_at=timezone.now() - timedelta(seconds=settings.HEARTBEAT_MAX_AGE + 60))
+    Heartbeat.objects.create(
+        name="beat", last_seen_at=timezone.now() - timedelta(seconds=settings.HEARTBEAT_MAX_AGE + 60)
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["heartbeat"]["ok"] is False

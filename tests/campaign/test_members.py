@@ -26,7 +26,9 @@ def link_from(message):
     return next(line for line in message.body.splitlines() if "/accounts/invitation/" in line).strip()
 
 
-def test_inviting_a_new_address_sends_a_single_use_link(client_for, admin_user, campaign, django_capture_on_commit_callbacks):
+def test_inviting_a_new_address_sends_a_single_use_link(
+    client_for, admin_user, campaign, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client_for(admin_user), campaign, "New.Person@Example.com", **HTMX)
     assert "Invitation sent to new.person@example.com" in response.headers["HX-Trigger"]
@@ -107,7 +109,9 @@ def test_removing_a_member_asks_for_confirmation(client_for, admin_user, champio
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_revoking_an_invitation_kills_its_link(client_for, admin_user, campaign, client, django_capture_on_commit_callbacks):
+def test_revoking_an_invitation_kills_its_link(
+    client_for, admin_user, campaign, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invite(client_for(admin_user), campaign, "gone@example.com")
     link = link_from(mail.outbox[0])
@@ -137,8 +141,14 @@ class TestAcceptingAnInvitation:
         return link_from(mail.outbox[-1]).replace("http://127.0.0.1:8000", "")
 
     def accept(self, client, link, **overrides):
-        data = {"username": "newbie", "first_name": "New", "last_name": "Bie",
-                "password1": "tide lifts all boats", "password2": "tide lifts all boats", **overrides}
+        data = {
+            "username": "newbie",
+            "first_name": "New",
+            "last_name": "Bie",
+            "password1": "tide lifts all boats",
+            "password2": "tide lifts all boats",
+            **overrides,
+        }
         return client.post(link, data)
 
     def test_it_creates_the_account_and_logs_in(self, client, link, campaign):

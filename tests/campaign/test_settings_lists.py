@@ -19,7 +19,8 @@ def test_departments_page_has_an_empty_state_and_labelled_fields(client_for, adm
 
 def test_adding_a_department_over_htmx_returns_the_section_with_it(client_for, admin_user, campaign):
     response = client_for(admin_user).post(
-        url("campaign:settings-departments", campaign), {"name": " Finance  &  Billing ", "kind": "internal_provider"},
+        url("campaign:settings-departments", campaign),
+        {"name": " Finance  &  Billing ", "kind": "internal_provider"},
         **HTMX,
     )
     assert response.status_code == 200
@@ -40,9 +41,13 @@ def test_adding_a_department_without_javascript_redirects(client_for, admin_user
 def test_duplicate_or_empty_department_names_are_refused_beside_the_field(client_for, admin_user, campaign):
     DepartmentFactory(campaign=campaign, name="Sales")
     client = client_for(admin_user)
-    response = client.post(url("campaign:settings-departments", campaign), {"name": "sales", "kind": "customer_facing"}, **HTMX)
+    response = client.post(
+        url("campaign:settings-departments", campaign), {"name": "sales", "kind": "customer_facing"}, **HTMX
+    )
     assert "already has a department with that name" in response.text
-    response = client.post(url("campaign:settings-departments", campaign), {"name": "   ", "kind": "customer_facing"}, **HTMX)
+    response = client.post(
+        url("campaign:settings-departments", campaign), {"name": "   ", "kind": "customer_facing"}, **HTMX
+    )
     assert "This field is required" in response.text or "Give the department a name" in response.text
     assert Department.objects.filter(campaign=campaign).count() == 1
 
@@ -93,12 +98,15 @@ def test_removing_a_department_asks_first_then_removes(client_for, admin_user, c
 def test_goals_are_added_edited_and_removed(client_for, admin_user, campaign):
     client = client_for(admin_user)
     response = client.post(
-        url("campaign:settings-goals", campaign), {"title": "Recover lapsed accounts", "kind": "recovery", "measure": "accounts ordering again"},
+        url("campaign:settings-goals", campaign),
+        {"title": "Recover lapsed accounts", "kind": "recovery", "measure": "accounts ordering again"},
         **HTMX,
     )
     assert "Recover lapsed accounts" in response.text
     goal = Goal.objects.get(campaign=campaign)
-    client.post(url("campaign:settings-goals-edit", campaign, pk=goal.pk), {"title": "Recover accounts", "kind": "recovery"})
+    client.post(
+        url("campaign:settings-goals-edit", campaign, pk=goal.pk), {"title": "Recover accounts", "kind": "recovery"}
+    )
     goal.refresh_from_db()
     assert goal.title == "Recover accounts"
     client.post(url("campaign:settings-goals-delete", campaign, pk=goal.pk))
@@ -106,7 +114,9 @@ def test_goals_are_added_edited_and_removed(client_for, admin_user, campaign):
 
 
 def test_goal_without_title_is_refused(client_for, admin_user, campaign):
-    response = client_for(admin_user).post(url("campaign:settings-goals", campaign), {"title": "", "kind": "other"}, **HTMX)
+    response = client_for(admin_user).post(
+        url("campaign:settings-goals", campaign), {"title": "", "kind": "other"}, **HTMX
+    )
     assert "This field is required" in response.text
     assert not Goal.objects.exists()
 

@@ -24,7 +24,12 @@ PRODUCTION = {
 def run_manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -52,8 +57,13 @@ def test_email_url_becomes_an_smtp_mailer_with_a_timeout():
     mailer = mailer_from_url("smtp://me%40corp:p%2Fss@mail.example.com:2525?tls=1", timeout=7)
     assert mailer["BACKEND"].endswith("smtp.EmailBackend")
     assert mailer["OPTIONS"] == {
-        "host": "mail.example.com", "port": 2525, "username": "me@corp", "password": "p/ss",
-        "use_ssl": False, "use_tls": True, "timeout": 7,
+        "host": "mail.example.com",
+        "port": 2525,
+        "username": "me@corp",
+        "password": "p/ss",
+        "use_ssl": False,
+        "use_tls": True,
+        "timeout": 7,
     }
 
 

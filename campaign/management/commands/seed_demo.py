@@ -53,7 +53,11 @@ DEPARTMENTS = [
 ]
 
 GOALS = [
-    ("Win back share in the regional trade market", Goal.Kind.MARKET_SHARE, "Share of regional trade orders per quarter"),
+    (
+        "Win back share in the regional trade market",
+        Goal.Kind.MARKET_SHARE,
+        "Share of regional trade orders per quarter",
+    ),
     ("Be known as the distributor that answers", Goal.Kind.REPUTATION, "Net promoter score from trade customers"),
     ("Recover the accounts lost after the warehouse move", Goal.Kind.RECOVERY, "Lapsed accounts ordering again"),
 ]
