@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 
 from campaign.access import campaign_view
 from campaign.models import Role
@@ -41,14 +41,15 @@ class InlineList:
     def context(self, request, **extra):
         return {"campaign": request.campaign, "items": self.items(request.campaign), "noun": self.noun, **extra}
 
-    def views(self):
-        """The four view functions for urls.py: list (and add), row, edit, delete."""
-        return (
-            admin_only(self.list_view),
-            admin_only(self.row_view),
-            admin_only(self.edit_view),
-            admin_only(self.delete_view),
-        )
+    def urls(self, route):
+        """URL patterns for `route` (e.g. "c/<slug:slug>/settings/departments/"): list, row, edit, delete."""
+        name = self.url_name.split(":", 1)[1]
+        return [
+            path(route, admin_only(self.list_view), name=name),
+            path(f"{route}<int:pk>/", admin_only(self.row_view), name=f"{name}-row"),
+            path(f"{route}<int:pk>/edit/", admin_only(self.edit_view), name=f"{name}-edit"),
+            path(f"{route}<int:pk>/delete/", admin_only(self.delete_view), name=f"{name}-delete"),
+        ]
 
     def list_view(self, request):
         form = self.form_class(request.POST or None, campaign=request.campaign)

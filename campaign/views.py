@@ -99,7 +99,6 @@ departments = InlineList(
     noun="department",
     url_name="campaign:settings-departments",
 )
-department_list, department_row, department_edit, department_delete = departments.views()
 
 goals = InlineList(
     model=Goal,
@@ -108,7 +107,6 @@ goals = InlineList(
     noun="goal",
     url_name="campaign:settings-goals",
 )
-goal_list, goal_row, goal_edit, goal_delete = goals.views()
 
 
 def _members_context(request, **extra):
