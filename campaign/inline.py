@@ -68,7 +68,10 @@ class InlineList:
 
     def edit_view(self, request, pk):
         item = self.get_item(request, pk)
-        form = self.form_class(request.POST or None, instance=item, campaign=request.campaign)
+        # Its own ids: the row's form shares the page with the add form, whose labels must stay theirs.
+        form = self.form_class(
+            request.POST or None, instance=item, campaign=request.campaign, auto_id=f"id_edit_{item.pk}_%s"
+        )
         if request.method == "POST" and form.is_valid():
             item = form.save()
             messages.success(request, f"Saved {self.noun} “{item}”.")
