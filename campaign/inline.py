@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
 from campaign.models import Role
@@ -46,7 +47,7 @@ class InlineList:
         name = self.url_name.split(":", 1)[1]
         return [
             path(route, admin_only(self.list_view), name=name),
-            path(f"{route}<int:pk>/", admin_only(self.row_view), name=f"{name}-row"),
+            path(f"{route}<int:pk>/", require_GET(admin_only(self.row_view)), name=f"{name}-row"),
             path(f"{route}<int:pk>/edit/", admin_only(self.edit_view), name=f"{name}-edit"),
             path(f"{route}<int:pk>/delete/", admin_only(self.delete_view), name=f"{name}-delete"),
         ]

@@ -47,6 +47,7 @@ def campaign_new(request):
     return render(request, "campaign/campaign_new.html", {"form": form})
 
 
+@require_GET
 @campaign_view()
 def home(request):
     campaign = request.campaign
@@ -75,6 +76,7 @@ def golden_circle_edit(request):
     return render(request, template, {"campaign": campaign, "form": form})
 
 
+@require_GET
 @campaign_view()
 def golden_circle(request):
     """The Golden Circle region on its own: what 'Cancel' swaps back in."""

@@ -120,3 +120,9 @@ def test_unknown_user_role_is_refused_by_the_database(campaign):
 
     with pytest.raises(IntegrityError):
         MembershipFactory(campaign=campaign, user=UserFactory(), role="superhero")
+
+
+@pytest.mark.parametrize("name", [n for n, (read, write) in PAGES.items() if read and not write], ids=str)
+def test_read_only_pages_refuse_unsafe_methods(client_for, admin_user, campaign, name):
+    response = client_for(admin_user).post(url_for(name, campaign), {})
+    assert response.status_code in (403, 405)
