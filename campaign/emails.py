@@ -7,6 +7,7 @@ hand, never stripped from the HTML.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 
 def make_message(name, to, ctx, *, headers=None):
@@ -22,7 +23,7 @@ def make_message(name, to, ctx, *, headers=None):
 
 
 def send_invitation(*, invitation, token):
-    url = settings.SITE_URL + invitation_path(token)
+    url = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
     make_message(
         "invitation",
         [invitation.email],
@@ -37,9 +38,3 @@ def send_added_to_campaign(*, membership):
         [membership.user.email],
         {"membership": membership, "campaign": membership.campaign, "url": url},
     ).send()
-
-
-def invitation_path(token):
-    from django.urls import reverse
-
-    return reverse("invitation-accept", kwargs={"token": token})
