@@ -9,4 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("campaign.urls")),
+    path("", include("allies.urls")),
+    path("", include("personas.urls")),
+    path("", include("leadership.urls")),
 ]

@@ -1,7 +1,10 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from campaign.models import Campaign, Department, Goal, Membership, Role
+from allies.models import Ally, Stage, Touchpoint
+from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
+from leadership.models import Leader, Stance, Wiifm
+from personas.models import PersonaCard
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,3 +57,66 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     campaign = factory.SubFactory(CampaignFactory)
     role = Role.CHAMPION
+
+
+class AllyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ally
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"ally{n}@example.com")
+    department = factory.LazyAttribute(lambda ally: DepartmentFactory(campaign=ally.campaign))
+    level = Level.FRONTLINE
+    stage = Stage.IDENTIFIED
+    source = Ally.Source.RECRUITED
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touchpoint
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = Touchpoint.Kind.ONE_ON_ONE
+    note = "Coffee and a chat about the easy wins."
+
+    @factory.post_generation
+    def allies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.allies.set(extracted)
+
+
+class PersonaCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonaCard
+
+    campaign = factory.SubFactory(CampaignFactory)
+    persona_name = factory.Faker("first_name")
+    role = "Regional sales manager"
+    wants = "The weekly order report by Monday 9am"
+    so_that = "I can plan my team's customer calls for the week"
+    scope = PersonaCard.Scope.INSIDE
+
+
+class ServiceProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceProblem
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Service problem {n}")
+    difficulty = ServiceProblem.Difficulty.EASY
+    impact = ServiceProblem.Impact.MEDIUM
+    status = ServiceProblem.Status.BACKLOG
+
+
+class LeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leader
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"leader{n}@example.com")
+    title = "Chief Operating Officer"
+    level = Level.TOP
+    stance = Stance.NEUTRAL
+    wiifm = factory.LazyFunction(lambda: [Wiifm.EFFICIENCY])

@@ -1,56 +1,26 @@
 """
 The role × page matrix: every campaign page, every persona.
 
-Each later page joins PAGES. `test_every_campaign_url_is_in_the_matrix` fails
-when a URL under /c/<slug>/ is added without an entry here.
+Each app lists its pages in tests/<app>/pages*.py (see tests/campaign/pages.py).
+`test_every_campaign_url_is_in_the_matrix` fails when a URL under /c/<slug>/
+is added without an entry there.
 """
 
 import pytest
 from django.urls import get_resolver, reverse
 
 from campaign.models import Role
-from tests.factories import DepartmentFactory, GoalFactory, MembershipFactory, UserFactory
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.matrix import all_pages
 
-# name -> (minimum role to read, minimum role to write; None where the page is read-only or POST-only)
-PAGES = {
-    "campaign:home": (Role.VIEWER, None),
-    "campaign:golden-circle": (Role.VIEWER, None),
-    "campaign:golden-circle-edit": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-departments": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-departments-row": (Role.ADMIN, None),
-    "campaign:settings-departments-edit": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-departments-delete": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-goals": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-goals-row": (Role.ADMIN, None),
-    "campaign:settings-goals-edit": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-goals-delete": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-members": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-members-role": (None, Role.ADMIN),
-    "campaign:settings-members-remove": (Role.ADMIN, Role.ADMIN),
-    "campaign:settings-invitations-revoke": (None, Role.ADMIN),
-}
+PAGES = all_pages()
 
 PERSONAS = ["anonymous", "outsider", Role.VIEWER, Role.CHAMPION, Role.ADMIN]
 
 
 def url_for(name, campaign):
     """The page's address in `campaign`, with an object of that campaign where the URL needs one."""
-    kwargs = {"slug": campaign.slug}
-    if "departments-" in name:
-        kwargs["pk"] = DepartmentFactory(campaign=campaign).pk
-    elif "goals-" in name:
-        kwargs["pk"] = GoalFactory(campaign=campaign).pk
-    elif "members-" in name:
-        kwargs["pk"] = MembershipFactory(campaign=campaign, role=Role.CHAMPION).pk
-    elif "invitations-" in name:
-        from campaign.models import Invitation
-
-        invitation = Invitation(campaign=campaign, email="new@example.com", role=Role.VIEWER)
-        invitation.issue_token()
-        invitation.save()
-        kwargs["pk"] = invitation.pk
-    return reverse(name, kwargs=kwargs)
+    return reverse(name, kwargs={"slug": campaign.slug, **PAGES[name].kwargs(campaign)})
 
 
 def persona_client(client, persona, campaign, other_campaign):
@@ -73,21 +43,21 @@ def expected_status(persona, required):
 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=str)
-@pytest.mark.parametrize("name", [n for n, (read, _) in PAGES.items() if read], ids=str)
+@pytest.mark.parametrize("name", [n for n, page in PAGES.items() if page.read], ids=str)
 def test_reading_a_page(client, campaign, other_campaign, name, persona):
     url = url_for(name, campaign)
     response = persona_client(client, persona, campaign, other_campaign).get(url)
-    assert response.status_code == expected_status(persona, PAGES[name][0])
+    assert response.status_code == expected_status(persona, PAGES[name].read)
     if persona == "anonymous":
         assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=str)
-@pytest.mark.parametrize("name", [n for n, (_, write) in PAGES.items() if write], ids=str)
+@pytest.mark.parametrize("name", [n for n, page in PAGES.items() if page.write], ids=str)
 def test_writing_to_a_page(client, campaign, other_campaign, name, persona):
     url = url_for(name, campaign)
     response = persona_client(client, persona, campaign, other_campaign).post(url, {})
-    expected = expected_status(persona, PAGES[name][1])
+    expected = expected_status(persona, PAGES[name].write)
     if expected == 200:
         # An allowed write either re-renders the form with its errors or redirects after acting.
         assert response.status_code in (200, 302)
@@ -122,7 +92,7 @@ def test_unknown_user_role_is_refused_by_the_database(campaign):
         MembershipFactory(campaign=campaign, user=UserFactory(), role="superhero")
 
 
-@pytest.mark.parametrize("name", [n for n, (read, write) in PAGES.items() if read and not write], ids=str)
+@pytest.mark.parametrize("name", [n for n, page in PAGES.items() if page.read and not page.write], ids=str)
 def test_read_only_pages_refuse_unsafe_methods(client_for, admin_user, campaign, name):
     response = client_for(admin_user).post(url_for(name, campaign), {})
     assert response.status_code in (403, 405)

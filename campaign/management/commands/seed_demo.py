@@ -1,9 +1,12 @@
 """
 python manage.py seed_demo — an idempotent, realistic demo campaign (slug `demo`).
 
-Running it again updates the same rows instead of adding more. Later apps add
-their own demo data through `campaign.demo` hooks.
+Running it again updates the same rows instead of adding more. Each app adds
+its own demo data in `<app>/demo.py`, a `seed(campaign)` function listed in
+DEMO_SEEDERS below, run in that order (allies first: the others refer to them).
 """
+
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,6 +65,9 @@ GOALS = [
     ("Recover the accounts lost after the warehouse move", Goal.Kind.RECOVERY, "Lapsed accounts ordering again"),
 ]
 
+# Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
+DEMO_SEEDERS = []
+
 USERS = [
     ("demo-admin", "Ada", "Okafor", Role.ADMIN),
     ("demo-champion", "Sam", "Reyes", Role.CHAMPION),
@@ -88,6 +94,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             campaign = seed_campaign()
             seed_users(campaign, password)
+            for module in DEMO_SEEDERS:
+                import_module(module).seed(campaign)
         self.stdout.write(self.style.SUCCESS(f"Demo campaign “{campaign.name}” is ready at /c/{campaign.slug}/"))
         for username, *_rest, role in USERS:
             self.stdout.write(f"  {role.label:<9} {username} / {password}")
