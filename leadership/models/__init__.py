@@ -4,6 +4,7 @@ The leadership app's models, one module per area: leaders and briefings in
 modules as they are added.
 """
 
+from leadership.models.delivery import Delivery, DeliveryStatus
 from leadership.models.leaders import Leader, Stance, Wiifm
 
-__all__ = ["Leader", "Stance", "Wiifm"]
+__all__ = ["Delivery", "DeliveryStatus", "Leader", "Stance", "Wiifm"]

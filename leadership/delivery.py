@@ -1,0 +1,89 @@
+"""
+Exactly-once email to leaders: claim a delivery row, send it, mark it.
+
+A task calls `delivery_send(model=…, pk=…, build=…)`. The conditional update
+(queued → sending) means two workers handed the same delivery (a retried or
+duplicated task, a reaper's re-enqueue) cannot both send it: only the one whose
+update changed a row goes on. Transient failures put the row back to queued and
+re-raise, so the task's `autoretry_for` retries it with backoff; a permanent
+rejection marks it failed at once. Rows left queued or sending too long (a lost
+broker message, a killed worker) are found by `deliveries_stale`, for a reaper
+to enqueue again.
+"""
+
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from leadership.models.delivery import DeliveryStatus
+
+logger = logging.getLogger(__name__)
+
+
+class TransientSendError(Exception):
+    """A failure worth retrying: the server was unreachable, slow, or answered 4xx."""
+
+
+def is_transient(error):
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return isinstance(
+        error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError, socket.timeout)
+    )
+
+
+def delivery_claim(*, model, pk):
+    """Move the delivery from queued to sending; the row when this caller won it, None otherwise."""
+    claimed = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return model.objects.select_related("leader").get(pk=pk) if claimed else None
+
+
+def delivery_send(*, model, pk, build):
+    """
+    Send delivery `pk` of `model` once. `build(delivery)` returns the unsent EmailMessage.
+
+    Returns the final status, or None when another worker holds it or it is already done.
+    Raises TransientSendError after putting the row back to queued, for the task to retry.
+    """
+    delivery = delivery_claim(model=model, pk=pk)
+    if delivery is None:
+        logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
+        return None
+    message = build(delivery)
+    message.extra_headers["Message-ID"] = delivery.message_id
+    try:
+        message.send()
+    except Exception as error:
+        transient = is_transient(error)
+        status = DeliveryStatus.QUEUED if transient else DeliveryStatus.FAILED
+        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
+            status=status, last_error=f"{type(error).__name__}: {error}"[:500]
+        )
+        if transient:
+            raise TransientSendError(str(error)) from error
+        logger.warning("delivery %s %s failed for good: %s", model._meta.label, pk, error)
+        return status
+    model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return DeliveryStatus.SENT
+
+
+def deliveries_stale(*, model, older_than=timedelta(minutes=10)):
+    """
+    Deliveries a reaper should enqueue again: queued and never picked up, or stuck in sending
+    (the worker died mid-send), for longer than `older_than`. Stuck ones go back to queued.
+    """
+    cutoff = timezone.now() - older_than
+    model.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff).update(status=DeliveryStatus.QUEUED)
+    return model.objects.filter(
+        Q(status=DeliveryStatus.QUEUED) & (Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
+    )
