@@ -16,7 +16,19 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "slug", "service_focus", "why", "how", "what", "status", "start_date", "time_zone"]
+        fields = [
+            "name",
+            "slug",
+            "service_focus",
+            "why",
+            "how",
+            "what",
+            "status",
+            "start_date",
+            "time_zone",
+            "people_per_ally",
+            "stale_after_days",
+        ]
         widgets = {
             "service_focus": forms.Textarea(attrs={"rows": 3}),
             "why": forms.Textarea(attrs={"rows": 3}),
@@ -57,7 +69,8 @@ class GoldenCircleForm(forms.ModelForm):
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "headcount"]
+        widgets = {"headcount": forms.NumberInput(attrs={"min": 0})}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
