@@ -200,3 +200,16 @@ def test_the_coverage_target_must_be_at_least_one_person(client_for, admin_user,
     assert "stale_after_days" in errors
     campaign.refresh_from_db()
     assert campaign.people_per_ally == 15
+
+
+def test_blank_coverage_settings_fall_back_to_the_defaults(client_for, admin_user, campaign):
+    campaign.people_per_ally, campaign.stale_after_days = 40, 60
+    campaign.save()
+    url = reverse("campaign:settings", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    data = {name: value for name, value in client.get(url).context["form"].initial.items() if value is not None}
+    data.update(start_date=campaign.start_date.isoformat(), people_per_ally="", stale_after_days="")
+
+    assert client.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.people_per_ally, campaign.stale_after_days) == (15, 30)
