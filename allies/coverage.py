@@ -148,9 +148,14 @@ class AllyFigures:
         return sum(self.by_stage[stage] for stage in COMMITTED_OR_BETTER)
 
 
+def campaign_today(campaign):
+    """Today's date where the campaign works, not where the server is."""
+    return timezone.localdate(timezone=ZoneInfo(campaign.time_zone))
+
+
 def stale_cutoff(campaign, today=None):
     """The first day that still counts as recent contact for `campaign`."""
-    today = today or timezone.localdate()
+    today = today or campaign_today(campaign)
     return today - timedelta(days=campaign.stale_after_days)
 
 
@@ -341,7 +346,7 @@ def check_stale_allies(campaign, figures):
 
 def is_early_stage(campaign, figures, today=None):
     """Early while younger than EARLY_STAGE_DAYS or short of EARLY_STAGE_COMMITTED committed allies."""
-    today = today or timezone.localdate()
+    today = today or campaign_today(campaign)
     young = (today - campaign.start_date).days < EARLY_STAGE_DAYS
     return young or figures.committed < EARLY_STAGE_COMMITTED
 
@@ -478,7 +483,7 @@ def committed_growth(campaign, weeks=GROWTH_WEEKS, today=None):
     Weeks before the window add up to the starting figure. One query.
     """
     tz = ZoneInfo(campaign.time_zone)
-    today = today or timezone.localdate(timezone=tz)
+    today = today or campaign_today(campaign)
     first = _week_start(today) - timedelta(weeks=weeks - 1)
     onto = Q(to_stage__in=COMMITTED_OR_BETTER) & ~Q(from_stage__in=COMMITTED_OR_BETTER)
     off = Q(from_stage__in=COMMITTED_OR_BETTER) & ~Q(to_stage__in=COMMITTED_OR_BETTER)

@@ -51,3 +51,15 @@ def test_champion_imports_allies_and_sees_the_coverage_map_change(page, axe_path
     expect(empty_departments).to_contain_text("Every one of the 2 departments")
     check_accessibility(page, axe_path, "the coverage page after the import")
     assert page.console_log.errors == []
+
+
+def test_the_coverage_page_keeps_to_the_content_security_policy(strict_page, live_server, campaign, champion):
+    support = DepartmentFactory(campaign=campaign, name="Support", headcount=30)
+    AllyFactory(campaign=campaign, department=support, level=Level.MIDDLE, stage=Stage.COMMITTED)
+    log_in(strict_page, champion.username)
+
+    strict_page.goto(f"{live_server.url}/c/{campaign.slug}/allies/coverage/")
+
+    expect(strict_page.get_by_role("img", name="Allies per stage")).to_be_visible()
+    # A refused inline style or script shows up as a console error.
+    assert strict_page.console_log.errors == []
