@@ -16,7 +16,19 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "slug", "service_focus", "why", "how", "what", "status", "start_date", "time_zone"]
+        fields = [
+            "name",
+            "slug",
+            "service_focus",
+            "why",
+            "how",
+            "what",
+            "status",
+            "start_date",
+            "time_zone",
+            "people_per_ally",
+            "stale_after_days",
+        ]
         widgets = {
             "service_focus": forms.Textarea(attrs={"rows": 3}),
             "why": forms.Textarea(attrs={"rows": 3}),
@@ -24,6 +36,27 @@ class CampaignForm(forms.ModelForm):
             "what": forms.Textarea(attrs={"rows": 3}),
             "start_date": forms.DateInput(attrs={"type": "date"}),
         }
+
+    # Coverage settings left blank fall back to the model's defaults rather than failing the whole form.
+    DEFAULTED = ("people_per_ally", "stale_after_days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED:
+            if name in self.fields:
+                self.fields[name].required = False
+                default = Campaign._meta.get_field(name).default
+                self.fields[name].help_text += f" Leave blank for {default}."
+
+    def _clean_defaulted(self, name):
+        value = self.cleaned_data[name]
+        return Campaign._meta.get_field(name).default if value is None else value
+
+    def clean_people_per_ally(self):
+        return self._clean_defaulted("people_per_ally")
+
+    def clean_stale_after_days(self):
+        return self._clean_defaulted("stale_after_days")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -57,7 +90,8 @@ class GoldenCircleForm(forms.ModelForm):
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "headcount"]
+        widgets = {"headcount": forms.NumberInput(attrs={"min": 0})}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

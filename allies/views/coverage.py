@@ -1,0 +1,13 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from allies.coverage import coverage_summary
+from campaign.access import campaign_view
+
+
+@require_GET
+@campaign_view()
+def coverage(request):
+    """The coverage map with the movement checks beside it, and the funnel and growth charts."""
+    context = {"campaign": request.campaign, **coverage_summary(request.campaign)}
+    return render(request, "allies/coverage.html", context)
