@@ -75,6 +75,7 @@ class AllyFactory(factory.django.DjangoModelFactory):
 class TouchpointFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Touchpoint
+        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory)
     kind = Touchpoint.Kind.ONE_ON_ONE
