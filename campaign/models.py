@@ -522,7 +522,11 @@ class ServiceProblem(models.Model):
 
     def moves(self):
         """The statuses this problem can move to, as (value, button label) pairs for the card's buttons."""
-        return [(value, self.MOVE_LABELS[value]) for value in self.MOVES[self.status]]
+        reopen = self.status == self.Status.WON
+        return [
+            ("in_progress", "Reopen") if reopen else (value, self.MOVE_LABELS[value])
+            for value in self.MOVES[self.status]
+        ]
 
     def benefit_labels(self):
         return [self.Benefit(value).label for value in self.benefits if value in self.Benefit.values]

@@ -15,16 +15,17 @@ def home(request):
     campaign = request.campaign
     goals = list(campaign.goals.all())
     result = momentum.momentum(campaign)
+    coverage = coverage_figures(campaign)
     checkup = campaign_checkup(
         campaign,
         figures=ServiceProblem.objects.board_figures(campaign),
         goals=goals,
-        coverage=coverage_figures(campaign),
+        coverage=coverage,
         momentum_result=result,
     )
     context = {
         "campaign": campaign,
-        "departments": list(campaign.departments.all()),
+        "departments": coverage["departments"],
         "goals": goals,
         "member_count": campaign.memberships.count(),
         "checkup": checkup,

@@ -19,6 +19,8 @@ from campaign.forms import CelebrationForm, MoveForm, ProblemForm, RoadblockForm
 from campaign.models import Goal, Role, ServiceProblem
 
 Status = ServiceProblem.Status
+# Form pages: viewers have nothing to fill in, so even reading them needs a champion.
+champions_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
 # Cards shown per column; the rest are a click away in the paginated list.
 COLUMN_LIMIT = 25
 SUGGESTED = 3
@@ -80,7 +82,7 @@ def problem_list(request):
     return render(request, "campaign/problem_list.html", context)
 
 
-@campaign_view()
+@champions_only
 def problem_new(request):
     form = ProblemForm(request.POST or None, campaign=request.campaign, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
@@ -90,7 +92,7 @@ def problem_new(request):
     return render(request, "campaign/problem_form.html", _form_context(request, form, "new"))
 
 
-@campaign_view()
+@champions_only
 def problem_edit(request, pk):
     problem = _problem(request, pk)
     form = ProblemForm(request.POST or None, instance=problem, campaign=request.campaign)
@@ -138,7 +140,7 @@ def problem_move(request, pk):
     return redirect("campaign:board", slug=request.campaign.slug)
 
 
-@campaign_view()
+@champions_only
 def problem_story(request, pk):
     """Write (or edit) the service story; for a problem in progress, saving it is what wins it."""
     problem = _problem(request, pk, status__in=[Status.IN_PROGRESS, Status.WON])
@@ -163,7 +165,7 @@ def _story_form_in_card(request, problem, form):
     return reswap(retarget(response, f"#problem-{problem.pk}"), "outerHTML")
 
 
-@campaign_view()
+@champions_only
 def problem_celebrate(request, pk):
     problem = _problem(request, pk, status=Status.WON)
     initial = {"celebrated_on": problem.celebrated_on or timezone.localdate()}
@@ -175,7 +177,7 @@ def problem_celebrate(request, pk):
     return render(request, "campaign/problem_form.html", _form_context(request, form, "celebrate", problem))
 
 
-@campaign_view()
+@champions_only
 def problem_roadblock(request, pk):
     """Mark an open problem as a roadblock that needs a leader's decision."""
     problem = _problem(request, pk, status__in=[Status.BACKLOG, Status.IN_PROGRESS])
