@@ -21,8 +21,9 @@ def busy_campaign(campaign, admin_user):
     rng = random.Random(7)
     today = timezone.localdate()
     departments = DepartmentFactory.create_batch(12, campaign=campaign)
-    goals = GoalFactory.create_batch(4, campaign=campaign) + [
-        GoalFactory(campaign=campaign, measure="Course evaluation scores")
+    goals = [
+        *GoalFactory.create_batch(4, campaign=campaign),
+        GoalFactory(campaign=campaign, measure="Course evaluation scores"),
     ]
     leader = LeaderFactory(campaign=campaign)
     allies = Ally.objects.bulk_create(
