@@ -194,7 +194,7 @@ class StoryForm(forms.ModelForm):
 
     class Meta:
         model = ServiceProblem
-        fields = ["people", "story_what", "story_before", "story_after", "story_figure", "benefits"]
+        fields = ["story_what", "story_before", "story_after", "story_figure", "benefits", "people"]
         widgets = {"story_what": forms.Textarea(attrs={"rows": 4})}
         labels = {
             "story_what": "What they did",
@@ -222,7 +222,7 @@ class CelebrationForm(forms.ModelForm):
     class Meta:
         model = ServiceProblem
         fields = ["celebration", "celebrated_on", "celebrated_by"]
-        widgets = {"celebrated_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"celebrated_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
         labels = {"celebrated_on": "When", "celebrated_by": "Leader who took part"}
 
     def __init__(self, *args, campaign, **kwargs):
