@@ -33,5 +33,6 @@ def home(request):
         "bars": momentum.chart_bars(result),
         "chart_width": momentum.chart_width(result),
         "chart_height": momentum.CHART_HEIGHT,
+        "svg_height": momentum.CHART_HEIGHT + 14,
     }
     return render(request, "campaign/home.html", context)
