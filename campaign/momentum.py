@@ -7,6 +7,7 @@ source); the few rows are summed in Python. To count something new, add one Sour
 """
 
 import operator
+import zoneinfo
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import NamedTuple
@@ -144,8 +145,13 @@ class Momentum(NamedTuple):
 
 
 def momentum(campaign, *, today=None, sources=None):
-    """The campaign's weekly series and its trend; the current, partial week is shown but not judged."""
-    weeks = series(campaign, today=today, sources=sources)
+    """
+    The campaign's weekly series and its trend; the current, partial week is shown but not judged.
+
+    Weeks are the campaign's own: they start on Monday in its time zone, not the server's.
+    """
+    with timezone.override(zoneinfo.ZoneInfo(campaign.time_zone)):
+        weeks = series(campaign, today=today, sources=sources)
     judged = trend([week.total for week in weeks if not week.is_current])
     return Momentum(
         weeks=weeks,

@@ -40,7 +40,7 @@
     const card = document.querySelector("[data-moved]");
     if (!card) return;
     card.removeAttribute("data-moved");
-    const field = card.querySelector("textarea, input:not([type=hidden]), select");
+    const field = card.querySelector("[aria-invalid=true]") || card.querySelector("textarea, input:not([type=hidden]), select");
     (field || card).focus();
   });
 })();

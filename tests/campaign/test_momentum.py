@@ -1,6 +1,6 @@
 """Momentum: the weekly series from the database, and its trend on crafted series."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -149,3 +149,14 @@ def test_chart_bars_have_titles_and_scale_to_the_peak(campaign, state):
     tallest = max(bars, key=lambda bar: bar["height"])
     assert tallest["height"] == momentum.CHART_HEIGHT and tallest["y"] == 0
     assert bars[-1]["title"].startswith("Week of 16 Nov (so far): 0")
+
+
+def test_weeks_start_on_monday_in_the_campaigns_time_zone(campaign):
+    campaign.time_zone = "Asia/Tokyo"
+    ally = AllyFactory(campaign=campaign)
+    # Sunday 15 November, 20:00 UTC is already Monday 16 November in Tokyo.
+    sunday_evening_utc = datetime(2026, 11, 15, 20, 0, tzinfo=UTC)
+    StageChange.objects.create(ally=ally, from_stage="", to_stage=Stage.IDENTIFIED, changed_at=sunday_evening_utc)
+    result = momentum.momentum(campaign, today=TODAY)
+    assert result.weeks[-1].counts["allies moved up"] == 1
+    assert result.weeks[-2].counts["allies moved up"] == 0

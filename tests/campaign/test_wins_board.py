@@ -1,5 +1,7 @@
 """The easy-wins board: moves, the story before a win, roadblocks, celebrations, stories, and their limits."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -356,3 +358,37 @@ def test_story_text_is_escaped(client_for, viewer, campaign):
     problem = won_problem(campaign, story_what="<script>alert(1)</script>")
     response = client_for(viewer).get(url("problem-detail", campaign, pk=problem.pk))
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_moves_keep_the_dates_in_step():
+    problem = ServiceProblem(status=S.BACKLOG)
+    problem.move_to(S.IN_PROGRESS, today=date(2026, 11, 2))
+    assert problem.started_on == date(2026, 11, 2)
+    problem.move_to(S.BACKLOG)
+    assert problem.started_on is None
+    problem.move_to(S.DROPPED, today=date(2026, 11, 3))
+    assert problem.dropped_on == date(2026, 11, 3)
+    problem.move_to(S.BACKLOG)
+    assert (problem.status, problem.dropped_on) == (S.BACKLOG, None)
+    with pytest.raises(ValueError, match="cannot move"):
+        problem.move_to(S.WON)
+
+
+def test_a_won_problem_can_be_reopened_and_keeps_its_story(client_for, champion, campaign):
+    problem = won_problem(campaign)
+    client_for(champion).post(url("problem-move", campaign, pk=problem.pk), {"to": "in_progress"})
+    problem.refresh_from_db()
+    assert (problem.status, problem.won_on) == (S.IN_PROGRESS, None)
+    assert problem.has_story
+    # With its story already written, winning it again is one click.
+    client_for(champion).post(url("problem-move", campaign, pk=problem.pk), {"to": "won"})
+    problem.refresh_from_db()
+    assert problem.status == S.WON
+
+
+def test_problem_list_falls_back_to_the_backlog_for_an_unknown_status(client_for, viewer, campaign):
+    ServiceProblemFactory(campaign=campaign, title="Waiting one")
+    response = client_for(viewer).get(url("problem-list", campaign), {"status": "<script>"})
+    assert response.status_code == 200
+    assert response.context["status"] == S.BACKLOG
+    assert "Waiting one" in response.text
