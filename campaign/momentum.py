@@ -125,7 +125,7 @@ def trend(totals):
             )
         if recent_avg > earlier_avg * RISING:
             return Trend("rising", f"The last three weeks averaged {recent_avg:.1f}, up from {earlier_avg:.1f}.")
-    return Trend("flat", f"About {recent_avg:.1f} things a week lately.")
+    return Trend("flat", f"Steady at about {recent_avg:.1f} a week lately.")
 
 
 class Momentum(NamedTuple):

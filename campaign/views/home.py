@@ -33,6 +33,7 @@ def home(request):
         "bars": momentum.chart_bars(result),
         "chart_width": momentum.chart_width(result),
         "chart_height": momentum.CHART_HEIGHT,
-        "svg_height": momentum.CHART_HEIGHT + 14,
+        "svg_height": momentum.CHART_HEIGHT + 16,
+        "label_y": momentum.CHART_HEIGHT + 11,
     }
     return render(request, "campaign/home.html", context)

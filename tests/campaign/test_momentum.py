@@ -24,7 +24,7 @@ def test_rising_series_is_rising():
 def test_flat_series_is_flat():
     result = momentum.trend([4, 5, 4, 4, 5, 4, 5, 4, 4])
     assert result.state == "flat"
-    assert result.reason == "About 4.3 things a week lately."
+    assert result.reason == "Steady at about 4.3 a week lately."
 
 
 def test_three_falls_in_a_row_is_fading():
