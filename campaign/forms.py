@@ -155,6 +155,12 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
+def _explain_no_allies(field):
+    """An empty list of people says why, instead of looking broken."""
+    if not field.queryset.exists():
+        field.help_text = "No allies in this campaign yet. Record them first; you can add them here later."
+
+
 class ProblemForm(forms.ModelForm):
     """A service problem; every choice is limited to the campaign, so a forged id is a form error."""
 
@@ -174,6 +180,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["owner"].queryset = User.objects.filter(memberships__campaign=campaign).order_by("username")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         self.fields["people"].queryset = campaign.allies.order_by("name")
+        _explain_no_allies(self.fields["people"])
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -206,6 +213,7 @@ class StoryForm(forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = campaign.allies.order_by("name")
+        _explain_no_allies(self.fields["people"])
         for name in ("story_what", "story_before", "story_after"):
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = "A story needs this: leaders read it as it is written."

@@ -77,6 +77,10 @@ def test_champion_takes_an_easy_problem_from_backlog_to_a_celebrated_story(
     page.get_by_role("button", name="Record the celebration").click()
     expect(page.get_by_text(re.compile(r"^Handshake on"))).to_be_visible()
 
+    page.get_by_role("navigation", name="Campaign").get_by_role("link", name="Stories").click()
+    expect(page.locator("li.story", has_text=TITLE)).to_contain_text("Celebrated")
+    check_accessibility(page, axe_path, "the stories list")
+
     # The checkup has changed.
     page.goto(home)
     expect(page.locator("#check-easy-wins")).to_have_class(re.compile("checkup__item--green"))

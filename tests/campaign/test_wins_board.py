@@ -392,3 +392,10 @@ def test_problem_list_falls_back_to_the_backlog_for_an_unknown_status(client_for
     assert response.status_code == 200
     assert response.context["status"] == S.BACKLOG
     assert "Waiting one" in response.text
+
+
+def test_the_people_field_explains_when_there_are_no_allies(client_for, champion, campaign):
+    assert "No allies in this campaign yet" in client_for(champion).get(url("problem-new", campaign)).text
+    AllyFactory(campaign=campaign, name="Priya Shah")
+    page = client_for(champion).get(url("problem-new", campaign)).text
+    assert "No allies in this campaign yet" not in page and "Priya Shah" in page
