@@ -8,7 +8,7 @@ from django.urls import reverse
 from allies.models import Stage
 from campaign import checkup, momentum
 from campaign.models import Level, ServiceProblem
-from tests.campaign.test_wins_rules import figures
+from tests.campaign.board_figures import figures
 from tests.factories import AllyFactory, DepartmentFactory, GoalFactory, ServiceProblemFactory
 
 S = ServiceProblem.Status

@@ -5,27 +5,10 @@ import pytest
 from campaign import rules
 from campaign.bullseye import check_measure, matching_rules
 from campaign.models import ServiceProblem
+from tests.campaign.board_figures import figures
 from tests.factories import GoalFactory, ServiceProblemFactory
 
 D, Impact, S = ServiceProblem.Difficulty, ServiceProblem.Impact, ServiceProblem.Status
-
-QUIET = {
-    "backlog": 0,
-    "in_progress": 0,
-    "won": 0,
-    "dropped": 0,
-    "easy_waiting": 0,
-    "hard_in_progress": 0,
-    "won_without_story": 0,
-    "won_uncelebrated": 0,
-    "won_unaimed": 0,
-    "open_roadblocks": 0,
-}
-
-
-def figures(**changes):
-    return {**QUIET, **changes}
-
 
 # --- backlog order -----------------------------------------------------------------
 
