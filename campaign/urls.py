@@ -16,6 +16,7 @@ urlpatterns = [
     path("c/<slug:slug>/wins/stories/", views.stories, name="stories"),
     path("c/<slug:slug>/wins/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("c/<slug:slug>/wins/<int:pk>/edit/", views.problem_edit, name="problem-edit"),
+    path("c/<slug:slug>/wins/<int:pk>/delete/", views.problem_delete, name="problem-delete"),
     path("c/<slug:slug>/wins/<int:pk>/move/", views.problem_move, name="problem-move"),
     path("c/<slug:slug>/wins/<int:pk>/story/", views.problem_story, name="problem-story"),
     path("c/<slug:slug>/wins/<int:pk>/celebrate/", views.problem_celebrate, name="problem-celebrate"),

@@ -19,6 +19,7 @@ from campaign.views.setup import (
 from campaign.views.wins import (
     board,
     problem_celebrate,
+    problem_delete,
     problem_detail,
     problem_edit,
     problem_list,
@@ -46,6 +47,7 @@ __all__ = [
     "member_remove",
     "member_role",
     "problem_celebrate",
+    "problem_delete",
     "problem_detail",
     "problem_edit",
     "problem_list",

@@ -9,6 +9,7 @@ each move); a plain request gets a redirect, so every button also works without 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
@@ -201,6 +202,25 @@ def problem_roadblock_clear(request, pk):
     if request.htmx:
         return _board_response(request)
     return redirect("campaign:board", slug=request.campaign.slug)
+
+
+@champions_only
+def problem_delete(request, pk):
+    """Remove a problem added by mistake, after a confirmation; a real problem given up on is dropped instead."""
+    problem = _problem(request, pk)
+    board_url = reverse("campaign:board", kwargs={"slug": request.campaign.slug})
+    if request.method == "POST":
+        problem.delete()
+        messages.success(request, f"Removed “{problem}”.")
+        return redirect(board_url)
+    context = {
+        "campaign": request.campaign,
+        "item": problem,
+        "noun": "service problem",
+        "back_url": problem.get_absolute_url(),
+        "action": request.path,
+    }
+    return render(request, "campaign/confirm_delete.html", context)
 
 
 @require_GET

@@ -39,6 +39,7 @@ PAGES = {
     "campaign:problem-new": Page(Role.CHAMPION, Role.CHAMPION),
     "campaign:problem-detail": Page(Role.VIEWER, None, _won),
     "campaign:problem-edit": Page(Role.CHAMPION, Role.CHAMPION, _problem),
+    "campaign:problem-delete": Page(Role.CHAMPION, Role.CHAMPION, _problem),
     "campaign:problem-move": Page(None, Role.CHAMPION, _problem),
     "campaign:problem-story": Page(Role.CHAMPION, Role.CHAMPION, _in_progress),
     "campaign:problem-celebrate": Page(Role.CHAMPION, Role.CHAMPION, _won),

@@ -399,3 +399,14 @@ def test_the_people_field_explains_when_there_are_no_allies(client_for, champion
     AllyFactory(campaign=campaign, name="Priya Shah")
     page = client_for(champion).get(url("problem-new", campaign)).text
     assert "No allies in this campaign yet" not in page and "Priya Shah" in page
+
+
+def test_removing_a_problem_asks_first(client_for, champion, campaign):
+    problem = ServiceProblemFactory(campaign=campaign, title="Typo problem")
+    client = client_for(champion)
+    confirm = client.get(url("problem-delete", campaign, pk=problem.pk))
+    assert "Remove service problem “Typo problem”?" in confirm.text
+    assert ServiceProblem.objects.filter(pk=problem.pk).exists()
+    response = client.post(url("problem-delete", campaign, pk=problem.pk))
+    assert response.url == url("board", campaign)
+    assert not ServiceProblem.objects.filter(pk=problem.pk).exists()
