@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, Department, Goal, Heartbeat, Invitation, Membership
+from campaign.models import Campaign, Department, Goal, Heartbeat, Invitation, Membership, ServiceProblem
 
 
 class DepartmentInline(admin.TabularInline):
@@ -66,3 +66,13 @@ class InvitationAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen_at"]
     search_fields = ["name"]
+
+
+@admin.register(ServiceProblem)
+class ServiceProblemAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "status", "difficulty", "impact", "goal", "won_on", "is_roadblock"]
+    list_filter = ["status", "difficulty", "impact", "is_roadblock", "campaign"]
+    search_fields = ["title", "story_what", "roadblock_ask"]
+    list_select_related = ["campaign", "goal"]
+    autocomplete_fields = ["owner"]
+    raw_id_fields = ["people", "department", "goal", "celebrated_by", "roadblock_leader"]

@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 
-from campaign.models import Campaign, Department, Goal, Membership, Role
+from campaign.bullseye import check_measure
+from campaign.models import Campaign, Department, Goal, Membership, Role, ServiceProblem
 
 User = get_user_model()
 
@@ -113,10 +114,23 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["title", "kind", "measure"]
+        help_texts = {
+            "measure": (
+                "An outcome for customers, e.g. 'repeat orders per quarter'. Classes held, course scores, "
+                "emails sent or page views measure the campaign itself, not its bull's-eye."
+            )
+        }
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.campaign = campaign
+
+    @property
+    def bullseye_hint(self):
+        """The bull's-eye hint for the measure as submitted: shown beside the form, never blocking it."""
+        if not self.is_bound:
+            return None
+        return check_measure(self.data.get(self.add_prefix("measure"), ""))
 
 
 class MemberInviteForm(forms.Form):
@@ -173,3 +187,127 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+def _explain_no_allies(field):
+    """An empty list of people says why, instead of looking broken."""
+    if not field.queryset.exists():
+        field.help_text = "No allies in this campaign yet. Record them first; you can add them here later."
+
+
+class ProblemForm(forms.ModelForm):
+    """A service problem; every choice is limited to the campaign, so a forged id is a form error."""
+
+    class Meta:
+        model = ServiceProblem
+        fields = ["title", "description", "department", "difficulty", "impact", "goal", "owner", "people"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"owner": "Owner (a member of the campaign)"}
+        help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.fields["department"].queryset = campaign.departments.all()
+        self.fields["goal"].queryset = campaign.goals.all()
+        self.fields["goal"].empty_label = "Not aimed at a goal yet"
+        self.fields["owner"].queryset = User.objects.filter(memberships__campaign=campaign).order_by("username")
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["people"].queryset = campaign.allies.order_by("name")
+        _explain_no_allies(self.fields["people"])
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("Say what the problem is in a few words.")
+        return title
+
+
+class StoryForm(forms.ModelForm):
+    """The service story: who worked on it, what they did, how service improved. Saving it wins the problem."""
+
+    benefits = forms.MultipleChoiceField(
+        choices=ServiceProblem.Benefit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What it saved or earned",
+    )
+
+    class Meta:
+        model = ServiceProblem
+        fields = ["story_what", "story_before", "story_after", "story_figure", "benefits", "people"]
+        widgets = {"story_what": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "story_what": "What they did",
+            "story_before": "Before: how service was",
+            "story_after": "After: how service is now",
+        }
+        help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = campaign.allies.order_by("name")
+        _explain_no_allies(self.fields["people"])
+        for name in ("story_what", "story_before", "story_after"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = "A story needs this: leaders read it as it is written."
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("story_what", "story_before", "story_after"):
+            if name in cleaned and not cleaned[name].strip():
+                self.add_error(name, "A story needs this: leaders read it as it is written.")
+        return cleaned
+
+
+class CelebrationForm(forms.ModelForm):
+    class Meta:
+        model = ServiceProblem
+        fields = ["celebration", "celebrated_on", "celebrated_by"]
+        widgets = {"celebrated_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+        labels = {"celebrated_on": "When", "celebrated_by": "Leader who took part"}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["celebration"].required = True
+        self.fields["celebrated_on"].required = True
+        self.fields["celebrated_by"].queryset = campaign.leaders.order_by("name")
+        self.fields["celebrated_by"].empty_label = "No leader (yet)"
+
+
+class RoadblockForm(forms.ModelForm):
+    """Mark a problem as a roadblock that needs a leader's decision: the ask, and the leader it is for."""
+
+    class Meta:
+        model = ServiceProblem
+        fields = ["roadblock_ask", "roadblock_leader"]
+        labels = {"roadblock_ask": "The ask, in one sentence"}
+        help_texts = {"roadblock_ask": "What decision do you need, e.g. 'Approve a second delivery slot on Fridays'."}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roadblock_ask"].required = True
+        self.fields["roadblock_leader"].queryset = campaign.leaders.order_by("name")
+        self.fields["roadblock_leader"].empty_label = "No leader chosen yet"
+
+    def clean_roadblock_ask(self):
+        ask = " ".join(self.cleaned_data["roadblock_ask"].split())
+        if not ask:
+            raise forms.ValidationError("Write the decision you need from a leader.")
+        return ask
+
+
+class MoveForm(forms.Form):
+    """Where a card goes; which moves a problem allows is checked against the problem itself."""
+
+    to = forms.ChoiceField(choices=ServiceProblem.Status.choices)
+
+    def __init__(self, *args, problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problem = problem
+
+    def clean_to(self):
+        to = self.cleaned_data["to"]
+        if not self.problem.can_move_to(to):
+            raise forms.ValidationError(f"A problem in {self.problem.get_status_display().lower()} cannot move there.")
+        return to

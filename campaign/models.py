@@ -137,6 +137,14 @@ class Department(models.Model):
         return self.name
 
 
+class GoalQuerySet(models.QuerySet):
+    def with_win_counts(self, campaign):
+        """The campaign's goals, each annotated with `win_count`: how many won problems serve it."""
+        return self.filter(campaign=campaign).annotate(
+            win_count=models.Count("problems", filter=models.Q(problems__status="won"))
+        )
+
+
 class Goal(models.Model):
     """A bull's-eye goal: an outcome outside the campaign that wins should serve."""
 
@@ -157,11 +165,20 @@ class Goal(models.Model):
         help_text="The outcome for customers you will watch, e.g. 'repeat orders per quarter'.",
     )
 
+    objects = GoalQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
 
     def __str__(self):
         return self.title
+
+    @property
+    def bullseye_hint(self):
+        """A plain hint when the measure counts the campaign's own activity instead of an outcome for customers."""
+        from campaign.bullseye import check_measure
+
+        return check_measure(self.measure)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -249,6 +266,94 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# A won problem's story needs at least these: what they did, and service before and after.
+STORY_REQUIRED = ("story_what", "story_before", "story_after")
+HAS_STORY = models.Q(*[~models.Q(**{name: ""}) for name in STORY_REQUIRED])
+# Marked for a leader, not yet cleared, and still open: once won or dropped nothing is left to ask.
+OPEN_ROADBLOCK = models.Q(is_roadblock=True, roadblock_cleared_on__isnull=True, status__in=["backlog", "in_progress"])
+
+
+class ServiceProblemQuerySet(models.QuerySet):
+    def for_cards(self):
+        """With what a card shows (goal, department, owner) joined, and `people_count`."""
+        return self.select_related("goal", "department", "owner").annotate(people_count=models.Count("people"))
+
+    def backlog_order(self):
+        """
+        Easy first: difficulty (easy, medium, hard), then expected impact (high first), then the oldest.
+
+        Ranks are computed in the database so the order holds over any number of rows.
+        """
+        difficulty = models.Case(
+            *[models.When(difficulty=value, then=rank) for rank, value in enumerate(ServiceProblem.Difficulty.values)],
+            default=9,
+        )
+        impact = models.Case(
+            *[models.When(impact=value, then=rank) for rank, value in enumerate(ServiceProblem.Impact.values)],
+            default=-1,
+        )
+        return self.alias(difficulty_rank=difficulty, impact_rank=impact).order_by(
+            "difficulty_rank", "-impact_rank", "opened_on", "pk"
+        )
+
+    def column(self, campaign, status):
+        """
+        One board column's cards in the order the board shows them: the backlog easy first, work in
+        progress by when it started, won and dropped newest first.
+        """
+        cards = self.filter(campaign=campaign, status=status).for_cards()
+        if status == ServiceProblem.Status.BACKLOG:
+            return cards.backlog_order()
+        order = {"in_progress": ["started_on", "pk"], "won": ["-won_on", "-pk"], "dropped": ["-dropped_on", "-pk"]}
+        return cards.order_by(*order[status])
+
+    def board_figures(self, campaign):
+        """
+        Every count the board's rules and the checkup read, in one aggregate query.
+
+        Keys: backlog, in_progress, won, dropped, easy_waiting, hard_in_progress,
+        won_without_story, won_uncelebrated, won_unaimed, open_roadblocks.
+        """
+        won = models.Q(status="won")
+        count = models.Count
+        return self.filter(campaign=campaign).aggregate(
+            backlog=count("pk", filter=models.Q(status="backlog")),
+            in_progress=count("pk", filter=models.Q(status="in_progress")),
+            won=count("pk", filter=won),
+            dropped=count("pk", filter=models.Q(status="dropped")),
+            easy_waiting=count("pk", filter=models.Q(status="backlog", difficulty="easy")),
+            hard_in_progress=count("pk", filter=models.Q(status="in_progress", difficulty="hard")),
+            won_without_story=count("pk", filter=won & ~HAS_STORY),
+            won_uncelebrated=count("pk", filter=won & models.Q(celebrated_on__isnull=True)),
+            won_unaimed=count("pk", filter=won & models.Q(goal__isnull=True)),
+            open_roadblocks=count("pk", filter=OPEN_ROADBLOCK),
+        )
+
+    def open_roadblocks(self, campaign):
+        """
+        The campaign's roadblocks still waiting on a leader's decision, oldest first, with the leader,
+        owner, department and goal joined: the "asks of leadership" briefing packs and summaries carry up.
+        """
+        return (
+            self.filter(OPEN_ROADBLOCK, campaign=campaign)
+            .select_related("roadblock_leader", "owner", "department", "goal")
+            .order_by("opened_on", "pk")
+        )
+
+    def stories(self, campaign):
+        """
+        Won problems with their service story written, newest win first: what briefing packs pick from.
+
+        Goal, department, owner and celebrating leader are joined; the people who worked on it are prefetched.
+        """
+        return (
+            self.filter(HAS_STORY, campaign=campaign, status="won")
+            .select_related("goal", "department", "owner", "celebrated_by")
+            .prefetch_related("people")
+            .order_by("-won_on", "-pk")
+        )
 
 
 class ServiceProblem(models.Model):
@@ -361,9 +466,25 @@ class ServiceProblem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ServiceProblemQuerySet.as_manager()
+
+    # Where a card may go from each column: one click each on the board.
+    MOVES = {
+        "backlog": ["in_progress", "dropped"],
+        "in_progress": ["won", "backlog", "dropped"],
+        "won": ["in_progress"],
+        "dropped": ["backlog"],
+    }
+    MOVE_LABELS = {"in_progress": "Start", "won": "Won", "backlog": "Back to backlog", "dropped": "Drop"}
+
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["campaign", "status"], name="problem_campaign_status")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="problem_campaign_status"),
+            # The momentum series groups problems started and won by week.
+            models.Index(fields=["campaign", "started_on"], name="problem_campaign_started"),
+            models.Index(fields=["campaign", "won_on"], name="problem_campaign_won"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["backlog", "in_progress", "won", "dropped"]),
@@ -378,6 +499,9 @@ class ServiceProblem(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("campaign:problem-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
     @property
     def is_aimed(self):
         """Does the problem serve a bull's-eye goal?"""
@@ -386,3 +510,48 @@ class ServiceProblem(models.Model):
     @property
     def is_open_roadblock(self):
         return self.is_roadblock and self.roadblock_cleared_on is None and self.status not in ("won", "dropped")
+
+    @property
+    def has_story(self):
+        """A story needs what they did and service before and after; the figure and benefits are extra."""
+        return all(getattr(self, name).strip() for name in STORY_REQUIRED)
+
+    @property
+    def is_celebrated(self):
+        return self.celebrated_on is not None
+
+    def moves(self):
+        """The statuses this problem can move to, as (value, button label) pairs for the card's buttons."""
+        reopen = self.status == self.Status.WON
+        return [
+            ("in_progress", "Reopen") if reopen else (value, self.MOVE_LABELS[value])
+            for value in self.MOVES[self.status]
+        ]
+
+    def benefit_labels(self):
+        return [self.Benefit(value).label for value in self.benefits if value in self.Benefit.values]
+
+    def can_move_to(self, status):
+        return status in self.MOVES.get(self.status, [])
+
+    def move_to(self, status, *, today=None):
+        """
+        Change status and keep the dates in step (not saved). Winning needs the story first,
+        so a won problem always has one: raises ValueError otherwise, as for a move not allowed.
+        """
+        if not self.can_move_to(status):
+            raise ValueError(f"A problem cannot move from {self.status} to {status}.")
+        if status == self.Status.WON and not self.has_story:
+            raise ValueError("Write the story before moving the problem to won.")
+        today = today or timezone.localdate()
+        if status == self.Status.IN_PROGRESS:
+            self.started_on = self.started_on or today
+            self.won_on = None
+        elif status == self.Status.WON:
+            self.won_on = today
+        elif status == self.Status.DROPPED:
+            self.dropped_on = today
+        elif status == self.Status.BACKLOG:
+            self.dropped_on = None
+            self.started_on = None
+        self.status = status

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign import emails
-from campaign.models import Campaign, Invitation, Membership, Role
+from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
 
 User = get_user_model()
 
@@ -114,3 +114,24 @@ def membership_remove(*, membership):
     membership.refresh_from_db()
     _ensure_an_admin_remains(membership)
     membership.delete()
+
+
+@transaction.atomic
+def problem_save_story(*, problem, people, story_what, story_before, story_after, story_figure="", benefits=()):
+    """
+    Write a problem's service story and, when it is still in progress, move it to won.
+
+    The story comes first so that a won problem always has one: the card only moves once
+    what they did and how service changed (before and after) are given.
+    """
+    problem = ServiceProblem.objects.select_for_update().get(pk=problem.pk)
+    problem.story_what = story_what.strip()
+    problem.story_before = story_before.strip()
+    problem.story_after = story_after.strip()
+    problem.story_figure = story_figure.strip()
+    problem.benefits = list(benefits)
+    if problem.status != ServiceProblem.Status.WON:
+        problem.move_to(ServiceProblem.Status.WON)
+    problem.save()
+    problem.people.set(people)
+    return problem

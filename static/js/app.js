@@ -32,3 +32,15 @@
     showMessages([{ level: "error", text: "The server could not be reached. Check your connection and try again." }]);
   });
 })();
+
+// ---- Easy wins board: after a one-click move the board is swapped, so put keyboard focus back on the moved card.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function () {
+    const card = document.querySelector("[data-moved]");
+    if (!card) return;
+    card.removeAttribute("data-moved");
+    const field = card.querySelector("[aria-invalid=true]") || card.querySelector("textarea, input:not([type=hidden]), select");
+    (field || card).focus();
+  });
+})();

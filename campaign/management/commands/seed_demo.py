@@ -66,7 +66,10 @@ GOALS = [
 ]
 
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
-DEMO_SEEDERS = ["allies.demo_coverage"]
+DEMO_SEEDERS = [
+    "allies.demo_coverage",
+    "campaign.demo",
+]
 
 USERS = [
     ("demo-admin", "Ada", "Okafor", Role.ADMIN),

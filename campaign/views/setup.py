@@ -1,3 +1,5 @@
+"""Campaign set-up: the campaign list, settings, members, invitations, and the health check."""
+
 import logging
 
 from django.conf import settings
@@ -45,19 +47,6 @@ def campaign_new(request):
         messages.success(request, f"Campaign “{campaign}” created. You are its admin.")
         return redirect(campaign)
     return render(request, "campaign/campaign_new.html", {"form": form})
-
-
-@require_GET
-@campaign_view()
-def home(request):
-    campaign = request.campaign
-    context = {
-        "campaign": campaign,
-        "departments": list(campaign.departments.all()),
-        "goals": list(campaign.goals.all()),
-        "member_count": campaign.memberships.count(),
-    }
-    return render(request, "campaign/home.html", context)
 
 
 @campaign_view(read=Role.ADMIN, write=Role.ADMIN)

@@ -1,0 +1,198 @@
+"""
+The campaign checkup on the home page: the few checks that matter now, each green, amber or red,
+with its number, the next step and a link to the page where that step is taken.
+
+Each check is a small function over figures read once by the home page, so a check can be
+swapped (the detailed coverage from allies.coverage, say) without touching the others.
+"""
+
+from typing import NamedTuple
+
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+
+from allies.models import COMMITTED_OR_BETTER, Ally
+from campaign import rules
+from campaign.models import Level
+
+GREEN, AMBER, RED = "green", "amber", "red"
+STATUS_LABELS = {GREEN: "On track", AMBER: "Watch", RED: "Act now"}
+
+
+class CheckItem(NamedTuple):
+    key: str
+    title: str
+    status: str
+    number: str
+    summary: str
+    next_step: str
+    url: str
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+def _url(campaign, *names):
+    """The first of `names` that resolves for the campaign: pages owned by other apps may not exist yet."""
+    for name in names:
+        try:
+            return reverse(name, kwargs={"slug": campaign.slug})
+        except NoReverseMatch:
+            continue
+    return campaign.get_absolute_url()
+
+
+def coverage_figures(campaign):
+    """
+    Departments each with `committed` (allies committed or better), and the levels such allies
+    sit at: two grouped queries, whatever the number of allies.
+    """
+    committed = Q(allies__stage__in=COMMITTED_OR_BETTER)
+    departments = list(campaign.departments.annotate(committed=Count("allies", filter=committed)).order_by("name"))
+    levels = set(
+        Ally.objects.filter(campaign=campaign, stage__in=COMMITTED_OR_BETTER).values_list("level", flat=True).distinct()
+    )
+    return {"departments": departments, "levels": levels}
+
+
+def check_coverage(campaign, coverage):
+    departments, levels = coverage["departments"], coverage["levels"]
+    url = _url(campaign, "allies:coverage", "allies:ally-list", "campaign:settings-departments")
+    if not departments:
+        return CheckItem(
+            "coverage", "Allies everywhere", RED, "0", "No departments yet, so no coverage to measure.",
+            "Add the departments, internal service providers as well as customer-facing ones.",
+            _url(campaign, "campaign:settings-departments"),
+        )  # fmt: skip
+    uncovered = [d.name for d in departments if not d.committed]
+    missing = [label for value, label in Level.choices if value not in levels]
+    covered = len(departments) - len(uncovered)
+    number = f"{covered}/{len(departments)}"
+    if not levels:
+        return CheckItem(
+            "coverage", "Allies everywhere", RED, number, "No committed ally in any department yet.",
+            "Recruit a first committed ally in each department, at every level.", url,
+        )  # fmt: skip
+    parts = []
+    if uncovered:
+        names = ", ".join(uncovered[:3]) + (f" and {len(uncovered) - 3} more" if len(uncovered) > 3 else "")
+        parts.append(f"No committed ally in {names}.")
+    if missing:
+        parts.append(f"No committed ally at the {' or '.join(m.lower() for m in missing)} level.")
+    if not parts:
+        return CheckItem(
+            "coverage", "Allies everywhere", GREEN, number,
+            "Every department has a committed ally, at top, middle and frontline.",
+            "Keep tending them with touchpoints.", url,
+        )  # fmt: skip
+    step = "Recruit there next" + (" — don't forget the middle." if "Middle" in missing else ".")
+    return CheckItem("coverage", "Allies everywhere", AMBER, number, " ".join(parts), step, url)
+
+
+def check_easy_wins(campaign, figures):
+    url = _url(campaign, "campaign:board")
+    urge = rules.restrain_the_urge(figures)
+    wins = figures["won"]
+    if urge.applies:
+        return CheckItem(
+            "easy-wins", "Easy wins first", RED, str(wins), urge.sentence,
+            "Pause the hard problem or pair it with a suggested easy one on the board.", url,
+        )  # fmt: skip
+    if wins == 0:
+        if figures["backlog"] + figures["in_progress"] == 0:
+            summary, step = "No service problems on the board yet.", "Add a few easy problems people feel every day."
+        else:
+            summary, step = "No wins yet.", "Start the suggested easy problem and see it through."
+        return CheckItem("easy-wins", "Easy wins first", AMBER, "0", summary, step, url)
+    plural = "win is" if wins == 1 else "wins are"
+    return CheckItem(
+        "easy-wins", "Easy wins first", GREEN, str(wins), f"{wins} {plural} in, easy ones first.",
+        "Keep the suggested easy problems moving.", url,
+    )  # fmt: skip
+
+
+def check_bullseye(campaign, figures, goals):
+    if not goals:
+        return CheckItem(
+            "bullseye", "On the bull's-eye", RED, "0", "No bull's-eye goals: wins have nothing to aim at.",
+            "Set two or three goals measured by what customers do.", _url(campaign, "campaign:settings-goals"),
+        )  # fmt: skip
+    drift = rules.unaimed_share(figures)
+    activity = [goal for goal in goals if goal.bullseye_hint]
+    parts, step, url = [], "Keep aiming each new problem at a goal.", _url(campaign, "campaign:board")
+    if drift.applies:
+        parts.append(drift.sentence)
+        step = "Aim the next problems at a goal when you add them."
+    if activity:
+        titles = ", ".join(f"“{goal.title}”" for goal in activity)
+        parts.append(f"{titles} {'is' if len(activity) == 1 else 'are'} measured by internal activity.")
+        step = "Measure goals by what customers do or say, not by classes, scores or clicks."
+        url = _url(campaign, "campaign:settings-goals")
+    status = AMBER if parts else GREEN
+    summary = " ".join(parts) if parts else drift.sentence
+    return CheckItem("bullseye", "On the bull's-eye", status, f"{drift.number}% unaimed", summary, step, url)
+
+
+def check_celebration(campaign, figures):
+    url = _url(campaign, "campaign:stories")
+    finding = rules.wins_not_celebrated(figures)
+    waiting, wins = figures["won_uncelebrated"], figures["won"]
+    if not waiting:
+        return CheckItem(
+            "celebration", "Wins celebrated", GREEN, "0", finding.sentence,
+            "Invite a leader to the next win's celebration.", url,
+        )  # fmt: skip
+    status = RED if waiting >= 3 and waiting * 2 > wins else AMBER
+    return CheckItem(
+        "celebration", "Wins celebrated", status, str(waiting), finding.sentence,
+        "Open the story and record the celebration once it happens.", url,
+    )  # fmt: skip
+
+
+def check_momentum(campaign, result):
+    last = result.last_full_week
+    number = str(last.total if last else 0)
+    url = _url(campaign, "campaign:board")
+    if result.trend.state == "fading":
+        return CheckItem(
+            "momentum", "Momentum", RED, number, result.trend.reason,
+            "Don't let it become a flavour of the month: plan touchpoints and start an easy win this week.", url,
+        )  # fmt: skip
+    if result.trend.state == "quiet":
+        return CheckItem(
+            "momentum", "Momentum", AMBER, number, result.trend.reason,
+            "Log touchpoints and move a problem forward to get it going.", url,
+        )  # fmt: skip
+    return CheckItem(
+        "momentum", "Momentum", GREEN, number, result.trend.reason,
+        "Keep engaging early and often.", url,
+    )  # fmt: skip
+
+
+def check_why(campaign):
+    written = sum(1 for value in (campaign.why, campaign.how, campaign.what) if value.strip())
+    url = campaign.get_absolute_url() + "#golden-circle"
+    if campaign.golden_circle_complete:
+        return CheckItem(
+            "why", "The team can state the why", GREEN, "3 of 3", "Why, how and what are written down.",
+            "Ask a new ally to say the why in their own words.", url,
+        )  # fmt: skip
+    status = AMBER if campaign.why.strip() else RED
+    return CheckItem(
+        "why", "The team can state the why", status, f"{written} of 3",
+        "The Golden Circle is not complete, so people cannot repeat why the campaign exists.",
+        "Write the why first, then the how and the what.", url,
+    )  # fmt: skip
+
+
+def campaign_checkup(campaign, *, figures, goals, coverage, momentum_result):
+    """Every check, in the order a champion should read them."""
+    return [
+        check_why(campaign),
+        check_coverage(campaign, coverage),
+        check_easy_wins(campaign, figures),
+        check_bullseye(campaign, figures, goals),
+        check_celebration(campaign, figures),
+        check_momentum(campaign, momentum_result),
+    ]

@@ -1,0 +1,191 @@
+"""
+Momentum: how much happened in the campaign each week, and whether it is fading.
+
+An initiative that starts with a burst and peters out becomes a "flavor of the month". Each
+source below is counted per week in the database (TruncWeek + Count, at most WEEKS rows per
+source); the few rows are summed in Python. To count something new, add one Source line.
+"""
+
+import operator
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from typing import NamedTuple
+
+from django.db.models import Count, DateTimeField, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from allies.models import LADDER, Stage, StageChange, Touchpoint
+from campaign.models import ServiceProblem
+from personas.models import PersonaCard
+
+WEEKS = 12
+# "Far below the earlier average": the last three full weeks average under this share of the weeks before.
+FAR_BELOW = 0.5
+# Below this many a week, the earlier weeks are too quiet to be far below.
+MIN_EARLIER_AVERAGE = 1
+# A rise needs the recent weeks this much above the earlier ones; anything between is flat.
+RISING = 1.25
+
+
+def _moved_up():
+    """A StageChange that climbs the ladder (a higher rung than before; joining counts, declining does not)."""
+    steps = [
+        Q(to_stage=stage, from_stage__in=["", Stage.DECLINED, *LADDER[:rank]]) for rank, stage in enumerate(LADDER)
+    ]
+    return reduce(operator.or_, steps)
+
+
+class Source(NamedTuple):
+    label: str
+    rows: object  # campaign -> queryset of that source's rows in the campaign
+    date_field: str
+
+
+SOURCES = [
+    Source("allies moved up", lambda c: StageChange.objects.filter(_moved_up(), ally__campaign=c), "changed_at"),
+    Source("touchpoints", lambda c: Touchpoint.objects.filter(campaign=c), "happened_on"),
+    Source("persona cards", lambda c: PersonaCard.objects.filter(campaign=c), "created_at"),
+    Source("problems started", lambda c: ServiceProblem.objects.filter(campaign=c), "started_on"),
+    Source("problems won", lambda c: ServiceProblem.objects.filter(campaign=c), "won_on"),
+]
+
+
+class Week(NamedTuple):
+    start: date
+    counts: dict  # source label -> count
+    total: int
+    is_current: bool
+
+
+def week_start(day):
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_counts(source, campaign, since):
+    """{week start: count} for one source, grouped by week in the database."""
+    queryset = source.rows(campaign)
+    if isinstance(queryset.model._meta.get_field(source.date_field), DateTimeField):
+        since = timezone.make_aware(datetime.combine(since, time.min))
+    rows = (
+        queryset.filter(**{f"{source.date_field}__gte": since})
+        .annotate(week=TruncWeek(source.date_field))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        result[week] = result.get(week, 0) + row["n"]
+    return result
+
+
+def series(campaign, *, today=None, weeks=WEEKS, sources=None):
+    """The last `weeks` weeks (Monday starts, oldest first, the current week last) with each source's count."""
+    today = today or timezone.localdate()
+    current = week_start(today)
+    starts = [current - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    by_source = {s.label: weekly_counts(s, campaign, starts[0]) for s in (sources or SOURCES)}
+    result = []
+    for start in starts:
+        counts = {label: found.get(start, 0) for label, found in by_source.items()}
+        result.append(Week(start, counts, sum(counts.values()), start == current))
+    return result
+
+
+class Trend(NamedTuple):
+    state: str  # "rising", "flat", "fading" or "quiet"
+    reason: str
+
+
+def trend(totals):
+    """
+    Read weekly totals (oldest first, full weeks only). Fading when activity fell three weeks
+    in a row, or the last three weeks average far below the campaign's own earlier weeks.
+    """
+    active = list(totals)
+    while active and active[0] == 0:  # weeks before the campaign got going are not "earlier activity"
+        active.pop(0)
+    if not any(active):
+        return Trend("quiet", "Nothing logged in these weeks yet.")
+    if len(active) >= 4 and all(active[i] > active[i + 1] for i in range(len(active) - 4, len(active) - 1)):
+        return Trend("fading", "Activity has fallen three weeks in a row.")
+    recent, earlier = active[-3:], active[:-3]
+    recent_avg = sum(recent) / len(recent)
+    if earlier:
+        earlier_avg = sum(earlier) / len(earlier)
+        if earlier_avg >= MIN_EARLIER_AVERAGE and recent_avg < earlier_avg * FAR_BELOW:
+            return Trend(
+                "fading",
+                f"The last three weeks averaged {recent_avg:.1f}, far below the {earlier_avg:.1f} a week before them.",
+            )
+        if recent_avg > earlier_avg * RISING:
+            return Trend("rising", f"The last three weeks averaged {recent_avg:.1f}, up from {earlier_avg:.1f}.")
+    return Trend("flat", f"Steady at about {recent_avg:.1f} a week lately.")
+
+
+class Momentum(NamedTuple):
+    weeks: list
+    trend: Trend
+    labels: list  # the sources' labels, in order
+    peak: int
+
+    @property
+    def last_full_week(self):
+        full = [week for week in self.weeks if not week.is_current]
+        return full[-1] if full else None
+
+    @property
+    def is_fading(self):
+        return self.trend.state == "fading"
+
+
+def momentum(campaign, *, today=None, sources=None):
+    """
+    The campaign's weekly series and its trend; the current, partial week is shown but not judged.
+
+    Weeks are the campaign's own: they start on Monday in its time zone, not the server's.
+    """
+    with timezone.override(zoneinfo.ZoneInfo(campaign.time_zone)):
+        weeks = series(campaign, today=today, sources=sources)
+    judged = trend([week.total for week in weeks if not week.is_current])
+    return Momentum(
+        weeks=weeks,
+        trend=judged,
+        labels=[s.label for s in (sources or SOURCES)],
+        peak=max([week.total for week in weeks] + [1]),
+    )
+
+
+# Chart geometry, in SVG user units: bars are drawn from these, so the template holds no arithmetic.
+CHART_HEIGHT = 80
+BAR_WIDTH = 18
+BAR_GAP = 6
+
+
+def chart_bars(result):
+    """One bar per week: x, y, height, and a title giving the week's breakdown (the text alternative)."""
+    bars = []
+    for index, week in enumerate(result.weeks):
+        height = round(week.total / result.peak * CHART_HEIGHT) if week.total else 0
+        parts = ", ".join(f"{count} {label}" for label, count in week.counts.items() if count) or "nothing logged"
+        suffix = " (so far)" if week.is_current else ""
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP),
+                "y": CHART_HEIGHT - height,
+                "height": max(height, 1),
+                "width": BAR_WIDTH,
+                "title": f"Week of {week.start:%-d %b}{suffix}: {week.total} — {parts}",
+                "week": week,
+            }
+        )
+    return bars
+
+
+def chart_width(result):
+    return len(result.weeks) * (BAR_WIDTH + BAR_GAP) - BAR_GAP

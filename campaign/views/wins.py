@@ -1,0 +1,254 @@
+"""
+The easy-wins board, the problems on it, their service stories and roadblocks.
+
+Champions move cards with one click; viewers read the board, every story and the stories list.
+An htmx request from the board gets the board region back (its rules and counts change with
+each move); a plain request gets a redirect, so every button also works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from campaign import rules, services
+from campaign.access import campaign_view
+from campaign.forms import CelebrationForm, MoveForm, ProblemForm, RoadblockForm, StoryForm
+from campaign.models import Goal, Role, ServiceProblem
+
+Status = ServiceProblem.Status
+# Form pages: viewers have nothing to fill in, so even reading them needs a champion.
+champions_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
+# Cards shown per column; the rest are a click away in the paginated list.
+COLUMN_LIMIT = 25
+SUGGESTED = 3
+PER_PAGE = 20
+
+
+def _problem(request, pk, **filters):
+    """A problem of the requesting campaign (another campaign's id is a 404)."""
+    problems = request.campaign.problems.select_related(
+        "goal", "department", "owner", "roadblock_leader", "celebrated_by"
+    )
+    return get_object_or_404(problems, pk=pk, **filters)
+
+
+def board_context(request, **extra):
+    """Everything the board region shows: columns, rules, per-goal counts and open roadblocks."""
+    campaign = request.campaign
+    figures = ServiceProblem.objects.board_figures(campaign)
+    columns = []
+    for status, label in Status.choices:
+        cards = list(ServiceProblem.objects.column(campaign, status)[:COLUMN_LIMIT])
+        columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
+    return {
+        "campaign": campaign,
+        "columns": columns,
+        "suggested_ids": {card.pk for card in columns[0]["cards"][:SUGGESTED]},
+        "findings": rules.board_findings(figures),
+        "goals": Goal.objects.with_win_counts(campaign),
+        "roadblocks": ServiceProblem.objects.open_roadblocks(campaign),
+        "figures": figures,
+        "can_write": request.membership.role_enum.allows(Role.CHAMPION),
+        "column_limit": COLUMN_LIMIT,
+        **extra,
+    }
+
+
+def _board_response(request, **extra):
+    template = "campaign/wins_board.html#board" if request.htmx else "campaign/wins_board.html"
+    return render(request, template, board_context(request, **extra))
+
+
+@require_GET
+@campaign_view()
+def board(request):
+    return _board_response(request)
+
+
+@require_GET
+@campaign_view()
+def problem_list(request):
+    """Every problem of one status, paginated: where a full board column continues."""
+    status = request.GET.get("status", Status.BACKLOG)
+    if status not in Status.values:
+        status = Status.BACKLOG
+    page = Paginator(ServiceProblem.objects.column(request.campaign, status), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"campaign": request.campaign, "page": page, "status": Status(status), "statuses": Status.choices}
+    return render(request, "campaign/problem_list.html", context)
+
+
+@champions_only
+def problem_new(request):
+    form = ProblemForm(request.POST or None, campaign=request.campaign, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        problem = form.save()
+        messages.success(request, f"Added “{problem}” to the backlog.")
+        return redirect("campaign:board", slug=request.campaign.slug)
+    return render(request, "campaign/problem_form.html", _form_context(request, form, "new"))
+
+
+@champions_only
+def problem_edit(request, pk):
+    problem = _problem(request, pk)
+    form = ProblemForm(request.POST or None, instance=problem, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{problem}”.")
+        return redirect(problem)
+    return render(request, "campaign/problem_form.html", _form_context(request, form, "edit", problem))
+
+
+@require_GET
+@campaign_view()
+def problem_detail(request, pk):
+    """The problem and, once won, its service story: readable by everyone in the campaign."""
+    problem = _problem(request, pk)
+    context = {
+        "campaign": request.campaign,
+        "problem": problem,
+        "people": list(problem.people.select_related("department")),
+        "can_write": request.membership.role_enum.allows(Role.CHAMPION),
+    }
+    return render(request, "campaign/problem_detail.html", context)
+
+
+@require_POST
+@campaign_view()
+def problem_move(request, pk):
+    """One click moves a card; moving to won without a story asks for the story and leaves the card put."""
+    problem = _problem(request, pk)
+    form = MoveForm(request.POST, problem=problem)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("to", ["Choose where the card goes."])))
+    elif form.cleaned_data["to"] == Status.WON and not problem.has_story:
+        messages.info(request, f"Write the story of “{problem}” to move it to won.")
+        if not request.htmx:
+            return redirect("campaign:problem-story", slug=request.campaign.slug, pk=problem.pk)
+        story_form = StoryForm(instance=problem, campaign=request.campaign, auto_id=f"id_story_{problem.pk}_%s")
+        return _story_form_in_card(request, problem, story_form)
+    else:
+        problem.move_to(form.cleaned_data["to"])
+        problem.save()
+        messages.success(request, f"Moved “{problem}” to {problem.get_status_display().lower()}.")
+    if request.htmx:
+        return _board_response(request, moved_id=problem.pk)
+    return redirect("campaign:board", slug=request.campaign.slug)
+
+
+@champions_only
+def problem_story(request, pk):
+    """Write (or edit) the service story; for a problem in progress, saving it is what wins it."""
+    problem = _problem(request, pk, status__in=[Status.IN_PROGRESS, Status.WON])
+    auto_id = f"id_story_{problem.pk}_%s" if request.htmx else "id_%s"
+    form = StoryForm(request.POST or None, instance=problem, campaign=request.campaign, auto_id=auto_id)
+    if request.method == "POST" and form.is_valid():
+        was_won = problem.status == Status.WON
+        problem = services.problem_save_story(problem=problem, **form.cleaned_data)
+        messages.success(request, f"Saved the story of “{problem}”." if was_won else f"“{problem}” is won. Well done!")
+        if request.htmx:
+            return _board_response(request, moved_id=problem.pk)
+        return redirect(problem)
+    if request.htmx:
+        return _story_form_in_card(request, problem, form)
+    return render(request, "campaign/problem_form.html", _form_context(request, form, "story", problem))
+
+
+def _story_form_in_card(request, problem, form):
+    """The story form in place of the card, which stays in its column until the story is saved."""
+    context = {"campaign": request.campaign, "problem": problem, "form": form}
+    response = render(request, "campaign/wins_board.html#story-form", context)
+    return reswap(retarget(response, f"#problem-{problem.pk}"), "outerHTML")
+
+
+@champions_only
+def problem_celebrate(request, pk):
+    problem = _problem(request, pk, status=Status.WON)
+    initial = {"celebrated_on": problem.celebrated_on or timezone.localdate()}
+    form = CelebrationForm(request.POST or None, instance=problem, campaign=request.campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Recorded how “{problem}” was celebrated.")
+        return redirect(problem)
+    return render(request, "campaign/problem_form.html", _form_context(request, form, "celebrate", problem))
+
+
+@champions_only
+def problem_roadblock(request, pk):
+    """Mark an open problem as a roadblock that needs a leader's decision."""
+    problem = _problem(request, pk, status__in=[Status.BACKLOG, Status.IN_PROGRESS])
+    form = RoadblockForm(request.POST or None, instance=problem, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        problem = form.save(commit=False)
+        problem.is_roadblock, problem.roadblock_cleared_on = True, None
+        problem.save()
+        messages.success(request, f"“{problem}” is listed as a roadblock for leadership.")
+        return redirect("campaign:board", slug=request.campaign.slug)
+    return render(request, "campaign/problem_form.html", _form_context(request, form, "roadblock", problem))
+
+
+@require_POST
+@campaign_view()
+def problem_roadblock_clear(request, pk):
+    problem = _problem(request, pk, is_roadblock=True, roadblock_cleared_on__isnull=True)
+    problem.roadblock_cleared_on = timezone.localdate()
+    problem.save(update_fields=["roadblock_cleared_on", "updated_at"])
+    messages.success(request, f"The roadblock on “{problem}” is cleared.")
+    if request.htmx:
+        return _board_response(request)
+    return redirect("campaign:board", slug=request.campaign.slug)
+
+
+@champions_only
+def problem_delete(request, pk):
+    """Remove a problem added by mistake, after a confirmation; a real problem given up on is dropped instead."""
+    problem = _problem(request, pk)
+    board_url = reverse("campaign:board", kwargs={"slug": request.campaign.slug})
+    if request.method == "POST":
+        problem.delete()
+        messages.success(request, f"Removed “{problem}”.")
+        return redirect(board_url)
+    context = {
+        "campaign": request.campaign,
+        "item": problem,
+        "noun": "service problem",
+        "back_url": problem.get_absolute_url(),
+        "action": request.path,
+    }
+    return render(request, "campaign/confirm_delete.html", context)
+
+
+@require_GET
+@campaign_view()
+def stories(request):
+    """Won problems with their stories, newest first, paginated."""
+    page = Paginator(ServiceProblem.objects.stories(request.campaign), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "campaign/stories.html", {"campaign": request.campaign, "page": page})
+
+
+FORM_PAGES = {
+    "new": ("Add a service problem", "Add to the backlog"),
+    "edit": ("Edit “{problem}”", "Save"),
+    "story": ("The story of “{problem}”", "Save the story"),
+    "celebrate": ("Celebrate “{problem}”", "Record the celebration"),
+    "roadblock": ("Ask leadership about “{problem}”", "Mark as a roadblock"),
+}
+
+
+def _form_context(request, form, kind, problem=None):
+    heading, submit = FORM_PAGES[kind]
+    return {
+        "campaign": request.campaign,
+        "form": form,
+        "kind": kind,
+        "problem": problem,
+        "heading": heading.format(problem=problem),
+        "submit_label": "Save the story and move it to won"
+        if kind == "story" and problem.status != Status.WON
+        else submit,
+    }

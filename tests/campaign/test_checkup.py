@@ -1,0 +1,186 @@
+"""The campaign checkup: each item green, amber or red on its own condition, and the home page showing it."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from allies.models import Stage
+from campaign import checkup, momentum
+from campaign.models import Level, ServiceProblem
+from tests.campaign.board_figures import figures
+from tests.factories import AllyFactory, DepartmentFactory, GoalFactory, ServiceProblemFactory
+
+S = ServiceProblem.Status
+
+
+def result_for(totals):
+    """A Momentum over crafted weekly totals (oldest first; the last is the current week)."""
+    start = date(2026, 8, 31)
+    weeks = [
+        momentum.Week(start + timedelta(weeks=i), {"touchpoints": t}, t, i == len(totals) - 1)
+        for i, t in enumerate(totals)
+    ]
+    return momentum.Momentum(weeks, momentum.trend(totals[:-1]), ["touchpoints"], max([*totals, 1]))
+
+
+# --- why -------------------------------------------------------------------------------
+
+
+def test_why_is_green_when_the_golden_circle_is_written(campaign):
+    item = checkup.check_why(campaign)
+    assert (item.status, item.number) == ("green", "3 of 3")
+
+
+def test_why_is_red_without_a_why_and_amber_with_only_a_why(campaign):
+    campaign.why, campaign.how, campaign.what = "", "", ""
+    assert checkup.check_why(campaign).status == "red"
+    campaign.why = "Because customers wait on us."
+    item = checkup.check_why(campaign)
+    assert (item.status, item.number) == ("amber", "1 of 3")
+
+
+# --- coverage ----------------------------------------------------------------------------
+
+
+def test_coverage_is_green_with_a_committed_ally_everywhere_at_every_level(campaign):
+    for level in Level.values:
+        AllyFactory(campaign=campaign, stage=Stage.COMMITTED, level=level)
+    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
+    assert item.status == "green"
+    assert item.number == "3/3"
+
+
+def test_coverage_names_uncovered_departments_and_missing_levels(campaign):
+    covered = DepartmentFactory(campaign=campaign, name="IT")
+    DepartmentFactory(campaign=campaign, name="Legal")
+    AllyFactory(campaign=campaign, department=covered, stage=Stage.CHAMPION, level=Level.FRONTLINE)
+    AllyFactory(campaign=campaign, department=covered, stage=Stage.INTERESTED, level=Level.MIDDLE)
+    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
+    assert item.status == "amber"
+    assert item.number == "1/2"
+    assert "No committed ally in Legal." in item.summary
+    assert "top or middle level" in item.summary
+    assert "don't forget the middle" in item.next_step
+
+
+def test_coverage_is_red_without_departments_or_committed_allies(campaign):
+    assert checkup.check_coverage(campaign, checkup.coverage_figures(campaign)).status == "red"
+    AllyFactory(campaign=campaign, stage=Stage.APPROACHED)
+    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
+    assert (item.status, item.number) == ("red", "0/1")
+
+
+def test_coverage_reads_in_two_queries(campaign, django_assert_num_queries):
+    for _ in range(20):
+        AllyFactory(campaign=campaign, stage=Stage.COMMITTED)
+    with django_assert_num_queries(2):
+        checkup.coverage_figures(campaign)
+
+
+# --- easy wins, bull's-eye, celebration, momentum ------------------------------------------------
+
+
+def test_easy_wins_is_red_when_the_urge_is_not_restrained(campaign):
+    item = checkup.check_easy_wins(campaign, figures(hard_in_progress=1, easy_waiting=2, in_progress=1, backlog=2))
+    assert item.status == "red"
+    assert item.url == reverse("campaign:board", kwargs={"slug": campaign.slug})
+
+
+def test_easy_wins_is_amber_with_no_wins_and_green_with_some(campaign):
+    assert checkup.check_easy_wins(campaign, figures()).summary == "No service problems on the board yet."
+    assert checkup.check_easy_wins(campaign, figures(backlog=2)).status == "amber"
+    item = checkup.check_easy_wins(campaign, figures(won=2))
+    assert (item.status, item.number) == ("green", "2")
+
+
+def test_bullseye_is_red_without_goals(campaign):
+    assert checkup.check_bullseye(campaign, figures(), []).status == "red"
+
+
+def test_bullseye_is_amber_for_drift_or_an_activity_measure(campaign):
+    outcome = GoalFactory(campaign=campaign, measure="Repeat orders")
+    activity = GoalFactory(campaign=campaign, title="Trained staff", measure="Number of classes held")
+    drift = checkup.check_bullseye(campaign, figures(won=4, won_unaimed=2), [outcome])
+    assert (drift.status, drift.number) == ("amber", "50% unaimed")
+    measured = checkup.check_bullseye(campaign, figures(won=4), [outcome, activity])
+    assert measured.status == "amber"
+    assert "“Trained staff” is measured by internal activity." in measured.summary
+    assert measured.url == reverse("campaign:settings-goals", kwargs={"slug": campaign.slug})
+
+
+def test_bullseye_is_green_when_wins_are_aimed_and_goals_are_outcomes(campaign):
+    goal = GoalFactory(campaign=campaign, measure="Repeat orders")
+    assert checkup.check_bullseye(campaign, figures(won=4), [goal]).status == "green"
+
+
+def test_celebration_colours(campaign):
+    assert checkup.check_celebration(campaign, figures(won=4)).status == "green"
+    assert checkup.check_celebration(campaign, figures(won=4, won_uncelebrated=1)).status == "amber"
+    assert checkup.check_celebration(campaign, figures(won=4, won_uncelebrated=3)).status == "red"
+
+
+@pytest.mark.parametrize(
+    ("totals", "status"),
+    [
+        ([2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 10, 1], "green"),  # rising; the partial current week is not judged
+        ([4, 5, 4, 4, 5, 4, 5, 4, 4, 5, 4, 0], "green"),  # flat
+        ([6, 6, 7, 6, 6, 6, 9, 8, 6, 4, 2, 0], "red"),  # fading
+        ([0] * 12, "amber"),  # quiet
+    ],
+    ids=["rising", "flat", "fading", "quiet"],
+)
+def test_momentum_item(campaign, totals, status):
+    item = checkup.check_momentum(campaign, result_for(totals))
+    assert item.status == status
+    assert item.number == str(totals[-2])
+
+
+# --- on the home page ------------------------------------------------------------------------
+
+
+def test_home_shows_the_checkup_and_momentum(client_for, viewer, campaign):
+    ServiceProblemFactory(campaign=campaign, status=S.IN_PROGRESS, started_on=date.today())
+    response = client_for(viewer).get(campaign.get_absolute_url())
+    assert [item.key for item in response.context["checkup"]] == [
+        "why",
+        "coverage",
+        "easy-wins",
+        "bullseye",
+        "celebration",
+        "momentum",
+    ]
+    assert "Campaign checkup" in response.text
+    assert 'role="img"' in response.text and "Weekly figures" in response.text
+    assert "1 problems started" in response.text
+
+
+def test_home_warns_when_momentum_is_fading(client_for, viewer, campaign):
+    start = momentum.week_start(date.today())
+    counts = [8, 8, 8, 8, 8, 8, 8, 6, 4, 2, 1]
+    problems = []
+    for index, count in enumerate(counts):
+        day = start - timedelta(weeks=len(counts) - index)
+        problems += [ServiceProblemFactory.build(campaign=campaign, started_on=day) for _ in range(count)]
+    ServiceProblem.objects.bulk_create(problems)
+    response = client_for(viewer).get(campaign.get_absolute_url())
+    assert "<strong>Fading.</strong> Activity has fallen three weeks in a row." in response.text
+    assert response.context["checkup"][-1].status == "red"
+
+
+def test_home_shows_the_bullseye_hint_on_an_activity_goal(client_for, viewer, campaign):
+    GoalFactory(campaign=campaign, measure="Course evaluation scores")
+    response = client_for(viewer).get(campaign.get_absolute_url())
+    assert "That is activity inside the campaign" in response.text
+
+
+def test_goal_settings_hint_when_an_activity_measure_is_written(client_for, admin_user, campaign):
+    url = reverse("campaign:settings-goals", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    response = client.post(
+        url, {"title": "", "kind": "other", "measure": "Emails sent each week"}, HTTP_HX_REQUEST="true"
+    )
+    assert "counts messages the campaign sent out" in response.text  # beside the form, though it has errors
+    response = client.post(url, {"title": "Be heard", "kind": "other", "measure": "Emails sent each week"})
+    assert response.status_code == 302  # a hint, never a block
+    assert "counts messages the campaign sent out" in client.get(url).text

@@ -1,0 +1,50 @@
+"""The demo's easy wins: about 25 problems with a shape, and the same rows on every run."""
+
+import pytest
+from django.core.management import call_command
+
+from campaign import demo, momentum
+from campaign.models import Campaign, ServiceProblem
+from tests.factories import AllyFactory, LeaderFactory
+
+S = ServiceProblem.Status
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True
+
+
+def snapshot(campaign):
+    return sorted(
+        campaign.problems.values_list("title", "status", "goal__title", "won_on", "celebrated_on", "is_roadblock")
+    )
+
+
+def test_demo_problems_cover_the_board_and_are_idempotent(db):
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(slug="demo")
+    first = snapshot(campaign)
+    call_command("seed_demo")
+    assert snapshot(campaign) == first
+
+    figures = ServiceProblem.objects.board_figures(campaign)
+    assert 20 <= len(first) <= 30
+    assert figures["open_roadblocks"] == 2
+    assert figures["won"] >= 8 and figures["won_without_story"] == 0
+    assert figures["won_unaimed"] >= 1 and figures["won_uncelebrated"] >= 1
+    assert figures["backlog"] and figures["in_progress"] and figures["dropped"]
+    won = campaign.problems.filter(status=S.WON)
+    assert won.filter(difficulty="easy").count() > won.exclude(difficulty="easy").count()
+    weeks_with_activity = [week for week in momentum.series(campaign) if week.total]
+    assert len(weeks_with_activity) >= 6
+
+
+def test_demo_uses_the_campaigns_allies_and_leaders(campaign):
+    allies = [AllyFactory(campaign=campaign) for _ in range(4)]
+    leader = LeaderFactory(campaign=campaign)
+    demo.seed(campaign)
+    worked = ServiceProblem.people.through.objects.filter(serviceproblem__campaign=campaign)
+    assert {row.ally_id for row in worked} <= {ally.pk for ally in allies}
+    assert worked.exists()
+    assert campaign.problems.filter(roadblock_leader=leader).count() == 2
