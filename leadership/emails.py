@@ -35,8 +35,11 @@ def pack_context(delivery, *, pack=None):
 
 
 def pack_message(delivery, *, pack=None):
-    """The multipart email of `delivery` (not sent)."""
-    return make_message("briefing-pack", [delivery.leader.email], pack_context(delivery, pack=pack))
+    """The multipart email of `delivery` (not sent); replies go to the champion who sent it."""
+    context = pack_context(delivery, pack=pack)
+    sender = context["pack"].sent_by or context["pack"].created_by
+    headers = {"Reply-To": sender.email} if sender and sender.email else None
+    return make_message("briefing-pack", [delivery.leader.email], context, headers=headers)
 
 
 def pack_web_html(delivery):

@@ -28,7 +28,18 @@ class LeaderForm(CampaignModelForm):
 
     class Meta:
         model = Leader
-        fields = ["name", "email", "title", "department", "level", "stance", "wiifm", "wiifm_note", "objections", "owner"]
+        fields = [
+            "name",
+            "email",
+            "title",
+            "department",
+            "level",
+            "stance",
+            "wiifm",
+            "wiifm_note",
+            "objections",
+            "owner",
+        ]
         widgets = {"objections": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -147,10 +158,19 @@ class PackComposeForm(CampaignModelForm):
 
     class Meta:
         model = BriefingPack
-        fields = ["title", "recipients", "note", "stories", "clippings", "visits", "events", "roadblocks", "talking_points"]
-        widgets = {
-            name: forms.CheckboxSelectMultiple for name in ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
-        } | {"note": forms.Textarea(attrs={"rows": 4}), "talking_points": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "title",
+            "recipients",
+            "note",
+            "stories",
+            "clippings",
+            "visits",
+            "events",
+            "roadblocks",
+            "talking_points",
+        ]
+        # The content choices are rendered by hand in the composer, with suggestions and "already sent" flags.
+        widgets = {"note": forms.Textarea(attrs={"rows": 4}), "talking_points": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

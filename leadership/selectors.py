@@ -61,7 +61,11 @@ def sent_content(leaders):
     leaders_by_pack = defaultdict(set)
     for pack_id, leader_id in pairs:
         leaders_by_pack[pack_id].add(leader_id)
-    for name, column in (("stories", "serviceproblem_id"), ("clippings", "clipping_id"), ("visits", "benchmarkvisit_id")):
+    for name, column in (
+        ("stories", "serviceproblem_id"),
+        ("clippings", "clipping_id"),
+        ("visits", "benchmarkvisit_id"),
+    ):
         through = getattr(BriefingPack, name).through
         for pack_id, item_id in through.objects.filter(briefingpack_id__in=leaders_by_pack).values_list(
             "briefingpack_id", column
@@ -134,7 +138,9 @@ def pack_for_reading(pack):
         .prefetch_related(
             Prefetch(
                 "stories",
-                queryset=ServiceProblem.objects.select_related("department").prefetch_related("people").order_by("-won_on"),
+                queryset=ServiceProblem.objects.select_related("department")
+                .prefetch_related("people")
+                .order_by("-won_on"),
             ),
             "clippings",
             Prefetch("visits", queryset=BenchmarkVisit.objects.prefetch_related("actions")),
@@ -253,4 +259,5 @@ def pack_list(campaign):
             recipient_count=Count("recipients", distinct=True),
             sent_count=Count("deliveries", filter=Q(deliveries__status="sent"), distinct=True),
         )
+        .order_by("-created_at", "-pk")
     )

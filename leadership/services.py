@@ -12,7 +12,9 @@ from leadership.starter import STARTER_OBJECTIONS
 
 def objections_prefill(*, campaign):
     """Give the campaign the starter objection handbook; objections it already has are left alone."""
-    existing = set(Objection.objects.filter(campaign=campaign).annotate(low=Lower("objection")).values_list("low", flat=True))
+    existing = set(
+        Objection.objects.filter(campaign=campaign).annotate(low=Lower("objection")).values_list("low", flat=True)
+    )
     Objection.objects.bulk_create(
         [
             Objection(campaign=campaign, position=position, **item)

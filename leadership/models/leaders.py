@@ -42,6 +42,7 @@ class LeaderQuerySet(models.QuerySet):
                 last_engaged=models.Max("engagements__happened_on"),
                 engagement_count=models.Count("engagements"),
             )
+            .order_by("name", "pk")
         )
 
     def not_engaged_since(self, days):

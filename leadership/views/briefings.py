@@ -118,7 +118,9 @@ def pack_print(request, pk):
 @campaign_view()
 def pack_delete(request, pk):
     pack = get_object_or_404(_packs(request).filter(status=BriefingPack.Status.DRAFT), pk=pk)
-    return _confirm_delete(request, pack, "draft", reverse("leadership:pack-list", kwargs={"slug": request.campaign.slug}))
+    return _confirm_delete(
+        request, pack, "draft", reverse("leadership:pack-list", kwargs={"slug": request.campaign.slug})
+    )
 
 
 @campaign_view()
@@ -136,4 +138,6 @@ def event_list(request):
 @campaign_view()
 def event_delete(request, pk):
     event = get_object_or_404(Event.objects.filter(campaign=request.campaign), pk=pk)
-    return _confirm_delete(request, event, "invitation", reverse("leadership:event-list", kwargs={"slug": request.campaign.slug}))
+    return _confirm_delete(
+        request, event, "invitation", reverse("leadership:event-list", kwargs={"slug": request.campaign.slug})
+    )

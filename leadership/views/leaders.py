@@ -56,7 +56,11 @@ def leader_new(request):
 @campaign_view()
 def leader_detail(request, pk):
     leader = get_object_or_404(Leader.objects.for_list(request.campaign).prefetch_related("objections"), pk=pk)
-    return render(request, "leadership/leader_detail.html", _detail_context(request, leader, EngagementForm(campaign=request.campaign)))
+    return render(
+        request,
+        "leadership/leader_detail.html",
+        _detail_context(request, leader, EngagementForm(campaign=request.campaign)),
+    )
 
 
 def _detail_context(request, leader, form):
@@ -78,7 +82,9 @@ def leader_edit(request, pk):
         form.save()
         messages.success(request, f"Saved {leader}.")
         return redirect(leader)
-    return render(request, "leadership/leader_form.html", {"campaign": request.campaign, "form": form, "leader": leader})
+    return render(
+        request, "leadership/leader_form.html", {"campaign": request.campaign, "form": form, "leader": leader}
+    )
 
 
 @campaign_view()
@@ -96,7 +102,9 @@ def engagement_add(request, pk):
         form.instance.leader = leader
         form.instance.recorded_by = request.user
         engagement = form.save()
-        messages.success(request, f"Logged: {engagement.get_kind_display()}, {engagement.get_outcome_display().lower()}.")
+        messages.success(
+            request, f"Logged: {engagement.get_kind_display()}, {engagement.get_outcome_display().lower()}."
+        )
         if not request.htmx:
             return redirect(leader)
         form = EngagementForm(campaign=request.campaign)
@@ -177,7 +185,9 @@ def clipping_delete(request, pk):
 
 def _visits(request):
     actions = VisitAction.objects.select_related("problem")
-    return BenchmarkVisit.objects.filter(campaign=request.campaign).prefetch_related(Prefetch("actions", queryset=actions))
+    return BenchmarkVisit.objects.filter(campaign=request.campaign).prefetch_related(
+        Prefetch("actions", queryset=actions)
+    )
 
 
 @require_GET
@@ -227,6 +237,7 @@ def visit_action_promote(request, pk):
     messages.success(request, f"“{problem}” is on the wins board's backlog.")
     visit = get_object_or_404(_visits(request), pk=action.visit_id)
     if request.htmx:
-        return render(request, "leadership/visit_detail.html#visit-actions", {"campaign": request.campaign, "visit": visit})
+        return render(
+            request, "leadership/visit_detail.html#visit-actions", {"campaign": request.campaign, "visit": visit}
+        )
     return redirect(visit)
-

@@ -22,7 +22,9 @@ admin_only = campaign_view(read=Role.ADMIN, write=Role.ADMIN)
 def outbox_list(request):
     status = request.GET.get("status", "")
     status = status if status in DeliveryStatus.values else ""
-    page = Paginator(selectors.outbox_entries(request.campaign, status=status), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.outbox_entries(request.campaign, status=status), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {"campaign": request.campaign, "page": page, "status": status, "statuses": DeliveryStatus.choices}
     return render(request, "leadership/outbox_list.html", context)
 
