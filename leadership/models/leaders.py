@@ -37,7 +37,7 @@ class LeaderQuerySet(models.QuerySet):
         """
         return (
             self.filter(campaign=campaign)
-            .select_related("owner", "department")
+            .select_related("owner", "department", "campaign")
             .annotate(
                 last_engaged=models.Max("engagements__happened_on"),
                 engagement_count=models.Count("engagements"),

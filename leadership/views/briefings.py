@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from campaign.access import campaign_view
 from leadership import emails, selectors, services
 from leadership.forms import EventForm, PackComposeForm, PackCreateForm
-from leadership.models import BriefingPack, DeliveryStatus, Event, PackDelivery
+from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
 from leadership.views.leaders import PER_PAGE, _confirm_delete
 
 # Email HTML is styled inline, which the site's CSP forbids; pages that show it as the leader will
@@ -85,8 +85,15 @@ def _pack_sent(request, pack):
 @csp_override(EMAIL_PAGE_CSP)
 def pack_preview(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
-    leader = get_object_or_404(pack.recipients.all(), pk=request.GET.get("leader") or 0)
-    delivery = PackDelivery.objects.filter(pack=pack, leader=leader).first() or PackDelivery(pack=pack, leader=leader)
+    leader_id = request.GET.get("leader", "")
+    if leader_id:
+        leader = get_object_or_404(pack.recipients.all(), pk=leader_id if leader_id.isdigit() else 0)
+    else:
+        # No one chosen (or no recipients yet): preview as the first recipient, or a stand-in.
+        leader = pack.recipients.first() or Leader(campaign=request.campaign, name="(the leader's name)")
+    delivery = (leader.pk and PackDelivery.objects.filter(pack=pack, leader=leader).first()) or PackDelivery(
+        pack=pack, leader=leader
+    )
     return HttpResponse(emails.pack_web_html(delivery))
 
 
