@@ -2,8 +2,8 @@
 
 import logging
 import re
-from urllib.parse import urlsplit
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
