@@ -227,3 +227,21 @@ def test_html_in_pack_fields_is_escaped_in_the_email(campaign, champion, django_
     assert "<i>Eve</i>" not in html
     # The text part is plain text: nothing to escape, so it reads as written.
     assert "<b>bold</b> & <script>x()</script>" in mail.outbox[0].body
+
+
+def test_stale_deliveries_are_enqueued_again(pack, champion, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    import time_machine
+
+    from leadership.tasks import requeue_stale_pack_deliveries
+
+    with django_capture_on_commit_callbacks(execute=False):
+        pack_send(pack=pack, by=champion)
+    enqueued = []
+    monkeypatch.setattr(deliver_pack, "delay", enqueued.append)
+    requeue_stale_pack_deliveries.run()
+    assert enqueued == []
+    with time_machine.travel(timedelta(minutes=11)):
+        requeue_stale_pack_deliveries.run()
+    assert sorted(enqueued) == sorted(PackDelivery.objects.values_list("pk", flat=True))
