@@ -98,6 +98,18 @@ def pack_send(*, pack, by):
         PackDelivery.objects.bulk_create(
             [PackDelivery(pack=pack, leader=leader) for leader in pack.recipients.all()], ignore_conflicts=True
         )
+        clippings = [clipping.title for clipping in pack.clippings.all()]
+        if clippings:
+            # Sending clippings is an engagement in its own right: it shows on each leader's log.
+            note = f"In the briefing “{pack.title}”: {'; '.join(clippings)}"[:500]
+            Engagement.objects.bulk_create(
+                [
+                    Engagement(
+                        campaign=pack.campaign, leader=leader, kind=EngagementKind.CLIPPING, note=note, recorded_by=by
+                    )
+                    for leader in pack.recipients.all()
+                ]
+            )
         pack.status = BriefingPack.Status.SENT
         pack.sent_by = by
         pack.sent_at = timezone.now()

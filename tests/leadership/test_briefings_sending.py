@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from leadership.delivery import TransientSendError
-from leadership.models import BriefingPack, DeliveryStatus, PackDelivery
+from leadership.models import BriefingPack, DeliveryStatus, Engagement, PackDelivery
 from leadership.services import pack_send
 from leadership.tasks import deliver_pack
 from tests.factories import (
@@ -245,3 +245,13 @@ def test_stale_deliveries_are_enqueued_again(pack, champion, monkeypatch, django
     with time_machine.travel(timedelta(minutes=11)):
         requeue_stale_pack_deliveries.run()
     assert sorted(enqueued) == sorted(PackDelivery.objects.values_list("pk", flat=True))
+
+
+def test_sending_clippings_logs_a_clipping_sent_engagement_per_leader(pack, champion, campaign):
+    from tests.factories import ClippingFactory
+
+    pack.clippings.add(ClippingFactory(campaign=campaign, title="Parcel firm loses a client"))
+    pack_send(pack=pack, by=champion)
+    engagements = Engagement.objects.filter(kind="clipping")
+    assert sorted(e.leader.email for e in engagements) == ["margaret@example.com", "rupert@example.com"]
+    assert all("Parcel firm loses a client" in e.note for e in engagements)
