@@ -54,9 +54,16 @@ def pack_compose(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Draft saved. Suggestions now fit the leaders you chose.")
-        return redirect(pack)
+        if not request.htmx:
+            return redirect(pack)
+        form = PackComposeForm(instance=pack, campaign=request.campaign)
+    template = "leadership/pack_compose.html#composer" if request.htmx else "leadership/pack_compose.html"
+    return render(request, template, _compose_context(request, pack, form))
+
+
+def _compose_context(request, pack, form):
     selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
-    context = {
+    return {
         "campaign": request.campaign,
         "pack": pack,
         "form": form,
@@ -66,7 +73,6 @@ def pack_compose(request, pk):
         "leaders": form.fields["recipients"].queryset.select_related("department"),
         "problems": services.pack_problems(pack),
     }
-    return render(request, "leadership/pack_compose.html", context)
 
 
 def _pack_sent(request, pack):

@@ -308,3 +308,27 @@ def test_the_answer_shows_on_the_leaders_log(client_for, viewer, client, sent_de
     response = client_for(viewer).get(sent_delivery.leader.get_absolute_url())
     assert "Trade breakfast" in response.text
     assert "Accepted" in response.text
+
+
+def test_choosing_leaders_with_htmx_saves_and_returns_the_composer_with_fresh_suggestions(
+    client_for, champion, campaign
+):
+    pack = BriefingPackFactory(campaign=campaign)
+    ServiceProblemFactory(campaign=campaign, status="won", won_on=date(2026, 10, 1), benefits=["risk"])
+    lawyer = LeaderFactory(campaign=campaign, name="Daniel Frost", wiifm=["risk"])
+    response = client_for(champion).post(
+        pack.get_absolute_url(), {"title": pack.title, "recipients": [lawyer.pk]}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'id="composer"' in response.text and "<html" not in response.text
+    assert "Suggested for Daniel Frost" in response.text
+    assert list(pack.recipients.all()) == [lawyer]
+
+
+def test_an_invalid_htmx_save_shows_the_errors_in_the_composer(client_for, champion, campaign):
+    pack = BriefingPackFactory(campaign=campaign, title="Kept")
+    response = client_for(champion).post(pack.get_absolute_url(), {"title": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    pack.refresh_from_db()
+    assert pack.title == "Kept"
