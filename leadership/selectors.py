@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, Prefetch, Q, Value
+from django.db.models import CharField, Count, F, Prefetch, Q, Value
 
 from allies.models import Ally
 from campaign.models import ServiceProblem
@@ -219,7 +219,8 @@ class OutboxRows:
     """The union of every kind's rows, newest first, sliceable and countable for the Paginator."""
 
     def __init__(self, campaign, status=None):
-        querysets = [kind.rows(campaign) for kind in OUTBOX_KINDS.values()]
+        # Without their models' default ordering: a compound statement takes one ORDER BY, at the end.
+        querysets = [kind.rows(campaign).order_by() for kind in OUTBOX_KINDS.values()]
         if status:
             querysets = [qs.filter(status=status) for qs in querysets]
         union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
@@ -250,8 +251,6 @@ def pack_deliveries(pack):
 
 def pack_list(campaign):
     """The campaign's packs with recipient and sent counts."""
-    from django.db.models import Count
-
     return (
         BriefingPack.objects.filter(campaign=campaign)
         .select_related("created_by")

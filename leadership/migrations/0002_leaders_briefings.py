@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
             name='Engagement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('customer_meeting', 'Customer meeting'), ('focus_group', 'Focus group'), ('panel', 'Panel'), ('team_meeting', 'Team meeting'), ('workshop', 'Workshop'), ('recognition', 'Recognition moment'), ('benchmarking', 'Benchmarking visit'), ('pitch', 'One-on-one pitch'), ('clipping', 'Clipping sent')], max_length=20)),
+                ('kind', models.CharField(choices=[('customer_meeting', 'Customer meeting'), ('focus_group', 'Focus group'), ('panel', 'Panel'), ('team_meeting', 'Team meeting'), ('workshop', 'Workshop'), ('recognition', 'Recognition moment'), ('benchmarking', 'Benchmarking visit'), ('pitch', 'One-on-one pitch'), ('clipping', 'Clipping sent')], default='pitch', max_length=20)),
                 ('recognition', models.CharField(blank=True, choices=[('visit', 'Visit'), ('handshake', 'Handshake'), ('photo', 'Photo'), ('speech', 'Short speech')], help_text='For a recognition moment: how the leader took part.', max_length=12, verbose_name='recognition moment')),
                 ('happened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
                 ('outcome', models.CharField(choices=[('accepted', 'Accepted'), ('attended', 'Attended'), ('declined', 'Declined'), ('no_answer', 'No answer')], default='no_answer', max_length=10)),

@@ -157,7 +157,7 @@ class Engagement(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="engagements")
     leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="engagements")
-    kind = models.CharField(max_length=20, choices=EngagementKind)
+    kind = models.CharField(max_length=20, choices=EngagementKind, default=EngagementKind.PITCH)
     recognition = models.CharField(
         "recognition moment",
         max_length=12,

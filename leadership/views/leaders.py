@@ -37,7 +37,7 @@ def leader_list(request):
     quiet = request.GET.get("quiet", "")
     if quiet.isdigit() and int(quiet) in QUIET_DAYS:
         leaders = leaders.not_engaged_since(int(quiet))
-    page = Paginator(leaders.prefetch_related("objections"), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(leaders, PER_PAGE).get_page(request.GET.get("page"))
     context = {"campaign": request.campaign, "page": page, "quiet": quiet, "quiet_days": QUIET_DAYS}
     return render(request, "leadership/leader_list.html", context)
 

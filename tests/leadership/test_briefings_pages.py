@@ -332,3 +332,22 @@ def test_an_invalid_htmx_save_shows_the_errors_in_the_composer(client_for, champ
     assert "This field is required." in response.text
     pack.refresh_from_db()
     assert pack.title == "Kept"
+
+
+def test_the_outbox_combines_every_kind_of_leader_mail_newest_first(campaign, monkeypatch):
+    from leadership import selectors
+
+    pack = BriefingPackFactory(campaign=campaign, status="sent")
+    for _ in range(3):
+        PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign))
+    # A second kind, as executive summaries will add: here the same rows again, to exercise the union.
+    second = selectors.OutboxKind(
+        "Copy", selectors.pack_outbox_rows, selectors.pack_outbox_delivery, selectors.pack_outbox_message
+    )
+    monkeypatch.setitem(selectors.OUTBOX_KINDS, "copy", second)
+    entries = selectors.outbox_entries(campaign)
+    assert entries.count() == 6
+    rows = entries[0:4]
+    assert len(rows) == 4
+    assert [row.created_at for row in rows] == sorted((row.created_at for row in rows), reverse=True)
+    assert selectors.outbox_entries(campaign, status="sent").count() == 0
