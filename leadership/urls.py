@@ -13,6 +13,11 @@ urlpatterns = [
     path(f"{C}leaders/<int:pk>/edit/", leaders.leader_edit, name="leader-edit"),
     path(f"{C}leaders/<int:pk>/delete/", leaders.leader_delete, name="leader-delete"),
     path(f"{C}leaders/<int:pk>/engagements/", leaders.engagement_add, name="engagement-add"),
+    path(
+        f"{C}leaders/<int:pk>/engagements/<int:engagement_pk>/delete/",
+        leaders.engagement_delete,
+        name="engagement-delete",
+    ),
     path(f"{C}leaders/objections/", leaders.objection_list, name="objection-list"),
     path(f"{C}leaders/objections/<int:pk>/edit/", leaders.objection_edit, name="objection-edit"),
     path(f"{C}leaders/objections/<int:pk>/delete/", leaders.objection_delete, name="objection-delete"),

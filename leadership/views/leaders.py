@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from leadership import services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
-from leadership.models import BenchmarkVisit, Clipping, Leader, Objection, VisitAction
+from leadership.models import BenchmarkVisit, Clipping, Engagement, Leader, Objection, VisitAction
 
 PER_PAGE = 25
 QUIET_DAYS = (30, 60, 90)
@@ -111,6 +111,13 @@ def engagement_add(request, pk):
         leader = get_object_or_404(Leader.objects.for_list(request.campaign), pk=pk)
     template = "leadership/leader_detail.html#engagement-log" if request.htmx else "leadership/leader_detail.html"
     return render(request, template, _detail_context(request, leader, form))
+
+
+@campaign_view()
+def engagement_delete(request, pk, engagement_pk):
+    engagements = Engagement.objects.filter(campaign=request.campaign, leader_id=pk).select_related("leader")
+    engagement = get_object_or_404(engagements, pk=engagement_pk)
+    return _confirm_delete(request, engagement, "log entry", engagement.leader.get_absolute_url())
 
 
 # --- Objection handbook, clippings: a list with an add form, edit and delete pages ------------------

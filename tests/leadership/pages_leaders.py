@@ -6,6 +6,7 @@ from tests.factories import (
     BenchmarkVisitFactory,
     BriefingPackFactory,
     ClippingFactory,
+    EngagementFactory,
     EventFactory,
     LeaderFactory,
     ObjectionFactory,
@@ -15,6 +16,11 @@ from tests.matrix import Page
 
 def _leader(campaign):
     return {"pk": LeaderFactory(campaign=campaign).pk}
+
+
+def _engagement(campaign):
+    engagement = EngagementFactory(leader=LeaderFactory(campaign=campaign))
+    return {"pk": engagement.leader_id, "engagement_pk": engagement.pk}
 
 
 def _objection(campaign):
@@ -54,6 +60,7 @@ PAGES = {
     "leadership:leader-edit": Page(Role.VIEWER, Role.CHAMPION, _leader),
     "leadership:leader-delete": Page(Role.VIEWER, Role.CHAMPION, _leader),
     "leadership:engagement-add": Page(None, Role.CHAMPION, _leader),
+    "leadership:engagement-delete": Page(Role.VIEWER, Role.CHAMPION, _engagement),
     "leadership:objection-list": Page(Role.VIEWER, Role.CHAMPION),
     "leadership:objection-edit": Page(Role.VIEWER, Role.CHAMPION, _objection),
     "leadership:objection-delete": Page(Role.VIEWER, Role.CHAMPION, _objection),

@@ -289,3 +289,20 @@ def test_empty_pages_say_what_to_do(client_for, viewer, campaign, name):
     Objection.objects.filter(campaign=campaign).delete()
     response = client_for(viewer).get(url(name, campaign))
     assert 'class="empty"' in response.text
+
+
+def test_a_mistaken_log_entry_can_be_removed_after_confirming(client_for, champion, campaign):
+    engagement = EngagementFactory(leader=LeaderFactory(campaign=campaign))
+    path = url("engagement-delete", campaign, pk=engagement.leader_id, engagement_pk=engagement.pk)
+    client = client_for(champion)
+    assert "This cannot be undone." in client.get(path).text
+    response = client.post(path)
+    assert response.url == engagement.leader.get_absolute_url()
+    assert not Engagement.objects.exists()
+
+
+def test_another_leaders_log_entry_is_404_under_this_leader(client_for, champion, campaign):
+    engagement = EngagementFactory(leader=LeaderFactory(campaign=campaign))
+    other = LeaderFactory(campaign=campaign)
+    path = url("engagement-delete", campaign, pk=other.pk, engagement_pk=engagement.pk)
+    assert client_for(champion).post(path).status_code == 404
