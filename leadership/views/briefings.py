@@ -13,7 +13,7 @@ from campaign.access import campaign_view
 from leadership import emails, selectors, services
 from leadership.forms import EventForm, PackComposeForm, PackCreateForm
 from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
-from leadership.views.leaders import PER_PAGE, _confirm_delete
+from leadership.views.leaders import PER_PAGE, _confirm_delete, champion_only
 
 # Email HTML is styled inline, which the site's CSP forbids; pages that show it as the leader will
 # see it allow inline styles, and nothing else: no scripts at all, no forms, no framing.
@@ -103,7 +103,7 @@ def pack_preview(request, pk):
     return HttpResponse(emails.pack_web_html(delivery))
 
 
-@campaign_view()
+@champion_only
 def pack_send(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
     if request.method == "POST":
@@ -128,7 +128,7 @@ def pack_print(request, pk):
     return render(request, "leadership/pack_print.html", context)
 
 
-@campaign_view()
+@champion_only
 def pack_delete(request, pk):
     pack = get_object_or_404(_packs(request).filter(status=BriefingPack.Status.DRAFT), pk=pk)
     return _confirm_delete(
@@ -148,7 +148,7 @@ def event_list(request):
     return render(request, "leadership/event_list.html", {"campaign": request.campaign, "page": page, "form": form})
 
 
-@campaign_view()
+@champion_only
 def event_delete(request, pk):
     event = get_object_or_404(Event.objects.filter(campaign=request.campaign), pk=pk)
     return _confirm_delete(

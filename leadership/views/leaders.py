@@ -8,11 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
+from campaign.models import Role
 from leadership import services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
 from leadership.models import BenchmarkVisit, Clipping, Engagement, Leader, Objection, VisitAction
 
 PER_PAGE = 25
+# Forms and confirmations: a viewer has nothing to do there, so they are not shown one.
+champion_only = campaign_view(read=Role.CHAMPION)
 QUIET_DAYS = (30, 60, 90)
 
 
@@ -42,7 +45,7 @@ def leader_list(request):
     return render(request, "leadership/leader_list.html", context)
 
 
-@campaign_view()
+@champion_only
 def leader_new(request):
     form = LeaderForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +77,7 @@ def _detail_context(request, leader, form):
     }
 
 
-@campaign_view()
+@champion_only
 def leader_edit(request, pk):
     leader = get_object_or_404(Leader.objects.filter(campaign=request.campaign), pk=pk)
     form = LeaderForm(request.POST or None, instance=leader, campaign=request.campaign)
@@ -87,7 +90,7 @@ def leader_edit(request, pk):
     )
 
 
-@campaign_view()
+@champion_only
 def leader_delete(request, pk):
     leader = get_object_or_404(Leader.objects.filter(campaign=request.campaign), pk=pk)
     return _confirm_delete(request, leader, "leader", _url("leader-list", request))
@@ -113,7 +116,7 @@ def engagement_add(request, pk):
     return render(request, template, _detail_context(request, leader, form))
 
 
-@campaign_view()
+@champion_only
 def engagement_delete(request, pk, engagement_pk):
     engagements = Engagement.objects.filter(campaign=request.campaign, leader_id=pk).select_related("leader")
     engagement = get_object_or_404(engagements, pk=engagement_pk)
@@ -153,14 +156,14 @@ def objection_list(request):
     )
 
 
-@campaign_view()
+@champion_only
 def objection_edit(request, pk):
     item = get_object_or_404(Objection.objects.filter(campaign=request.campaign), pk=pk)
     back = _url("objection-list", request)
     return _edit(request, item=item, form_class=ObjectionForm, noun="objection", back_url=back)
 
 
-@campaign_view()
+@champion_only
 def objection_delete(request, pk):
     item = get_object_or_404(Objection.objects.filter(campaign=request.campaign), pk=pk)
     return _confirm_delete(request, item, "objection", _url("objection-list", request))
@@ -174,14 +177,14 @@ def clipping_list(request):
     )
 
 
-@campaign_view()
+@champion_only
 def clipping_edit(request, pk):
     item = get_object_or_404(Clipping.objects.filter(campaign=request.campaign), pk=pk)
     back = _url("clipping-list", request)
     return _edit(request, item=item, form_class=ClippingForm, noun="clipping", back_url=back)
 
 
-@campaign_view()
+@champion_only
 def clipping_delete(request, pk):
     item = get_object_or_404(Clipping.objects.filter(campaign=request.campaign), pk=pk)
     return _confirm_delete(request, item, "clipping", _url("clipping-list", request))
@@ -204,12 +207,12 @@ def visit_list(request):
     return render(request, "leadership/visit_list.html", {"campaign": request.campaign, "page": page})
 
 
-@campaign_view()
+@champion_only
 def visit_new(request):
     return _visit_form(request, BenchmarkVisit(campaign=request.campaign))
 
 
-@campaign_view()
+@champion_only
 def visit_edit(request, pk):
     return _visit_form(request, get_object_or_404(_visits(request), pk=pk))
 
@@ -230,7 +233,7 @@ def visit_detail(request, pk):
     return render(request, "leadership/visit_detail.html", {"campaign": request.campaign, "visit": visit})
 
 
-@campaign_view()
+@champion_only
 def visit_delete(request, pk):
     visit = get_object_or_404(_visits(request), pk=pk)
     return _confirm_delete(request, visit, "benchmarking visit", _url("visit-list", request))
