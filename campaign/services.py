@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from campaign import emails
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
+from leadership import services as leadership_services
 
 User = get_user_model()
 
@@ -18,6 +19,7 @@ def campaign_create(*, name, slug, creator, **fields):
     campaign.full_clean()
     campaign.save()
     Membership.objects.create(user=creator, campaign=campaign, role=Role.ADMIN)
+    leadership_services.objections_prefill(campaign=campaign)
     return campaign
 
 

@@ -57,7 +57,15 @@ def delivery_send(*, model, pk, build):
     if delivery is None:
         logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
         return None
-    message = build(delivery)
+    try:
+        message = build(delivery)
+    except Exception as error:
+        # A message that cannot be built will not build on a retry either: fail it rather than leave
+        # it in sending, where the reaper would put it back to queued again and again.
+        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:500]
+        )
+        raise
     message.extra_headers["Message-ID"] = delivery.message_id
     try:
         message.send()

@@ -1,5 +1,47 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from leadership.views import briefings, leaders, outbox, public
 
 app_name = "leadership"
 
-urlpatterns = []
+C = "c/<slug:slug>/"
+
+urlpatterns = [
+    path(f"{C}leaders/", leaders.leader_list, name="leader-list"),
+    path(f"{C}leaders/new/", leaders.leader_new, name="leader-new"),
+    path(f"{C}leaders/<int:pk>/", leaders.leader_detail, name="leader-detail"),
+    path(f"{C}leaders/<int:pk>/edit/", leaders.leader_edit, name="leader-edit"),
+    path(f"{C}leaders/<int:pk>/delete/", leaders.leader_delete, name="leader-delete"),
+    path(f"{C}leaders/<int:pk>/engagements/", leaders.engagement_add, name="engagement-add"),
+    path(
+        f"{C}leaders/<int:pk>/engagements/<int:engagement_pk>/delete/",
+        leaders.engagement_delete,
+        name="engagement-delete",
+    ),
+    path(f"{C}leaders/objections/", leaders.objection_list, name="objection-list"),
+    path(f"{C}leaders/objections/<int:pk>/edit/", leaders.objection_edit, name="objection-edit"),
+    path(f"{C}leaders/objections/<int:pk>/delete/", leaders.objection_delete, name="objection-delete"),
+    path(f"{C}leaders/clippings/", leaders.clipping_list, name="clipping-list"),
+    path(f"{C}leaders/clippings/<int:pk>/edit/", leaders.clipping_edit, name="clipping-edit"),
+    path(f"{C}leaders/clippings/<int:pk>/delete/", leaders.clipping_delete, name="clipping-delete"),
+    path(f"{C}leaders/visits/", leaders.visit_list, name="visit-list"),
+    path(f"{C}leaders/visits/new/", leaders.visit_new, name="visit-new"),
+    path(f"{C}leaders/visits/<int:pk>/", leaders.visit_detail, name="visit-detail"),
+    path(f"{C}leaders/visits/<int:pk>/edit/", leaders.visit_edit, name="visit-edit"),
+    path(f"{C}leaders/visits/<int:pk>/delete/", leaders.visit_delete, name="visit-delete"),
+    path(f"{C}leaders/visits/apply/<int:pk>/promote/", leaders.visit_action_promote, name="visit-action-promote"),
+    path(f"{C}briefings/", briefings.pack_list, name="pack-list"),
+    path(f"{C}briefings/<int:pk>/", briefings.pack_compose, name="pack-compose"),
+    path(f"{C}briefings/<int:pk>/preview/", briefings.pack_preview, name="pack-preview"),
+    path(f"{C}briefings/<int:pk>/send/", briefings.pack_send, name="pack-send"),
+    path(f"{C}briefings/<int:pk>/print/", briefings.pack_print, name="pack-print"),
+    path(f"{C}briefings/<int:pk>/delete/", briefings.pack_delete, name="pack-delete"),
+    path(f"{C}briefings/invitations/", briefings.event_list, name="event-list"),
+    path(f"{C}briefings/invitations/<int:pk>/delete/", briefings.event_delete, name="event-delete"),
+    path(f"{C}outbox/", outbox.outbox_list, name="outbox-list"),
+    path(f"{C}outbox/<slug:kind>/<int:pk>/", outbox.outbox_message, name="outbox-message"),
+    path(f"{C}outbox/<slug:kind>/<int:pk>/html/", outbox.outbox_message_html, name="outbox-message-html"),
+    # Leaders' own pages: no login, a signed token instead (leadership.signing).
+    path("l/briefing/<str:token>/", public.pack_web, name="pack-web"),
+    path("l/answer/<str:token>/", public.event_answer, name="event-answer"),
+]

@@ -121,3 +121,75 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     level = Level.TOP
     stance = Stance.NEUTRAL
     wiifm = factory.LazyFunction(lambda: [Wiifm.EFFICIENCY])
+
+
+# --- Leaders and briefings (leadership app) ---------------------------------------------------
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.Objection"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    objection = factory.Sequence(lambda n: f"Objection {n}")
+    response = "Start from what we could become."
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.Engagement"
+
+    leader = factory.SubFactory(LeaderFactory)
+    campaign = factory.SelfAttribute("leader.campaign")
+    kind = "workshop"
+    outcome = "attended"
+
+
+class ClippingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.Clipping"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Clipping {n}")
+    source = "Trade Weekly"
+    summary = "Another organisation's service story."
+    benefits = factory.LazyFunction(list)
+
+
+class BenchmarkVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.BenchmarkVisit"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organisation = factory.Sequence(lambda n: f"Organisation {n}")
+    who_went = "Two champions"
+    saw = "What we saw."
+    learned = "What we learned."
+
+
+def _in_two_weeks():
+    # Imported here so this block stays an append to the shared file.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=14)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.Event"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "customer_meeting"
+    title = factory.Sequence(lambda n: f"Customer meeting {n}")
+    happens_on = factory.LazyFunction(_in_two_weeks)
+
+
+class BriefingPackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.BriefingPack"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Briefing {n}")
+    note = "A short note."

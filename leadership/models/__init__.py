@@ -1,10 +1,39 @@
 """
-The leadership app's models, one module per area: leaders and briefings in
-`leaders.py`; feedback, executive summaries and their deliveries in their own
+The leadership app's models, one module per area: leaders, objections, engagements,
+clippings and benchmarking visits in `leaders.py`; briefing packs and their deliveries
+in `briefings.py`; feedback, executive summaries and their deliveries in their own
 modules as they are added.
 """
 
+from leadership.models.briefings import BriefingPack, Event, PackDelivery
 from leadership.models.delivery import Delivery, DeliveryStatus
-from leadership.models.leaders import Leader, Stance, Wiifm
+from leadership.models.leaders import (
+    BenchmarkVisit,
+    Clipping,
+    Engagement,
+    EngagementKind,
+    Leader,
+    Objection,
+    Outcome,
+    Stance,
+    VisitAction,
+    Wiifm,
+)
 
-__all__ = ["Delivery", "DeliveryStatus", "Leader", "Stance", "Wiifm"]
+__all__ = [
+    "BenchmarkVisit",
+    "BriefingPack",
+    "Clipping",
+    "Delivery",
+    "DeliveryStatus",
+    "Engagement",
+    "EngagementKind",
+    "Event",
+    "Leader",
+    "Objection",
+    "Outcome",
+    "PackDelivery",
+    "Stance",
+    "VisitAction",
+    "Wiifm",
+]

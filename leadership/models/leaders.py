@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 
 from campaign.models import Campaign, Department, Level
 
@@ -25,6 +29,28 @@ class Wiifm(models.TextChoices):
     RISK = "risk", "Risk"
 
 
+class LeaderQuerySet(models.QuerySet):
+    def for_list(self, campaign):
+        """
+        The campaign's leaders for the list page: owner and department joined, `last_engaged`
+        (the latest engagement's date) and `engagement_count` computed in the database.
+        """
+        return (
+            self.filter(campaign=campaign)
+            .select_related("owner", "department", "campaign")
+            .annotate(
+                last_engaged=models.Max("engagements__happened_on"),
+                engagement_count=models.Count("engagements"),
+            )
+            .order_by("name", "pk")
+        )
+
+    def not_engaged_since(self, days):
+        """Leaders (annotated by `for_list`) with no engagement in the last `days` days, or none at all."""
+        cutoff = timezone.localdate() - timedelta(days=days)
+        return self.filter(models.Q(last_engaged__lt=cutoff) | models.Q(last_engaged__isnull=True))
+
+
 class Leader(models.Model):
     """An executive or senior manager the campaign keeps informed. A contact, never a user: no login."""
 
@@ -47,11 +73,16 @@ class Leader(models.Model):
         related_name="owned_leaders",
         help_text="The member who owns the relationship.",
     )
+    objections = models.ManyToManyField(
+        "leadership.Objection", blank=True, related_name="leaders", verbose_name="objections heard"
+    )
     receives_summaries = models.BooleanField(
         default=True, help_text="Off once the leader unsubscribes from executive summaries of this campaign."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeaderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -68,5 +99,173 @@ class Leader(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("leadership:leader-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
     def wiifm_labels(self):
         return [Wiifm(value).label for value in self.wiifm if value in Wiifm.values]
+
+
+class Objection(models.Model):
+    """A line leaders say when service comes up, with the positive answer the campaign has ready."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="objections")
+    objection = models.CharField("what they say", max_length=200)
+    response = models.TextField(
+        "suggested response", max_length=3000, help_text="Start from the organisation's potential, not a complaint."
+    )
+    evidence = models.TextField("supporting evidence", max_length=3000, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "campaign",
+                Lower("objection"),
+                name="objection_unique_in_campaign",
+                violation_error_message="The handbook already answers this objection.",
+            )
+        ]
+
+    def __str__(self):
+        return self.objection
+
+
+class EngagementKind(models.TextChoices):
+    CUSTOMER_MEETING = "customer_meeting", "Customer meeting"
+    FOCUS_GROUP = "focus_group", "Focus group"
+    PANEL = "panel", "Panel"
+    TEAM_MEETING = "team_meeting", "Team meeting"
+    WORKSHOP = "workshop", "Workshop"
+    RECOGNITION = "recognition", "Recognition moment"
+    BENCHMARKING = "benchmarking", "Benchmarking visit"
+    PITCH = "pitch", "One-on-one pitch"
+    CLIPPING = "clipping", "Clipping sent"
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    ATTENDED = "attended", "Attended"
+    DECLINED = "declined", "Declined"
+    NO_ANSWER = "no_answer", "No answer"
+
+
+class Engagement(models.Model):
+    """One entry in a leader's engagement log: an invitation or a meeting, and what came of it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="engagements")
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="engagements")
+    kind = models.CharField(max_length=20, choices=EngagementKind, default=EngagementKind.PITCH)
+    recognition = models.CharField(
+        "recognition moment",
+        max_length=12,
+        blank=True,
+        choices=[("visit", "Visit"), ("handshake", "Handshake"), ("photo", "Photo"), ("speech", "Short speech")],
+        help_text="For a recognition moment: how the leader took part.",
+    )
+    happened_on = models.DateField("date", default=timezone.localdate)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.NO_ANSWER)
+    note = models.CharField(max_length=500, blank=True)
+    event = models.ForeignKey(
+        "leadership.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        help_text="The invitation this answers, when it came from a briefing pack.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["leader", "happened_on"], name="engagement_leader_date")]
+        constraints = [
+            # One answer per leader per invitation: a second click on Accept updates, never duplicates.
+            models.UniqueConstraint(
+                "event", "leader", condition=models.Q(event__isnull=False), name="engagement_one_answer_per_event"
+            ),
+            models.CheckConstraint(condition=models.Q(outcome__in=Outcome.values), name="engagement_outcome_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.leader} on {self.happened_on}"
+
+
+class Clipping(models.Model):
+    """A story about another organisation's service success or disaster, clipped for leaders."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", "Service success"
+        DISASTER = "disaster", "Service disaster"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="clippings")
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, help_text="A link, or a citation: publication, date, page.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SUCCESS)
+    summary = models.TextField(max_length=3000)
+    note = models.TextField(
+        "your note", max_length=1000, blank=True, help_text="Why you are sending it: your admiration or concern."
+    )
+    benefits = models.JSONField(
+        "what it speaks to",
+        default=list,
+        blank=True,
+        help_text="Values of ServiceProblem.Benefit: matched against each leader's WIIFM.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def source_is_link(self):
+        return self.source.startswith(("http://", "https://"))
+
+
+class BenchmarkVisit(models.Model):
+    """A visit to another organisation to see good service, reported on one page."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="benchmark_visits")
+    organisation = models.CharField("organisation visited", max_length=160)
+    visited_on = models.DateField("date", default=timezone.localdate)
+    who_went = models.CharField(max_length=300)
+    saw = models.TextField("what we saw", max_length=4000)
+    learned = models.TextField("what we learned", max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.visited_on:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("leadership:visit-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+
+class VisitAction(models.Model):
+    """One thing we will apply after a benchmarking visit; it may become a backlog problem on the wins board."""
+
+    visit = models.ForeignKey(BenchmarkVisit, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField("we will apply", max_length=160)
+    position = models.PositiveSmallIntegerField(default=0)
+    problem = models.OneToOneField(
+        "campaign.ServiceProblem", on_delete=models.SET_NULL, null=True, blank=True, related_name="visit_action"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text

@@ -68,6 +68,7 @@ GOALS = [
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
 DEMO_SEEDERS = [
     "allies.demo_coverage",
+    "leadership.demo",
     "campaign.demo",
 ]
 

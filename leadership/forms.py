@@ -1,0 +1,189 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from campaign.models import ServiceProblem
+from leadership import selectors
+from leadership.models import BenchmarkVisit, BriefingPack, Clipping, Engagement, Event, Leader, Objection, Wiifm
+
+User = get_user_model()
+
+
+class CampaignModelForm(forms.ModelForm):
+    """A model form for a row of `campaign`: the instance belongs to it before validation runs."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.instance.campaign = campaign
+
+
+class LeaderForm(CampaignModelForm):
+    wiifm = forms.MultipleChoiceField(
+        label="What they value (their WIIFM)",
+        choices=Wiifm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What's in it for them: speak to it in every briefing.",
+    )
+
+    class Meta:
+        model = Leader
+        fields = [
+            "name",
+            "email",
+            "title",
+            "department",
+            "level",
+            "stance",
+            "wiifm",
+            "wiifm_note",
+            "objections",
+            "owner",
+        ]
+        widgets = {"objections": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = self.campaign.departments.all()
+        self.fields["objections"].queryset = self.campaign.objections.all()
+        self.fields["owner"].queryset = User.objects.filter(memberships__campaign=self.campaign).order_by("username")
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["owner"].label = "Relationship owner"
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the leader's name.")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Leader.objects.filter(campaign=self.campaign, email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another leader in this campaign already has this email address.")
+        return email
+
+
+class EngagementForm(CampaignModelForm):
+    class Meta:
+        model = Engagement
+        fields = ["kind", "recognition", "happened_on", "outcome", "note"]
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("recognition") and cleaned.get("kind") != "recognition":
+            self.add_error("recognition", "Only a recognition moment has a way of taking part.")
+        return cleaned
+
+
+class ObjectionForm(CampaignModelForm):
+    class Meta:
+        model = Objection
+        fields = ["objection", "response", "evidence"]
+        widgets = {"response": forms.Textarea(attrs={"rows": 4}), "evidence": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_objection(self):
+        text = " ".join(self.cleaned_data["objection"].split())
+        clash = Objection.objects.filter(campaign=self.campaign, objection__iexact=text).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("The handbook already answers this objection.")
+        return text
+
+
+class BenefitsField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ServiceProblem.Benefit.choices, required=False, **kwargs)
+
+
+class ClippingForm(CampaignModelForm):
+    benefits = BenefitsField(
+        label="What it speaks to", help_text="Leaders who value these see the clipping suggested first."
+    )
+
+    class Meta:
+        model = Clipping
+        fields = ["title", "source", "kind", "summary", "note", "benefits"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class VisitForm(CampaignModelForm):
+    actions_text = forms.CharField(
+        label="What we will apply",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line. Each can become a backlog problem on the wins board.",
+    )
+
+    class Meta:
+        model = BenchmarkVisit
+        fields = ["organisation", "visited_on", "who_went", "saw", "learned"]
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "saw": forms.Textarea(attrs={"rows": 4}),
+            "learned": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["actions_text"].initial = "\n".join(a.text for a in self.instance.actions.all())
+
+    def clean_actions_text(self):
+        lines = [line.strip() for line in self.cleaned_data["actions_text"].splitlines() if line.strip()]
+        too_long = [line for line in lines if len(line) > 160]
+        if too_long:
+            raise forms.ValidationError("Keep each item to 160 characters: it becomes a problem's title.")
+        return "\n".join(lines)
+
+
+class EventForm(CampaignModelForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "happens_on", "where", "details"]
+        labels = {"kind": "What kind of invitation"}
+        widgets = {"happens_on": forms.DateInput(attrs={"type": "date"}), "details": forms.Textarea(attrs={"rows": 2})}
+
+
+class PackCreateForm(CampaignModelForm):
+    class Meta:
+        model = BriefingPack
+        fields = ["title"]
+
+
+class PackComposeForm(CampaignModelForm):
+    """The composer: every choice is limited to this campaign's rows, so another campaign's leader is refused."""
+
+    class Meta:
+        model = BriefingPack
+        fields = [
+            "title",
+            "recipients",
+            "note",
+            "stories",
+            "clippings",
+            "visits",
+            "events",
+            "roadblocks",
+            "talking_points",
+        ]
+        # The content choices are rendered by hand in the composer, with suggestions and "already sent" flags.
+        widgets = {"note": forms.Textarea(attrs={"rows": 4}), "talking_points": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.campaign
+        self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
+        self.fields["stories"].queryset = selectors.won_stories(campaign)
+        self.fields["clippings"].queryset = Clipping.objects.filter(campaign=campaign)
+        self.fields["visits"].queryset = BenchmarkVisit.objects.filter(campaign=campaign)
+        events = Event.objects.filter(campaign=campaign)
+        if self.instance.pk:
+            # Upcoming ones, plus any already chosen that have since passed, so saving does not drop them.
+            events = events.upcoming() | events.filter(briefing_packs=self.instance)
+        else:
+            events = events.upcoming()
+        self.fields["events"].queryset = events.distinct()
+        self.fields["roadblocks"].queryset = selectors.open_roadblocks(campaign)

@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Campaign
+from leadership.models.delivery import Delivery, DeliveryStatus
+from leadership.models.leaders import EngagementKind
+
+
+class EventQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(happens_on__gte=timezone.localdate())
+
+
+class Event(models.Model):
+    """Something leaders are invited to: a customer meeting, a workshop, a recognition moment…"""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EngagementKind)
+    title = models.CharField(max_length=160)
+    happens_on = models.DateField("date")
+    where = models.CharField(max_length=160, blank=True)
+    details = models.TextField(
+        "what we ask of them", max_length=2000, blank=True, help_text="E.g. 'stop by for ten minutes and hear ideas'."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["happens_on", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.happens_on:%d %b %Y})"
+
+
+class BriefingPack(models.Model):
+    """What a champion sends leaders: a note, stories, clippings, reports, invitations, roadblocks, talking points."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="briefing_packs")
+    title = models.CharField(max_length=160, help_text="The email's subject line.")
+    note = models.TextField("your personal note", max_length=3000, blank=True)
+    talking_points = models.TextField(
+        max_length=3000, blank=True, help_text="One per line: what you hope they will say to their teams."
+    )
+    recipients = models.ManyToManyField("leadership.Leader", blank=True, related_name="briefing_packs")
+    stories = models.ManyToManyField(
+        "campaign.ServiceProblem", blank=True, related_name="briefing_packs", verbose_name="stories"
+    )
+    clippings = models.ManyToManyField("leadership.Clipping", blank=True, related_name="briefing_packs")
+    visits = models.ManyToManyField(
+        "leadership.BenchmarkVisit", blank=True, related_name="briefing_packs", verbose_name="benchmarking reports"
+    )
+    events = models.ManyToManyField(
+        "leadership.Event", blank=True, related_name="briefing_packs", verbose_name="invitations"
+    )
+    roadblocks = models.ManyToManyField(
+        "campaign.ServiceProblem", blank=True, related_name="briefing_packs_as_roadblock", verbose_name="roadblocks"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["draft", "sent"]), name="briefing_pack_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("leadership:pack-compose", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def talking_point_list(self):
+        return [line.strip(" -•\t") for line in self.talking_points.splitlines() if line.strip(" -•\t")]
+
+
+class PackDelivery(Delivery):
+    """One briefing pack's email to one leader; unique per (pack, leader), so a pack reaches each leader once."""
+
+    pack = models.ForeignKey(BriefingPack, on_delete=models.CASCADE, related_name="deliveries")
+    leader = models.ForeignKey("leadership.Leader", on_delete=models.CASCADE, related_name="pack_deliveries")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint("pack", "leader", name="pack_delivery_once_per_leader"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values), name="pack_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pack} to {self.leader}"

@@ -1,0 +1,262 @@
+"""Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, Count, F, Prefetch, Q, Value
+
+from allies.models import Ally
+from campaign.models import ServiceProblem
+from leadership.models import BenchmarkVisit, BriefingPack, Clipping, PackDelivery, Wiifm
+
+B = ServiceProblem.Benefit
+
+# What a leader values (their WIIFM) → the benefits of a win that speak to it.
+WIIFM_BENEFITS = {
+    Wiifm.EFFICIENCY: {B.TIME_SAVED, B.COST_SAVED},
+    Wiifm.BUDGET: {B.COST_SAVED},
+    Wiifm.REVENUE: {B.REVENUE, B.RETENTION},
+    Wiifm.REPUTATION: {B.REPUTATION},
+    Wiifm.RISK: {B.RISK},
+    Wiifm.TEAM: {B.TEAM},
+    Wiifm.BONUS: {B.REVENUE, B.COST_SAVED},
+}
+
+
+def benefits_valued_by(leader):
+    """The set of Benefit values that fit what `leader` values."""
+    return set().union(*(WIIFM_BENEFITS.get(value, set()) for value in leader.wiifm))
+
+
+def won_stories(campaign):
+    """The campaign's won problems (service stories), newest win first, with who worked on them."""
+    return (
+        ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON)
+        .select_related("department")
+        .prefetch_related(Prefetch("people", queryset=Ally.objects.only("id", "name")))
+        .order_by("-won_on", "-pk")
+    )
+
+
+def open_roadblocks(campaign):
+    """Problems still waiting on a leader's decision, with the leader each is for."""
+    return (
+        ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on=None)
+        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
+        .select_related("roadblock_leader")
+        .order_by("-created_at")
+    )
+
+
+def sent_content(leaders):
+    """
+    What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
+    Four queries whatever the number of leaders and packs.
+    """
+    leader_ids = [leader.pk for leader in leaders]
+    sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
+    pairs = list(
+        PackDelivery.objects.filter(leader_id__in=leader_ids, status="sent").values_list("pack_id", "leader_id")
+    )
+    leaders_by_pack = defaultdict(set)
+    for pack_id, leader_id in pairs:
+        leaders_by_pack[pack_id].add(leader_id)
+    for name, column in (
+        ("stories", "serviceproblem_id"),
+        ("clippings", "clipping_id"),
+        ("visits", "benchmarkvisit_id"),
+    ):
+        through = getattr(BriefingPack, name).through
+        for pack_id, item_id in through.objects.filter(briefingpack_id__in=leaders_by_pack).values_list(
+            "briefingpack_id", column
+        ):
+            for leader_id in leaders_by_pack[pack_id]:
+                sent[leader_id][name].add(item_id)
+    return sent
+
+
+@dataclass
+class Suggestion:
+    item: object
+    fits: list = field(default_factory=list)  # recipients whose WIIFM it speaks to
+    sent_to: list = field(default_factory=list)  # recipients who already received it
+
+    @property
+    def score(self):
+        return len(self.fits)
+
+    @property
+    def benefit_labels(self):
+        values = getattr(self.item, "benefits", None) or []
+        return [B(value).label for value in values if value in B.values]
+
+
+def suggest(items, leaders, sent, kind):
+    """
+    Order `items` (stories or clippings, each with `benefits`) for the recipients `leaders`: the ones
+    that fit most recipients' WIIFM first, then those not yet sent to them, keeping the given order
+    otherwise. `sent` comes from `sent_content`; `kind` is its key ("stories", "clippings", "visits").
+    """
+    valued = [(leader, benefits_valued_by(leader)) for leader in leaders]
+    suggestions = []
+    for item in items:
+        benefits = set(getattr(item, "benefits", None) or [])
+        suggestions.append(
+            Suggestion(
+                item=item,
+                fits=[leader for leader, wanted in valued if wanted & benefits],
+                sent_to=[leader for leader in leaders if item.pk in sent[leader.pk][kind]],
+            )
+        )
+    # sorted() is stable: equal scores keep the newest-first order they came in.
+    return sorted(suggestions, key=lambda s: (-s.score, len(s.sent_to)))
+
+
+def composer_options(pack):
+    """Everything the composer offers for `pack`, ordered and flagged for its saved recipients."""
+    campaign = pack.campaign
+    leaders = list(pack.recipients.all())
+    sent = sent_content(leaders)
+    visits = list(campaign.benchmark_visits.all())
+    return {
+        "recipients": leaders,
+        "stories": suggest(list(won_stories(campaign)), leaders, sent, "stories"),
+        "clippings": suggest(list(Clipping.objects.filter(campaign=campaign)), leaders, sent, "clippings"),
+        "visits": [
+            Suggestion(item=visit, sent_to=[leader for leader in leaders if visit.pk in sent[leader.pk]["visits"]])
+            for visit in visits
+        ],
+        "roadblocks": list(open_roadblocks(campaign)),
+    }
+
+
+def pack_for_reading(pack):
+    """The pack with all its content loaded: evaluate once, then render it per leader."""
+    return (
+        BriefingPack.objects.filter(pk=pack.pk)
+        .select_related("campaign", "created_by", "sent_by")
+        .prefetch_related(
+            Prefetch(
+                "stories",
+                queryset=ServiceProblem.objects.select_related("department")
+                .prefetch_related("people")
+                .order_by("-won_on"),
+            ),
+            "clippings",
+            Prefetch("visits", queryset=BenchmarkVisit.objects.prefetch_related("actions")),
+            "events",
+            Prefetch("roadblocks", queryset=ServiceProblem.objects.select_related("roadblock_leader")),
+            "recipients",
+        )
+        .get()
+    )
+
+
+def roadblocks_for(pack, leader):
+    """The pack's roadblocks this leader should decide: theirs, or those not yet put to anyone."""
+    return [r for r in pack.roadblocks.all() if r.roadblock_leader_id in (None, leader.pk)]
+
+
+# --- Outbox ---------------------------------------------------------------------------------------
+# Every kind of leader email is one entry here: its rows for the list (a values() queryset with the
+# common columns, so kinds combine with union() and paginate in the database) and its message
+# builder for the "as rendered" view. Executive summaries add their own entry.
+
+OUTBOX_COLUMNS = ("kind", "pk", "subject", "leader_name", "leader_email", "status", "created_at", "sent_at")
+
+
+def pack_outbox_rows(campaign):
+    return PackDelivery.objects.filter(pack__campaign=campaign).values_list(
+        Value("pack", output_field=CharField()),
+        "pk",
+        F("pack__title"),
+        F("leader__name"),
+        F("leader__email"),
+        "status",
+        "created_at",
+        "sent_at",
+    )
+
+
+def pack_outbox_delivery(campaign, pk):
+    return PackDelivery.objects.select_related("pack__campaign", "leader").get(pk=pk, pack__campaign=campaign)
+
+
+def pack_outbox_message(delivery):
+    from leadership.emails import pack_message
+
+    return pack_message(delivery)
+
+
+@dataclass(frozen=True)
+class OutboxKind:
+    label: str
+    rows: object  # campaign -> values_list queryset in OUTBOX_COLUMNS order
+    get: object  # (campaign, pk) -> delivery; DoesNotExist when not in the campaign
+    build: object  # delivery -> EmailMessage (unsent)
+
+
+OUTBOX_KINDS = {"pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message)}
+
+
+@dataclass
+class OutboxEntry:
+    kind: str
+    pk: int
+    subject: str
+    leader_name: str
+    leader_email: str
+    status: str
+    created_at: object
+    sent_at: object
+
+    @property
+    def kind_label(self):
+        return OUTBOX_KINDS[self.kind].label
+
+
+class OutboxRows:
+    """The union of every kind's rows, newest first, sliceable and countable for the Paginator."""
+
+    def __init__(self, campaign, status=None):
+        # Without their models' default ordering: a compound statement takes one ORDER BY, at the end.
+        querysets = [kind.rows(campaign).order_by() for kind in OUTBOX_KINDS.values()]
+        if status:
+            querysets = [qs.filter(status=status) for qs in querysets]
+        union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+        self.queryset = union.order_by("-created_at")
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        rows = self.queryset[index]
+        if isinstance(index, slice):
+            return [OutboxEntry(*row) for row in rows]
+        return OutboxEntry(*rows)
+
+
+def outbox_entries(campaign, status=None):
+    """Leader mail of the campaign, every kind, newest first (see OUTBOX_KINDS)."""
+    return OutboxRows(campaign, status=status)
+
+
+def pack_deliveries(pack):
+    """The pack's delivery rows with their leaders, for its recipient states."""
+    return pack.deliveries.select_related("leader").order_by("leader__name")
+
+
+def pack_list(campaign):
+    """The campaign's packs with recipient and sent counts."""
+    return (
+        BriefingPack.objects.filter(campaign=campaign)
+        .select_related("created_by")
+        .annotate(
+            recipient_count=Count("recipients", distinct=True),
+            sent_count=Count("deliveries", filter=Q(deliveries__status="sent"), distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )

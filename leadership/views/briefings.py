@@ -1,0 +1,156 @@
+"""Briefing packs: list, composer, preview, send, print; and the invitations packs carry."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET
+
+from campaign.access import campaign_view
+from leadership import emails, selectors, services
+from leadership.forms import EventForm, PackComposeForm, PackCreateForm
+from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
+from leadership.views.leaders import PER_PAGE, _confirm_delete, champion_only
+
+# Email HTML is styled inline, which the site's CSP forbids; pages that show it as the leader will
+# see it allow inline styles, and nothing else: no scripts at all, no forms, no framing.
+EMAIL_PAGE_CSP = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+
+PICKED = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
+
+
+def _packs(request):
+    return BriefingPack.objects.filter(campaign=request.campaign)
+
+
+@campaign_view()
+def pack_list(request):
+    form = PackCreateForm(request.POST or None, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        pack = form.save()
+        messages.success(request, f"Draft “{pack}” created. Choose its leaders and content.")
+        return redirect(pack)
+    page = Paginator(selectors.pack_list(request.campaign), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "leadership/pack_list.html", {"campaign": request.campaign, "page": page, "form": form})
+
+
+@campaign_view()
+def pack_compose(request, pk):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    if not pack.is_draft:
+        return _pack_sent(request, pack)
+    form = PackComposeForm(request.POST or None, instance=pack, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Draft saved. Suggestions now fit the leaders you chose.")
+        if not request.htmx:
+            return redirect(pack)
+        form = PackComposeForm(instance=pack, campaign=request.campaign)
+    template = "leadership/pack_compose.html#composer" if request.htmx else "leadership/pack_compose.html"
+    return render(request, template, _compose_context(request, pack, form))
+
+
+def _compose_context(request, pack, form):
+    selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
+    return {
+        "campaign": request.campaign,
+        "pack": pack,
+        "form": form,
+        "selected": selected,
+        "options": selectors.composer_options(pack),
+        "events": form.fields["events"].queryset,
+        "leaders": form.fields["recipients"].queryset.select_related("department"),
+        "problems": services.pack_problems(pack),
+    }
+
+
+def _pack_sent(request, pack):
+    deliveries = list(selectors.pack_deliveries(pack))
+    pending = any(d.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING) for d in deliveries)
+    context = {"campaign": request.campaign, "pack": pack, "deliveries": deliveries, "pending": pending}
+    if request.method == "POST":
+        messages.error(request, "This pack has been sent and can no longer be changed.")
+        return redirect(pack)
+    template = "leadership/pack_sent.html#delivery-states" if request.htmx else "leadership/pack_sent.html"
+    return render(request, template, context)
+
+
+@require_GET
+@campaign_view()
+@csp_override(EMAIL_PAGE_CSP)
+def pack_preview(request, pk):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    leader_id = request.GET.get("leader", "")
+    if leader_id:
+        leader = get_object_or_404(pack.recipients.all(), pk=leader_id if leader_id.isdigit() else 0)
+    else:
+        # No one chosen (or no recipients yet): preview as the first recipient, or a stand-in.
+        leader = pack.recipients.first() or Leader(campaign=request.campaign, name="(the leader's name)")
+    delivery = (leader.pk and PackDelivery.objects.filter(pack=pack, leader=leader).first()) or PackDelivery(
+        pack=pack, leader=leader
+    )
+    return HttpResponse(emails.pack_web_html(delivery))
+
+
+@champion_only
+def pack_send(request, pk):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    if request.method == "POST":
+        try:
+            services.pack_send(pack=pack, by=request.user)
+        except ValidationError as error:
+            for problem in error.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, f"Sending “{pack}” to {pack.recipients.count()} leader(s).")
+        return redirect(pack)
+    context = {"campaign": request.campaign, "pack": pack, "recipients": pack.recipients.all()}
+    context["problems"] = services.pack_problems(pack)
+    return render(request, "leadership/pack_send.html", context)
+
+
+@require_GET
+@campaign_view()
+def pack_print(request, pk):
+    pack = selectors.pack_for_reading(get_object_or_404(_packs(request), pk=pk))
+    context = {"campaign": request.campaign, "pack": pack, "talking_points": pack.talking_point_list()}
+    return render(request, "leadership/pack_print.html", context)
+
+
+@champion_only
+def pack_delete(request, pk):
+    pack = get_object_or_404(_packs(request).filter(status=BriefingPack.Status.DRAFT), pk=pk)
+    return _confirm_delete(
+        request, pack, "draft", reverse("leadership:pack-list", kwargs={"slug": request.campaign.slug})
+    )
+
+
+@campaign_view()
+def event_list(request):
+    form = EventForm(request.POST or None, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        event = form.save()
+        messages.success(request, f"Added the invitation “{event}”. Put it in a pack to send it.")
+        return redirect(request.path)
+    events = Event.objects.filter(campaign=request.campaign).order_by("-happens_on")
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "leadership/event_list.html", {"campaign": request.campaign, "page": page, "form": form})
+
+
+@champion_only
+def event_delete(request, pk):
+    event = get_object_or_404(Event.objects.filter(campaign=request.campaign), pk=pk)
+    return _confirm_delete(
+        request, event, "invitation", reverse("leadership:event-list", kwargs={"slug": request.campaign.slug})
+    )

@@ -1,0 +1,87 @@
+"""The leadership app's leaders and briefings pages in the role × page matrix."""
+
+from campaign.models import Role
+from leadership.models import PackDelivery
+from tests.factories import (
+    BenchmarkVisitFactory,
+    BriefingPackFactory,
+    ClippingFactory,
+    EngagementFactory,
+    EventFactory,
+    LeaderFactory,
+    ObjectionFactory,
+)
+from tests.matrix import Page
+
+
+def _leader(campaign):
+    return {"pk": LeaderFactory(campaign=campaign).pk}
+
+
+def _engagement(campaign):
+    engagement = EngagementFactory(leader=LeaderFactory(campaign=campaign))
+    return {"pk": engagement.leader_id, "engagement_pk": engagement.pk}
+
+
+def _objection(campaign):
+    return {"pk": ObjectionFactory(campaign=campaign).pk}
+
+
+def _clipping(campaign):
+    return {"pk": ClippingFactory(campaign=campaign).pk}
+
+
+def _visit(campaign):
+    return {"pk": BenchmarkVisitFactory(campaign=campaign).pk}
+
+
+def _visit_action(campaign):
+    return {"pk": BenchmarkVisitFactory(campaign=campaign).actions.create(text="Share the dispatch board").pk}
+
+
+def _event(campaign):
+    return {"pk": EventFactory(campaign=campaign).pk}
+
+
+def _pack(campaign):
+    return {"pk": BriefingPackFactory(campaign=campaign).pk}
+
+
+def _delivery(campaign):
+    pack = BriefingPackFactory(campaign=campaign, status="sent")
+    delivery = PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign))
+    return {"kind": "pack", "pk": delivery.pk}
+
+
+PAGES = {
+    "leadership:leader-list": Page(Role.VIEWER, None),
+    "leadership:leader-new": Page(Role.CHAMPION, Role.CHAMPION),
+    "leadership:leader-detail": Page(Role.VIEWER, None, _leader),
+    "leadership:leader-edit": Page(Role.CHAMPION, Role.CHAMPION, _leader),
+    "leadership:leader-delete": Page(Role.CHAMPION, Role.CHAMPION, _leader),
+    "leadership:engagement-add": Page(None, Role.CHAMPION, _leader),
+    "leadership:engagement-delete": Page(Role.CHAMPION, Role.CHAMPION, _engagement),
+    "leadership:objection-list": Page(Role.VIEWER, Role.CHAMPION),
+    "leadership:objection-edit": Page(Role.CHAMPION, Role.CHAMPION, _objection),
+    "leadership:objection-delete": Page(Role.CHAMPION, Role.CHAMPION, _objection),
+    "leadership:clipping-list": Page(Role.VIEWER, Role.CHAMPION),
+    "leadership:clipping-edit": Page(Role.CHAMPION, Role.CHAMPION, _clipping),
+    "leadership:clipping-delete": Page(Role.CHAMPION, Role.CHAMPION, _clipping),
+    "leadership:visit-list": Page(Role.VIEWER, None),
+    "leadership:visit-new": Page(Role.CHAMPION, Role.CHAMPION),
+    "leadership:visit-detail": Page(Role.VIEWER, None, _visit),
+    "leadership:visit-edit": Page(Role.CHAMPION, Role.CHAMPION, _visit),
+    "leadership:visit-delete": Page(Role.CHAMPION, Role.CHAMPION, _visit),
+    "leadership:visit-action-promote": Page(None, Role.CHAMPION, _visit_action),
+    "leadership:pack-list": Page(Role.VIEWER, Role.CHAMPION),
+    "leadership:pack-compose": Page(Role.VIEWER, Role.CHAMPION, _pack),
+    "leadership:pack-preview": Page(Role.VIEWER, None, _pack),
+    "leadership:pack-send": Page(Role.CHAMPION, Role.CHAMPION, _pack),
+    "leadership:pack-print": Page(Role.VIEWER, None, _pack),
+    "leadership:pack-delete": Page(Role.CHAMPION, Role.CHAMPION, _pack),
+    "leadership:event-list": Page(Role.VIEWER, Role.CHAMPION),
+    "leadership:event-delete": Page(Role.CHAMPION, Role.CHAMPION, _event),
+    "leadership:outbox-list": Page(Role.ADMIN, None),
+    "leadership:outbox-message": Page(Role.ADMIN, None, _delivery),
+    "leadership:outbox-message-html": Page(Role.ADMIN, None, _delivery),
+}

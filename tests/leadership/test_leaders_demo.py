@@ -1,0 +1,47 @@
+"""The leadership part of seed_demo: the promised rows, the same after a second run."""
+
+import pytest
+from django.core.management import call_command
+
+from leadership.models import (
+    BenchmarkVisit,
+    BriefingPack,
+    Clipping,
+    DeliveryStatus,
+    Engagement,
+    Leader,
+    Objection,
+    PackDelivery,
+)
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True
+
+
+def snapshot():
+    return {
+        "leaders": sorted(Leader.objects.values_list("email", "stance")),
+        "engagements": Engagement.objects.count(),
+        "clippings": Clipping.objects.count(),
+        "visits": BenchmarkVisit.objects.count(),
+        "packs": sorted(BriefingPack.objects.values_list("title", "status")),
+        "deliveries": sorted(PackDelivery.objects.values_list("leader__email", "status")),
+        "objections": Objection.objects.count(),
+    }
+
+
+def test_seed_demo_gives_leaders_engagements_clippings_visits_and_two_packs(db):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+    assert len(first["leaders"]) == 8
+    assert len({stance for _email, stance in first["leaders"]}) == 5
+    assert first["engagements"] > 10
+    assert first["clippings"] == 4
+    assert first["visits"] == 2
+    assert sorted(status for _title, status in first["packs"]) == ["draft", "sent"]
+    assert first["deliveries"] and all(status == DeliveryStatus.SENT for _email, status in first["deliveries"])
+    assert first["objections"] == 5
