@@ -32,3 +32,13 @@
     showMessages([{ level: "error", text: "The server could not be reached. Check your connection and try again." }]);
   });
 })();
+
+// ---- Allies: a confirmation before buttons marked data-confirm submit (plain forms, no htmx) ----
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    const button = event.submitter;
+    const question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();

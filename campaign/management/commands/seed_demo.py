@@ -66,7 +66,9 @@ GOALS = [
 ]
 
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
-DEMO_SEEDERS = []
+DEMO_SEEDERS = [
+    "allies.demo",
+]
 
 USERS = [
     ("demo-admin", "Ada", "Okafor", Role.ADMIN),
