@@ -44,7 +44,7 @@ class AllyForm(forms.ModelForm):
             "follow_up_on",
         ]
         widgets = {
-            "follow_up_on": forms.DateInput(attrs={"type": "date"}),
+            "follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -128,7 +128,7 @@ class TouchpointForm(forms.ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["allies", "kind", "happened_on", "note"]
-        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"note": "Note (optional)"}
 
     def __init__(self, *args, campaign, shown_allies=None, **kwargs):
