@@ -61,7 +61,7 @@ class AllyQuerySet(models.QuerySet):
         """
         allies = (
             self.filter(campaign=campaign)
-            .select_related("department", "recruited_by")
+            .select_related("campaign", "department", "recruited_by")
             .with_last_touch()
             .annotate(stage_rank=_stage_rank())
         )
@@ -92,7 +92,7 @@ class AllyQuerySet(models.QuerySet):
         return (
             self.filter(campaign=campaign, recruited_by=user)
             .exclude(stage=Stage.DECLINED)
-            .select_related("department")
+            .select_related("campaign", "department")
             .with_last_touch()
             .order_by("follow_up_on", "name", "pk")
         )
@@ -115,7 +115,7 @@ class AllyQuerySet(models.QuerySet):
         """
         return (
             self.filter(campaign=campaign)
-            .select_related("department", "recruited_by")
+            .select_related("campaign", "department", "recruited_by")
             .with_last_touch()
             .prefetch_related(
                 models.Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),

@@ -56,10 +56,10 @@ def ally_delete(*, ally):
     Remove an ally. Touchpoints that involved other allies too stay, for them; a touchpoint
     that was with this ally alone would be left about nobody, so it goes as well.
     """
+    # Count before filtering on the ally: a count after that filter would see only this ally's join row.
     alone = (
-        Touchpoint.objects.filter(allies=ally)
-        .annotate(ally_count=Count("allies"))
-        .filter(ally_count=1)
+        Touchpoint.objects.annotate(ally_count=Count("allies"))
+        .filter(allies=ally, ally_count=1)
         .values_list("pk", flat=True)
     )
     Touchpoint.objects.filter(pk__in=list(alone)).delete()

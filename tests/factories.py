@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from allies.models import Ally, Stage, Touchpoint
+from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
 from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
 from leadership.models import Leader, Stance, Wiifm
 from personas.models import PersonaCard
@@ -120,3 +120,19 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     level = Level.TOP
     stance = Stance.NEUTRAL
     wiifm = factory.LazyFunction(lambda: [Wiifm.EFFICIENCY])
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    ally = factory.SubFactory(AllyFactory)
+    from_stage = ""
+    to_stage = Stage.IDENTIFIED
+
+
+class JoinLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinLink
+
+    campaign = factory.SubFactory(CampaignFactory)
