@@ -131,9 +131,13 @@ def ally_edit(request, pk):
     ally = _get_ally(request, pk)
     form = AllyForm(request.POST or None, instance=ally, campaign=campaign)
     if request.method == "POST" and form.is_valid():
-        services.ally_update(ally=ally, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Saved {ally.name}.")
-        return redirect(ally)
+        try:
+            services.ally_update(ally=ally, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {ally.name}.")
+            return redirect(ally)
     return render(request, "allies/ally_form.html", {"campaign": campaign, "form": form, "ally": ally})
 
 

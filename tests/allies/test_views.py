@@ -412,3 +412,24 @@ def test_follow_ups_hold_their_query_count(client_for, champion, campaign, many_
 def test_the_campaign_nav_links_to_the_allies(client_for, viewer, campaign):
     response = client_for(viewer).get(reverse("campaign:home", kwargs={"slug": campaign.slug}))
     assert f'href="{url("ally-list", campaign)}"' in response.text
+
+
+def test_the_list_table_reloads_on_its_own_for_htmx(client_for, champion, campaign):
+    AllyFactory(campaign=campaign, name="Ana")
+    response = client_for(champion).get(url("ally-list", campaign), {"sort": "stage"}, **HTMX)
+    assert response.text.lstrip().startswith('<section id="ally-table"')
+    assert 'hx-trigger="touchpoint-logged from:body"' in response.text
+
+
+def test_the_touchpoint_form_works_as_a_page_without_javascript(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign, name="Ana")
+    response = client_for(champion).get(url("touchpoint-new", campaign), {"ally": ally.pk})
+    assert "<h1>Log a touchpoint</h1>" in response.text
+    assert f'action="{url("touchpoint-new", campaign)}?ally={ally.pk}"' in response.text
+
+
+def test_the_edit_form_has_no_stage_field(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign)
+    response = client_for(champion).get(url("ally-edit", campaign, pk=ally.pk))
+    assert 'name="stage"' not in response.text
+    assert 'name="follow_up_on"' in response.text
