@@ -81,12 +81,17 @@ class AllyQuerySet(models.QuerySet):
 
     def stale(self, campaign):
         """
-        Allies nobody has been in touch with for `campaign.stale_after_days`: no touchpoint on or after
-        the cut-off. Declined allies are left out: nobody is meant to be tending them.
+        Allies nobody has been in touch with for `campaign.stale_after_days`: on the list longer than that,
+        and no touchpoint on or after the cut-off day. Someone added last week has not gone quiet yet, and
+        declined allies are left out: nobody is meant to be tending them.
         """
-        cutoff = timezone.localdate() - timedelta(days=campaign.stale_after_days)
-        recent = Touchpoint.objects.filter(allies=models.OuterRef("pk"), happened_on__gte=cutoff)
-        return self.filter(campaign=campaign).exclude(stage=Stage.DECLINED).exclude(models.Exists(recent))
+        days = timedelta(days=campaign.stale_after_days)
+        recent = Touchpoint.objects.filter(allies=models.OuterRef("pk"), happened_on__gte=timezone.localdate() - days)
+        return (
+            self.filter(campaign=campaign, created_at__lt=timezone.now() - days)
+            .exclude(stage=Stage.DECLINED)
+            .exclude(models.Exists(recent))
+        )
 
     def _owned_by(self, user, campaign):
         return (

@@ -55,12 +55,15 @@ def _row_context(request, ally):
 def _row_basics(request):
     """What a row of the ally list needs besides the ally, whichever view renders it."""
     today = timezone.localdate()
+    window = timedelta(days=request.campaign.stale_after_days)
     return {
         "campaign": request.campaign,
         "stages": Stage.choices,
         "can_write": _can_write(request),
         "today": today,
-        "stale_before": today - timedelta(days=request.campaign.stale_after_days),
+        # Mirrors Ally.objects.stale(): on the list longer than the window, no touchpoint within it.
+        "stale_before": today - window,
+        "stale_since": timezone.now() - window,
     }
 
 

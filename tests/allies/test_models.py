@@ -72,6 +72,8 @@ def test_an_ally_is_stale_without_a_touchpoint_within_the_campaigns_window(campa
     TouchpointFactory(campaign=campaign, allies=[fresh], happened_on=TODAY() - timedelta(days=3))
     TouchpointFactory(campaign=campaign, allies=[edge], happened_on=TODAY() - timedelta(days=30))
     TouchpointFactory(campaign=campaign, allies=[gone], happened_on=TODAY() - timedelta(days=90))
+    Ally.objects.update(created_at=timezone.now() - timedelta(days=31))
+    AllyFactory(campaign=campaign, name="Just added")
     assert sorted(names(Ally.objects.stale(campaign))) == ["Never", "Old"]
     assert names(Ally.objects.for_list(campaign, stale=True)) == ["Never", "Old"]
 

@@ -105,10 +105,16 @@ def test_the_list_flags_stale_allies_and_due_follow_ups(client_for, champion, ca
     today = timezone.localdate()
     quiet = AllyFactory(campaign=campaign, name="Quiet", department=department, follow_up_on=today)
     TouchpointFactory(campaign=campaign, allies=[quiet], happened_on=today - timedelta(days=45))
+    Ally.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=60))
+    AllyFactory(campaign=campaign, name="Newcomer", department=department)
     response = client_for(champion).get(url("ally-list", campaign), {"stale": "on"})
     assert "Quiet" in response.text
     assert 'class="tag tag--stale"' in response.text
     assert 'class="tag tag--due"' in response.text
+    assert "Newcomer" not in response.text
+    # Someone added today has not gone quiet yet.
+    everyone = client_for(champion).get(url("ally-list", campaign))
+    assert everyone.text.count('class="tag tag--stale"') == 1
 
 
 def test_awaiting_review_allies_are_announced_and_can_be_accepted(client_for, champion, campaign, department):
