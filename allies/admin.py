@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from allies.models import Ally, JoinLink, StageChange, Touchpoint
+from allies.services import ally_move_stage
 
 
 class StageChangeInline(admin.TabularInline):
@@ -25,6 +26,20 @@ class AllyAdmin(admin.ModelAdmin):
     readonly_fields = ["stage_changed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [StageChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        # Keep the history true for edits made here too: the first stage, and every move after it.
+        if not change:
+            super().save_model(request, obj, form, change)
+            StageChange.objects.create(
+                ally=obj, to_stage=obj.stage, changed_at=obj.stage_changed_at, changed_by=request.user
+            )
+        elif "stage" in form.changed_data:
+            stage, obj.stage = obj.stage, form.initial["stage"]
+            super().save_model(request, obj, form, change)
+            ally_move_stage(ally=obj, stage=stage, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Touchpoint)

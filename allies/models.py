@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -186,6 +187,10 @@ class Ally(models.Model):
 
     def get_absolute_url(self):
         return reverse("allies:ally-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    def clean(self):
+        if self.department_id and self.campaign_id and self.department.campaign_id != self.campaign_id:
+            raise ValidationError({"department": "Choose one of this campaign's departments."})
 
     @property
     def stage_enum(self):

@@ -54,6 +54,8 @@ def test_champion_adds_an_ally_logs_a_touchpoint_and_moves_a_stage(page, axe_pat
     row.get_by_label("Stage of Priya <b>Patel</b>").select_option(label="Committed")
     row.get_by_role("button", name="Move Priya <b>Patel</b>").click()
     expect(page.locator(f"#ally-{ally.pk} select")).to_have_value("committed")
+    # Keyboard users keep their place: focus comes back to the row's Move button after the swap.
+    expect(page.locator(f"#move-{ally.pk}")).to_be_focused()
     expect(page.locator("#messages")).to_contain_text("is now at “Committed”")
     ally.refresh_from_db()
     assert ally.stage == "committed"
