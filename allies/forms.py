@@ -107,7 +107,7 @@ class AllyFilterForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = campaign.departments.all()
-        self.fields["stale"].help_text = f"No touchpoint in {campaign.stale_after_days} days"
+        self.fields["stale"].label = f"No touch in {campaign.stale_after_days} days"
 
     def filters(self):
         """Keyword arguments for `Ally.objects.for_list`; an invalid value (a forged id) is simply no filter."""

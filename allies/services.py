@@ -1,6 +1,7 @@
 """Writes that touch more than one row: the ladder with its history, touchpoints, the join link."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -92,33 +93,42 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
     """
     Someone signed up through the join link. They land as a volunteer at "interested", waiting for
     a champion to accept them. An email already on the list is merged into that ally, never a second
-    row: their new line of motivation is kept, a missing email filled in, and someone lower on the
-    ladder (or who had declined) moves up to "interested", since volunteering says as much.
-    Returns (ally, created).
+    row: their new line of motivation is kept, and someone lower on the ladder (or who had declined)
+    moves up to "interested", since volunteering says as much. Name, department and level stay as the
+    champions recorded them. Returns (ally, created).
     """
-    existing = (
-        Ally.objects.select_for_update().filter(campaign=campaign, email__iexact=email).first() if email else None
-    )
+    existing = _ally_with_email(campaign, email)
     if existing is None:
-        ally = ally_create(
-            campaign=campaign,
-            by=None,
-            name=name,
-            email=email,
-            department=department,
-            level=level,
-            motivation=motivation,
-            stage=Stage.INTERESTED,
-            source=Ally.Source.VOLUNTEERED,
-            awaiting_review=True,
-        )
-        return ally, True
+        try:
+            # A savepoint: a simultaneous sign-up with the same address may win the unique constraint.
+            with transaction.atomic():
+                ally = ally_create(
+                    campaign=campaign,
+                    by=None,
+                    name=name,
+                    email=email,
+                    department=department,
+                    level=level,
+                    motivation=motivation,
+                    stage=Stage.INTERESTED,
+                    source=Ally.Source.VOLUNTEERED,
+                    awaiting_review=True,
+                )
+            return ally, True
+        except (IntegrityError, ValidationError):
+            existing = _ally_with_email(campaign, email)
+            if existing is None:
+                raise
     if motivation:
         existing.motivation = motivation
-    existing.save(update_fields=["motivation", "updated_at"])
+        existing.save(update_fields=["motivation", "updated_at"])
     if Stage(existing.stage).rank < Stage.INTERESTED.rank:
         ally_move_stage(ally=existing, stage=Stage.INTERESTED, by=None)
     return existing, False
+
+
+def _ally_with_email(campaign, email):
+    return Ally.objects.select_for_update().filter(campaign=campaign, email__iexact=email).first()
 
 
 @transaction.atomic

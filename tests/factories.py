@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
+from allies.models import Ally, Stage, Touchpoint
 from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
 from leadership.models import Leader, Stance, Wiifm
 from personas.models import PersonaCard
@@ -120,6 +120,10 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     level = Level.TOP
     stance = Stance.NEUTRAL
     wiifm = factory.LazyFunction(lambda: [Wiifm.EFFICIENCY])
+
+
+# Allies core (appended; imported here to keep the file's shared import block untouched).
+from allies.models import JoinLink, StageChange  # noqa: E402
 
 
 class StageChangeFactory(factory.django.DjangoModelFactory):

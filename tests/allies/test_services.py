@@ -138,3 +138,22 @@ def test_a_new_join_link_switches_the_old_one_off(campaign, admin_user):
     assert services.join_link_switch_off(campaign=campaign) == 1
     assert not JoinLink.objects.active().exists()
     assert services.join_link_switch_off(campaign=campaign) == 0
+
+
+def test_a_sign_up_racing_another_with_the_same_email_is_merged(campaign, department, monkeypatch):
+    """The second of two simultaneous sign-ups loses the unique constraint and merges instead of failing."""
+    racer = AllyFactory(campaign=campaign, email="vi@example.com", stage="interested")
+    real, calls = services._ally_with_email, []
+
+    def lookup(campaign, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real(campaign, email)  # the first look misses the racer
+
+    monkeypatch.setattr(services, "_ally_with_email", lookup)
+    ally, created = services.ally_volunteer(
+        campaign=campaign, name="Vi", email="vi@example.com", department=department, level="top", motivation="Me too"
+    )
+    assert not created
+    assert ally.pk == racer.pk
+    assert len(calls) == 2
+    assert Ally.objects.count() == 1
