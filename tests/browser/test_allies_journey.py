@@ -1,5 +1,7 @@
 """A champion's first ally, in a real browser: add them, log a touchpoint, move them up the ladder."""
 
+import re
+
 from playwright.sync_api import expect
 
 from allies.models import Ally
@@ -110,4 +112,25 @@ def test_a_colleague_volunteers_through_the_join_link(page, axe_path, live_serve
     check_accessibility(page, axe_path, "the join thank-you page")
     ally = Ally.objects.get(campaign=campaign)
     assert (ally.stage, ally.source, ally.awaiting_review, ally.level) == ("interested", "volunteered", True, "middle")
+    assert page.console_log.errors == []
+
+
+def test_follow_ups_and_the_join_link_page_are_accessible(page, axe_path, live_server, campaign, admin_user):
+    from django.utils import timezone
+
+    from tests.factories import AllyFactory
+
+    AllyFactory(campaign=campaign, name="Due Dana", recruited_by=admin_user, follow_up_on=timezone.localdate())
+    log_in(page, admin_user.username)
+    page.goto(f"{live_server.url}/c/{campaign.slug}/allies/follow-ups/")
+    expect(page.get_by_role("link", name="Due Dana")).to_be_visible()
+    check_accessibility(page, axe_path, "my follow-ups")
+
+    page.get_by_role("navigation", name="Allies").get_by_role("link", name="Join link").click()
+    page.get_by_role("button", name="Publish a join link").click()
+    expect(page.get_by_label("Share this address")).to_have_value(re.compile(f"^{re.escape(live_server.url)}/join/"))
+    check_accessibility(page, axe_path, "the join link page")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Switch off").click()
+    expect(page.get_by_role("heading", name="No join link is on")).to_be_visible()
     assert page.console_log.errors == []
