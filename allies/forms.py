@@ -59,7 +59,11 @@ class AllyForm(forms.ModelForm):
         self.instance.campaign = campaign
         self.fields["department"].queryset = campaign.departments.all()
         self.fields["department"].empty_label = "Choose a department"
-        self.fields["recruited_by"].queryset = _campaign_members(campaign)
+        members = _campaign_members(campaign)
+        if self.instance.recruited_by_id:
+            # Whoever owns the relationship stays choosable even after leaving the campaign.
+            members = members | User.objects.filter(pk=self.instance.recruited_by_id)
+        self.fields["recruited_by"].queryset = members.distinct()
         if self.instance.pk:
             # Moves on the ladder go through the stage control, which keeps the history.
             del self.fields["stage"]

@@ -439,3 +439,19 @@ def test_the_edit_form_has_no_stage_field(client_for, champion, campaign):
     response = client_for(champion).get(url("ally-edit", campaign, pk=ally.pk))
     assert 'name="stage"' not in response.text
     assert 'name="follow_up_on"' in response.text
+
+
+def test_an_ally_whose_owner_left_the_campaign_can_still_be_edited(client_for, champion, campaign, department):
+    from tests.factories import UserFactory
+
+    former = UserFactory(username="former")
+    ally = AllyFactory(campaign=campaign, department=department, recruited_by=former)
+    data = ally_data(department, recruited_by=former.pk, note="Still theirs")
+    response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
+    assert response.status_code == 302
+    ally.refresh_from_db()
+    assert (ally.recruited_by, ally.note) == (former, "Still theirs")
+    # A non-member who never owned the ally is still refused.
+    data["recruited_by"] = UserFactory(username="stranger").pk
+    response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
+    assert "Select a valid choice" in response.text
