@@ -37,6 +37,7 @@ def join_link(request):
         "campaign": campaign,
         "link": link,
         "link_url": request.build_absolute_uri(link.get_absolute_url()) if link else "",
+        "has_departments": campaign.departments.exists(),
     }
     return render(request, "allies/join_link.html", context)
 

@@ -166,3 +166,10 @@ def test_the_join_link_page_shows_nothing_of_another_campaign(client_for, admin_
     assert client_for(admin_user).post(join_link_url(other_campaign, "join-link-off")).status_code == 404
     foreign.refresh_from_db()
     assert foreign.active
+
+
+def test_the_join_link_page_warns_when_there_are_no_departments_to_choose(client_for, admin_user, campaign):
+    page = client_for(admin_user).get(join_link_url(campaign)).text
+    assert "this campaign has none yet" in page
+    DepartmentFactory(campaign=campaign)
+    assert "this campaign has none yet" not in client_for(admin_user).get(join_link_url(campaign)).text
