@@ -190,6 +190,8 @@ def _log_touchpoints(campaign, allies, rng, today, loggers):
         end = today - timedelta(days=rng.randint(38, 55)) if quiet else today
         start = ally.started + timedelta(days=2)
         if end <= start:
+            end = today  # too new to have gone quiet
+        if end <= start:
             continue
         last_allowed[ally.pk] = end
         span = (end - start).days
