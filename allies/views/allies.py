@@ -209,6 +209,9 @@ def touchpoint_new(request):
         return _triggered(
             render(request, "allies/touchpoint_form.html#touchpoint-logged", context), "touchpoint-logged"
         )
+    if request.htmx and request.method == "GET":
+        # Fetched by a row's "Log" button: take the keyboard to the form that just appeared.
+        form.fields["kind"].widget.attrs["autofocus"] = True
     context = {"campaign": campaign, "form": form, "next": _next_url(request, "")}
     template = "allies/touchpoint_form.html#touchpoint-form" if request.htmx else "allies/touchpoint_form.html"
     return render(request, template, context)

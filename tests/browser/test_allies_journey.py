@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from allies.models import Ally
+from allies.models import Ally, Touchpoint
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory
 
@@ -88,6 +88,16 @@ def test_ticked_allies_share_one_touchpoint_under_the_sites_csp(strict_page, liv
     expect(page.locator(f"#ally-{bo.pk}")).to_contain_text(today)
     expect(page.locator("#ally-table")).to_contain_text("Never")  # Cy was not ticked
     expect(page.get_by_label("Choose Ana Ames")).not_to_be_checked()
+
+    # A row's Log button brings the form for that ally and puts the keyboard in it.
+    page.locator(f"#ally-{bo.pk}").get_by_role("link", name="Log a touchpoint with Bo Berg").click()
+    expect(form.get_by_label("Bo Berg")).to_be_checked()
+    expect(form.get_by_label("Kind")).to_be_focused()
+    note = form.get_by_label("Note (optional)")
+    note.fill("Quick word in the corridor")
+    note.press("Enter")
+    expect(page.locator("#touchpoint-region")).to_contain_text("Logged: one-on-one")
+    assert Touchpoint.objects.filter(note="Quick word in the corridor", allies=bo).exists()
     assert page.console_log.errors == []
 
 
