@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, Touchpoint
@@ -173,7 +173,13 @@ def ally_figures(campaign, today=None):
             sent=Count("pk", filter=active & Q(source=Ally.Source.SENT)),
             volunteered=Count("pk", filter=active & Q(source=Ally.Source.VOLUNTEERED)),
             active=Count("pk", filter=active),
-            stale=Count("pk", filter=active & Q(touched=False)),
+            # The ally list's "stale" filter (Ally.objects.stale) counts the same people: on the list longer
+            # than the window, and no touchpoint in it. Someone added yesterday has not gone quiet.
+            stale=Count(
+                "pk",
+                filter=active
+                & Q(touched=False, created_at__lt=timezone.now() - timedelta(days=campaign.stale_after_days)),
+            ),
         )
     )
     return AllyFigures(
@@ -205,12 +211,8 @@ def ally_list_url(campaign, **filters):
     """
     The ally list, filtered (`department`, `level`, `stage`, `source`, `stale`), for a check's next step.
 
-    Falls back to the coverage page when the ally list is not installed, so the checks never break a page.
     """
-    try:
-        url = reverse("allies:ally-list", kwargs={"slug": campaign.slug})
-    except NoReverseMatch:
-        url = reverse("allies:coverage", kwargs={"slug": campaign.slug})
+    url = reverse("allies:ally-list", kwargs={"slug": campaign.slug})
     query = urlencode({key: value for key, value in filters.items() if value not in (None, "")})
     return f"{url}?{query}" if query else url
 

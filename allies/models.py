@@ -1,10 +1,14 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Campaign, Department, Level
+from campaign.models import Campaign, Department, Level, ServiceProblem
 
 
 class Stage(models.TextChoices):
@@ -25,6 +29,110 @@ class Stage(models.TextChoices):
 
 LADDER = [Stage.IDENTIFIED, Stage.APPROACHED, Stage.INTERESTED, Stage.COMMITTED, Stage.CHAMPION]
 COMMITTED_OR_BETTER = [Stage.COMMITTED, Stage.CHAMPION]
+
+
+def _stage_rank():
+    """The ladder position of `stage` as a database expression, so lists can sort by it."""
+    return models.Case(
+        *(models.When(stage=stage, then=models.Value(stage.rank)) for stage in Stage),
+        output_field=models.IntegerField(),
+    )
+
+
+class AllyQuerySet(models.QuerySet):
+    SORTS = {
+        "name": ["name", "pk"],
+        "stage": ["-stage_rank", "name", "pk"],
+        "last_touch": [models.F("last_touch").asc(nulls_first=True), "name", "pk"],
+        "follow_up": [models.F("follow_up_on").asc(nulls_last=True), "name", "pk"],
+    }
+
+    def with_last_touch(self):
+        """Annotate `last_touch`: the date of the ally's latest touchpoint, or None."""
+        latest = Touchpoint.allies.through.objects.filter(ally_id=models.OuterRef("pk")).order_by(
+            "-touchpoint__happened_on"
+        )
+        return self.annotate(last_touch=models.Subquery(latest.values("touchpoint__happened_on")[:1]))
+
+    def for_list(
+        self, campaign, *, department=None, level="", stage="", source="", stale=False, awaiting=False, q="", sort=""
+    ):
+        """
+        The campaign's allies as the ally list shows them: filtered, searched by name and sorted
+        (`name`, `stage` up the ladder first, `last_touch` longest-untouched first, `follow_up` soonest first),
+        with department and owner joined and `last_touch` and `stage_rank` annotated.
+        """
+        allies = (
+            self.filter(campaign=campaign)
+            .select_related("campaign", "department", "recruited_by")
+            .with_last_touch()
+            .annotate(stage_rank=_stage_rank())
+        )
+        if department:
+            allies = allies.filter(department=department)
+        if level:
+            allies = allies.filter(level=level)
+        if stage:
+            allies = allies.filter(stage=stage)
+        if source:
+            allies = allies.filter(source=source)
+        if stale:
+            allies = allies.stale(campaign)
+        if awaiting:
+            allies = allies.filter(awaiting_review=True)
+        if q:
+            allies = allies.filter(name__icontains=q.strip())
+        return allies.order_by(*self.SORTS.get(sort, self.SORTS["name"]))
+
+    def stale(self, campaign):
+        """
+        Allies nobody has been in touch with for `campaign.stale_after_days`: on the list longer than that,
+        and no touchpoint on or after the cut-off day. Someone added last week has not gone quiet yet, and
+        declined allies are left out: nobody is meant to be tending them.
+        """
+        days = timedelta(days=campaign.stale_after_days)
+        recent = Touchpoint.objects.filter(allies=models.OuterRef("pk"), happened_on__gte=timezone.localdate() - days)
+        return (
+            self.filter(campaign=campaign, created_at__lt=timezone.now() - days)
+            .exclude(stage=Stage.DECLINED)
+            .exclude(models.Exists(recent))
+        )
+
+    def _owned_by(self, user, campaign):
+        return (
+            self.filter(campaign=campaign, recruited_by=user)
+            .exclude(stage=Stage.DECLINED)
+            .select_related("campaign", "department")
+            .with_last_touch()
+            .order_by("follow_up_on", "name", "pk")
+        )
+
+    def follow_ups_due(self, user, campaign):
+        """Allies `user` owns in `campaign` whose next follow-up is today or already past, oldest first."""
+        return self._owned_by(user, campaign).filter(follow_up_on__lte=timezone.localdate())
+
+    def follow_ups_upcoming(self, user, campaign, days=7):
+        """Allies `user` owns whose next follow-up falls in the coming `days` (tomorrow onwards)."""
+        today = timezone.localdate()
+        return self._owned_by(user, campaign).filter(
+            follow_up_on__gt=today, follow_up_on__lte=today + timedelta(days=days)
+        )
+
+    def for_page(self, campaign):
+        """
+        The campaign's allies with what the ally page shows beside the touchpoints: department, owner,
+        stage history (with who moved them), the persona cards they wrote and the problems they worked on.
+        """
+        return (
+            self.filter(campaign=campaign)
+            .select_related("campaign", "department", "recruited_by")
+            .with_last_touch()
+            .prefetch_related(
+                models.Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+                "persona_cards",
+                models.Prefetch("problems", queryset=ServiceProblem.objects.order_by("-opened_on", "-pk")),
+            )
+        )
 
 
 class Ally(models.Model):
@@ -60,6 +168,8 @@ class Ally(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AllyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "allies"
@@ -81,6 +191,10 @@ class Ally(models.Model):
 
     def get_absolute_url(self):
         return reverse("allies:ally-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    def clean(self):
+        if self.department_id and self.campaign_id and self.department.campaign_id != self.campaign_id:
+            raise ValidationError({"department": "Choose one of this campaign's departments."})
 
     @property
     def stage_enum(self):
@@ -108,6 +222,16 @@ class StageChange(models.Model):
         return f"{self.ally}: {self.from_stage or '—'} → {self.to_stage}"
 
 
+class TouchpointQuerySet(models.QuerySet):
+    def for_ally(self, ally):
+        """The ally's touchpoints, newest first, with who logged them and every ally each one involved."""
+        return (
+            self.filter(campaign_id=ally.campaign_id, allies=ally)
+            .select_related("logged_by")
+            .prefetch_related(models.Prefetch("allies", queryset=Ally.objects.only("pk", "name", "campaign_id")))
+        )
+
+
 class Touchpoint(models.Model):
     """A logged contact with one or more allies: the tending that keeps a movement from fading."""
 
@@ -127,9 +251,53 @@ class Touchpoint(models.Model):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TouchpointQuerySet.as_manager()
+
     class Meta:
         ordering = ["-happened_on", "-pk"]
         indexes = [models.Index(fields=["campaign", "happened_on"], name="touchpoint_campaign_date")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_on:%Y-%m-%d}"
+
+
+class JoinLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def for_token(self, token):
+        """The active link a token from an address belongs to, with its campaign."""
+        return self.active().filter(token=token).select_related("campaign")
+
+
+class JoinLink(models.Model):
+    """
+    A campaign's secret "join the movement" address. Colleagues who open it volunteer as allies.
+
+    The token is kept as it is (not hashed): admins must be able to copy the link again to share it,
+    and what it unlocks is a sign-up form, nothing more. Rotating makes a new row and switches the old off.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="join_links")
+    token = models.CharField(max_length=64, unique=True, editable=False, default=secrets.token_urlsafe)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+    objects = JoinLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "campaign", condition=models.Q(active=True), name="joinlink_one_active_per_campaign"
+            )
+        ]
+
+    def __str__(self):
+        return f"Join link for {self.campaign} ({'on' if self.active else 'off'})"
+
+    def get_absolute_url(self):
+        return reverse("allies:join", kwargs={"token": self.token})

@@ -193,3 +193,23 @@ class BriefingPackFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     title = factory.Sequence(lambda n: f"Briefing {n}")
     note = "A short note."
+
+
+# Allies core (appended; imported here to keep the file's shared import block untouched).
+from allies.models import JoinLink, StageChange  # noqa: E402
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    ally = factory.SubFactory(AllyFactory)
+    from_stage = ""
+    to_stage = Stage.IDENTIFIED
+
+
+class JoinLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinLink
+
+    campaign = factory.SubFactory(CampaignFactory)

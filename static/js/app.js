@@ -44,3 +44,13 @@
     (field || card).focus();
   });
 })();
+
+// ---- Allies: a confirmation before buttons marked data-confirm submit (plain forms, no htmx) ----
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    const button = event.submitter;
+    const question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();

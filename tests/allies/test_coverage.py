@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from allies.coverage import (
     CUSTOMER_FACING_SHARE_LIMIT,
@@ -234,6 +235,11 @@ def test_a_share_at_the_limit_passes(campaign, support, finance):
 # --- (e) no touchpoint in stale_after_days ------------------------------------------------------
 
 
+def on_the_list_for_months(campaign):
+    """Staleness only counts allies who have been on the list longer than the window (as the ally list does)."""
+    Ally.objects.filter(campaign=campaign).update(created_at=timezone.now() - timedelta(days=120))
+
+
 def test_allies_without_a_recent_touchpoint_are_counted(campaign, support):
     in_touch = [AllyFactory(campaign=campaign, department=support) for _ in range(3)]
     old, _never, declined = (
@@ -242,6 +248,8 @@ def test_allies_without_a_recent_touchpoint_are_counted(campaign, support):
     )
     TouchpointFactory(campaign=campaign, allies=in_touch, happened_on=TODAY - timedelta(days=30))
     TouchpointFactory(campaign=campaign, allies=[old, declined], happened_on=TODAY - timedelta(days=31))
+    on_the_list_for_months(campaign)
+    AllyFactory(campaign=campaign, department=support)  # added today: not stale yet, though never touched
 
     result = check(campaign, "stale-allies")
 
@@ -249,7 +257,7 @@ def test_allies_without_a_recent_touchpoint_are_counted(campaign, support):
     assert not result.ok
     assert result.number == 2
     assert result.level == "amber"
-    assert result.sentence == "2 of 5 allies have had no touchpoint in 30 days."
+    assert result.sentence == "2 of 6 allies have had no touchpoint in 30 days."
     assert "stale=1" in result.url
 
 
@@ -258,6 +266,7 @@ def test_staleness_follows_the_campaign_setting_and_turns_red_for_half_the_allie
     campaign.save()
     ally = AllyFactory(campaign=campaign, department=support)
     TouchpointFactory(campaign=campaign, allies=[ally], happened_on=TODAY - timedelta(days=8))
+    on_the_list_for_months(campaign)
 
     result = check(campaign, "stale-allies")
 

@@ -3,7 +3,6 @@
 import random
 from datetime import timedelta
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -214,14 +213,3 @@ def test_blank_coverage_settings_fall_back_to_the_defaults(client_for, admin_use
     assert client.post(url, data).status_code == 302
     campaign.refresh_from_db()
     assert (campaign.people_per_ally, campaign.stale_after_days) == (15, 30)
-
-
-def test_seed_demo_gives_most_demo_departments_a_headcount(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
-
-    headcounts = dict(Department.objects.filter(campaign__slug="demo").values_list("name", "headcount"))
-    assert headcounts["Customer Support"] == 85
-    assert headcounts["Facilities"] is None
-    assert sum(1 for value in headcounts.values() if value) == 10

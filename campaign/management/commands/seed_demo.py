@@ -67,7 +67,7 @@ GOALS = [
 
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
 DEMO_SEEDERS = [
-    "allies.demo_coverage",
+    "allies.demo",
     "leadership.demo",
     "campaign.demo",
 ]

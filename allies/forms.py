@@ -1,0 +1,196 @@
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from allies.models import Ally, Stage, Touchpoint
+from campaign.models import Level
+
+User = get_user_model()
+
+
+def _campaign_members(campaign):
+    return User.objects.filter(memberships__campaign=campaign).order_by("first_name", "last_name", "username")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class AllyForm(forms.ModelForm):
+    """Add or edit an ally. Departments and owners are limited to the campaign's, so a forged id is a form error."""
+
+    recruited_by = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Recruited by",
+        help_text="The member who owns the relationship and follows up.",
+    )
+
+    class Meta:
+        model = Ally
+        fields = [
+            "name",
+            "email",
+            "department",
+            "level",
+            "stage",
+            "source",
+            "motivation",
+            "note",
+            "recruited_by",
+            "follow_up_on",
+        ]
+        widgets = {
+            "follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "email": "Optional. Two allies of one campaign cannot share an address.",
+            "stage": "Where they are on the ladder today. Later moves are recorded in their history.",
+            "source": "Early on, volunteers carry a movement further than people who were sent.",
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.instance.campaign = campaign
+        self.fields["department"].queryset = campaign.departments.all()
+        self.fields["department"].empty_label = "Choose a department"
+        members = _campaign_members(campaign)
+        if self.instance.recruited_by_id:
+            # Whoever owns the relationship stays choosable even after leaving the campaign.
+            members = members | User.objects.filter(pk=self.instance.recruited_by_id)
+        self.fields["recruited_by"].queryset = members.distinct()
+        if self.instance.pk:
+            # Moves on the ladder go through the stage control, which keeps the history.
+            del self.fields["stage"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the ally's name.")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email:
+            clash = Ally.objects.filter(campaign=self.campaign, email__iexact=email).exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    f"{clash.first().name} already has this email address in this campaign. "
+                    "Open their page instead of adding them twice."
+                )
+        return email
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices)
+
+
+class AllyFilterForm(forms.Form):
+    """The ally list's filters, search and sort, read from the query string."""
+
+    SORT_CHOICES = [
+        ("name", "Name"),
+        ("stage", "Stage, furthest first"),
+        ("last_touch", "Last touch, longest ago first"),
+        ("follow_up", "Follow-up, soonest first"),
+    ]
+
+    q = forms.CharField(label="Search by name", required=False, max_length=120)
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments")
+    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False)
+    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False)
+    source = forms.ChoiceField(label="How they came", choices=[("", "Any way"), *Ally.Source.choices], required=False)
+    stale = forms.BooleanField(label="Stale only", required=False)
+    awaiting = forms.BooleanField(label="Awaiting review only", required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = campaign.departments.all()
+        self.fields["stale"].label = f"No touch in {campaign.stale_after_days} days"
+
+    def filters(self):
+        """Keyword arguments for `Ally.objects.for_list`; an invalid value (a forged id) is simply no filter."""
+        self.is_valid()
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class TouchpointForm(forms.ModelForm):
+    """Log a contact with one or several allies; only the campaign's allies can be chosen."""
+
+    allies = forms.ModelMultipleChoiceField(
+        queryset=Ally.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="With",
+        error_messages={"required": "Choose at least one ally this touchpoint was with."},
+    )
+
+    class Meta:
+        model = Touchpoint
+        fields = ["allies", "kind", "happened_on", "note"]
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"note": "Note (optional)"}
+
+    def __init__(self, *args, campaign, shown_allies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allies"].queryset = campaign.allies.order_by("name", "pk")
+        # A form offered for some allies lists only those; any of the campaign's is still accepted.
+        self.shown_allies = shown_allies or []
+        self.fields["happened_on"].initial = timezone.localdate
+        self.fields["note"].widget = forms.TextInput(attrs={"placeholder": "What you talked about, in a line"})
+
+    @property
+    def shown_query(self):
+        """The query string that offers this form again for the same allies."""
+        return "?" + urlencode([("ally", ally.pk) for ally in self.shown_allies]) if self.shown_allies else ""
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("A touchpoint is logged once it has happened: choose today or an earlier day.")
+        return day
+
+
+class JoinForm(forms.Form):
+    """The public "join the movement" form. `website` is a honeypot: people never see it, bots fill it."""
+
+    name = forms.CharField(label="Your name", max_length=120)
+    email = forms.EmailField(label="Your work email", help_text="So a champion can get in touch.")
+    department = forms.ModelChoiceField(queryset=None, label="Your department", empty_label="Choose your department")
+    level = forms.ChoiceField(
+        label="Where you sit",
+        choices=[
+            (Level.FRONTLINE, "Frontline — I serve customers or colleagues directly"),
+            (Level.MIDDLE, "Middle — I lead a team"),
+            (Level.TOP, "Top — I lead a department or the organisation"),
+        ],
+        initial=Level.FRONTLINE,
+        widget=forms.RadioSelect,
+    )
+    motivation = forms.CharField(
+        label="Why you care, in a line",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. I'm tired of apologising for late invoices"}),
+    )
+    website = forms.CharField(label="Leave this field empty", required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = campaign.departments.all()
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Tell us your name.")
+        return name
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))

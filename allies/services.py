@@ -1,0 +1,143 @@
+"""Writes that touch more than one row: the ladder with its history, touchpoints, the join link."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
+
+
+@transaction.atomic
+def ally_create(*, campaign, by, **fields):
+    """Add an ally to `campaign` and record the stage they start at as the first step of their history."""
+    ally = Ally(campaign=campaign, **fields)
+    ally.full_clean()
+    ally.stage_changed_at = timezone.now()
+    ally.save()
+    StageChange.objects.create(
+        ally=ally, from_stage="", to_stage=ally.stage, changed_at=ally.stage_changed_at, changed_by=by
+    )
+    return ally
+
+
+@transaction.atomic
+def ally_update(*, ally, by, **fields):
+    """Change an ally's details; a change of stage goes through `ally_move_stage` so it is kept in the history."""
+    stage = fields.pop("stage", None)
+    for name, value in fields.items():
+        setattr(ally, name, value)
+    ally.full_clean()
+    ally.save()
+    if stage is not None:
+        ally_move_stage(ally=ally, stage=stage, by=by)
+    return ally
+
+
+@transaction.atomic
+def ally_move_stage(*, ally, stage, by, at=None):
+    """
+    Put the ally at `stage` and record when they reached it. Moving to the stage they are
+    already at changes nothing (no history row): returns False then, True when they moved.
+    """
+    stage = Stage(stage)
+    if ally.stage == stage:
+        return False
+    at = at or timezone.now()
+    StageChange.objects.create(ally=ally, from_stage=ally.stage, to_stage=stage, changed_at=at, changed_by=by)
+    ally.stage = stage
+    ally.stage_changed_at = at
+    ally.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def ally_delete(*, ally):
+    """
+    Remove an ally. Touchpoints that involved other allies too stay, for them; a touchpoint
+    that was with this ally alone would be left about nobody, so it goes as well.
+    """
+    # Count before filtering on the ally: a count after that filter would see only this ally's join row.
+    alone = (
+        Touchpoint.objects.annotate(ally_count=Count("allies"))
+        .filter(allies=ally, ally_count=1)
+        .values_list("pk", flat=True)
+    )
+    Touchpoint.objects.filter(pk__in=list(alone)).delete()
+    ally.delete()
+
+
+@transaction.atomic
+def ally_accept(*, ally):
+    """A champion accepts a volunteer who came through the join link: they join the list proper."""
+    ally.awaiting_review = False
+    ally.save(update_fields=["awaiting_review", "updated_at"])
+    return ally
+
+
+@transaction.atomic
+def touchpoint_log(*, campaign, allies, kind, happened_on, note, by):
+    """Log one contact with one or several allies of `campaign`."""
+    allies = list(allies)
+    if any(ally.campaign_id != campaign.pk for ally in allies):
+        raise ValueError("Every ally of a touchpoint must belong to its campaign.")
+    touchpoint = Touchpoint.objects.create(
+        campaign=campaign, kind=kind, happened_on=happened_on, note=note, logged_by=by
+    )
+    touchpoint.allies.set(allies)
+    return touchpoint
+
+
+@transaction.atomic
+def ally_volunteer(*, campaign, name, email, department, level, motivation):
+    """
+    Someone signed up through the join link. They land as a volunteer at "interested", waiting for
+    a champion to accept them. An email already on the list is merged into that ally, never a second
+    row: their new line of motivation is kept, and someone lower on the ladder (or who had declined)
+    moves up to "interested", since volunteering says as much. Name, department and level stay as the
+    champions recorded them. Returns (ally, created).
+    """
+    existing = _ally_with_email(campaign, email)
+    if existing is None:
+        try:
+            # A savepoint: a simultaneous sign-up with the same address may win the unique constraint.
+            with transaction.atomic():
+                ally = ally_create(
+                    campaign=campaign,
+                    by=None,
+                    name=name,
+                    email=email,
+                    department=department,
+                    level=level,
+                    motivation=motivation,
+                    stage=Stage.INTERESTED,
+                    source=Ally.Source.VOLUNTEERED,
+                    awaiting_review=True,
+                )
+            return ally, True
+        except (IntegrityError, ValidationError):
+            existing = _ally_with_email(campaign, email)
+            if existing is None:
+                raise
+    if motivation:
+        existing.motivation = motivation
+        existing.save(update_fields=["motivation", "updated_at"])
+    if Stage(existing.stage).rank < Stage.INTERESTED.rank:
+        ally_move_stage(ally=existing, stage=Stage.INTERESTED, by=None)
+    return existing, False
+
+
+def _ally_with_email(campaign, email):
+    return Ally.objects.select_for_update().filter(campaign=campaign, email__iexact=email).first()
+
+
+@transaction.atomic
+def join_link_create(*, campaign, by):
+    """Publish a new join link for `campaign`; any link it had stops working."""
+    JoinLink.objects.filter(campaign=campaign, active=True).update(active=False)
+    return JoinLink.objects.create(campaign=campaign, created_by=by)
+
+
+def join_link_switch_off(*, campaign):
+    """Stop the campaign's join link from working. Returns how many links were switched off (0 or 1)."""
+    return JoinLink.objects.filter(campaign=campaign, active=True).update(active=False)

@@ -1,0 +1,229 @@
+"""The ally list, the ally page, follow-ups, and the writes champions make from them."""
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from allies import services
+from allies.forms import AllyFilterForm, AllyForm, StageForm, TouchpointForm
+from allies.models import Ally, Stage, Touchpoint
+from campaign.access import campaign_view
+from campaign.models import Role
+
+ALLIES_PER_PAGE = 25
+TOUCHPOINTS_PER_PAGE = 20
+
+champion_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
+
+
+def _list_url(campaign):
+    return reverse("allies:ally-list", kwargs={"slug": campaign.slug})
+
+
+def _next_url(request, default):
+    """Where a plain (non-htmx) form goes back to: its `next`, when it is a page of this campaign."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = f"/c/{request.campaign.slug}/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith(prefix):
+        return target
+    return default
+
+
+def _triggered(response, event):
+    """Tell the page an ally changed, so regions listening for `event` reload themselves."""
+    response.headers["HX-Trigger"] = json.dumps({event: True})
+    return response
+
+
+def _get_ally(request, pk):
+    # Through the request's campaign: another campaign's ally is a 404.
+    return get_object_or_404(request.campaign.allies.all(), pk=pk)
+
+
+def _row_context(request, ally):
+    return {"ally": ally, "back": _list_url(request.campaign), **_row_basics(request)}
+
+
+def _row_basics(request):
+    """What a row of the ally list needs besides the ally, whichever view renders it."""
+    today = timezone.localdate()
+    window = timedelta(days=request.campaign.stale_after_days)
+    return {
+        "campaign": request.campaign,
+        "stages": Stage.choices,
+        "can_write": _can_write(request),
+        "today": today,
+        # Mirrors Ally.objects.stale(): on the list longer than the window, no touchpoint within it.
+        "stale_before": today - window,
+        "stale_since": timezone.now() - window,
+    }
+
+
+def _can_write(request):
+    return request.membership.role_enum.allows(Role.CHAMPION)
+
+
+@require_GET
+@campaign_view()
+def ally_list(request):
+    campaign = request.campaign
+    filters = AllyFilterForm(request.GET, campaign=campaign)
+    chosen = filters.filters()
+    page = Paginator(Ally.objects.for_list(campaign, **chosen), ALLIES_PER_PAGE).get_page(request.GET.get("page"))
+    has_allies = bool(page.paginator.count) or campaign.allies.exists()
+    context = {
+        **_row_basics(request),
+        "page": page,
+        "filters": filters,
+        "filtering": any(key != "sort" for key in chosen),
+        "has_allies": has_allies,
+        "awaiting_count": campaign.allies.filter(awaiting_review=True).count() if has_allies else 0,
+        "touchpoint_form": TouchpointForm(campaign=campaign, shown_allies=[]),
+        "next": request.get_full_path(),
+        "back": request.get_full_path(),
+    }
+    template = "allies/ally_list.html#ally-table" if request.htmx else "allies/ally_list.html"
+    return render(request, template, context)
+
+
+@champion_only
+def ally_new(request):
+    campaign = request.campaign
+    form = AllyForm(request.POST or None, campaign=campaign, initial={"recruited_by": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            ally = services.ally_create(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Added {ally.name}. Log your first touchpoint with them below.")
+            return redirect(ally)
+    return render(request, "allies/ally_form.html", {"campaign": campaign, "form": form})
+
+
+@require_GET
+@campaign_view()
+def ally_detail(request, pk):
+    campaign = request.campaign
+    ally = get_object_or_404(Ally.objects.for_page(campaign), pk=pk)
+    touchpoints = Paginator(Touchpoint.objects.for_ally(ally), TOUCHPOINTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "ally": ally,
+        "touchpoints": touchpoints,
+        "stages": Stage.choices,
+        "can_write": _can_write(request),
+        "touchpoint_form": TouchpointForm(campaign=campaign, shown_allies=[ally], initial={"allies": [ally]}),
+        "next": ally.get_absolute_url(),
+    }
+    template = "allies/ally_detail.html#ally-activity" if request.htmx else "allies/ally_detail.html"
+    return render(request, template, context)
+
+
+@champion_only
+def ally_edit(request, pk):
+    campaign = request.campaign
+    ally = _get_ally(request, pk)
+    form = AllyForm(request.POST or None, instance=ally, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ally_update(ally=ally, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {ally.name}.")
+            return redirect(ally)
+    return render(request, "allies/ally_form.html", {"campaign": campaign, "form": form, "ally": ally})
+
+
+@champion_only
+def ally_delete(request, pk):
+    ally = _get_ally(request, pk)
+    if request.method == "POST":
+        services.ally_delete(ally=ally)
+        messages.success(request, f"Removed {ally.name} from the ally list.")
+        return redirect(_list_url(request.campaign))
+    shared = ally.touchpoints.count()
+    return render(
+        request, "allies/ally_confirm_delete.html", {"campaign": request.campaign, "ally": ally, "touchpoints": shared}
+    )
+
+
+@require_POST
+@campaign_view()
+def ally_stage(request, pk):
+    ally = _get_ally(request, pk)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        if services.ally_move_stage(ally=ally, stage=form.cleaned_data["stage"], by=request.user):
+            messages.success(request, f"{ally.name} is now at “{ally.get_stage_display()}”.")
+    else:
+        messages.error(request, "Choose one of the stages offered.")
+    if not request.htmx:
+        return redirect(_next_url(request, ally.get_absolute_url()))
+    ally = Ally.objects.for_list(request.campaign).get(pk=ally.pk)
+    return _triggered(render(request, "allies/ally_list.html#ally-row", _row_context(request, ally)), "stage-moved")
+
+
+@require_POST
+@campaign_view()
+def ally_accept(request, pk):
+    ally = get_object_or_404(request.campaign.allies.filter(awaiting_review=True), pk=pk)
+    services.ally_accept(ally=ally)
+    messages.success(request, f"Welcome aboard, {ally.name}: accepted onto the ally list.")
+    if not request.htmx:
+        return redirect(_next_url(request, _list_url(request.campaign)))
+    ally = Ally.objects.for_list(request.campaign).get(pk=ally.pk)
+    return render(request, "allies/ally_list.html#ally-row", _row_context(request, ally))
+
+
+@champion_only
+def touchpoint_new(request):
+    """Log a touchpoint: from the list (ticked rows), a row's "Log" link, or the ally page."""
+    campaign = request.campaign
+    wanted = [value for value in request.GET.getlist("ally")[:50] if value.isdigit()]
+    shown = list(campaign.allies.filter(pk__in=wanted).order_by("name"))
+    form = TouchpointForm(request.POST or None, campaign=campaign, shown_allies=shown, initial={"allies": shown})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        touchpoint = services.touchpoint_log(campaign=campaign, by=request.user, **data)
+        names = ", ".join(ally.name for ally in data["allies"])
+        messages.success(request, f"Logged a {touchpoint.get_kind_display().lower()} with {names}.")
+        if not request.htmx:
+            only = data["allies"][0].get_absolute_url() if len(data["allies"]) == 1 else _list_url(campaign)
+            return redirect(_next_url(request, only))
+        context = {
+            "campaign": campaign,
+            "touchpoint": touchpoint,
+            "shown_query": form.shown_query,
+            "next": _next_url(request, ""),
+        }
+        return _triggered(
+            render(request, "allies/touchpoint_form.html#touchpoint-logged", context), "touchpoint-logged"
+        )
+    if request.htmx and request.method == "GET":
+        # Fetched by a row's "Log" button: take the keyboard to the form that just appeared.
+        form.fields["kind"].widget.attrs["autofocus"] = True
+    context = {"campaign": campaign, "form": form, "next": _next_url(request, "")}
+    template = "allies/touchpoint_form.html#touchpoint-form" if request.htmx else "allies/touchpoint_form.html"
+    return render(request, template, context)
+
+
+@require_GET
+@campaign_view()
+def follow_ups(request):
+    campaign = request.campaign
+    context = {
+        "campaign": campaign,
+        "due": list(Ally.objects.follow_ups_due(request.user, campaign)),
+        "upcoming": list(Ally.objects.follow_ups_upcoming(request.user, campaign)),
+    }
+    return render(request, "allies/follow_ups.html", context)

@@ -1,0 +1,175 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from allies import services
+from allies.models import Ally, JoinLink
+from tests.factories import AllyFactory, DepartmentFactory, JoinLinkFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    """Each test starts with no sign-ups counted against the test client's address."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def link(campaign):
+    return JoinLinkFactory(campaign=campaign)
+
+
+def join_url(link):
+    return reverse("allies:join", kwargs={"token": link.token})
+
+
+def sign_up(client, link, department, **overrides):
+    data = {
+        "name": "Vi Volunteer",
+        "email": "vi@example.com",
+        "department": department.pk,
+        "level": "middle",
+        "motivation": "Late invoices drive me mad",
+        "website": "",
+        **overrides,
+    }
+    return client.post(join_url(link), data)
+
+
+def test_the_join_page_shows_the_campaigns_why_and_a_labelled_form(client, campaign, link, department):
+    response = client.get(join_url(link))
+    assert response.status_code == 200
+    assert campaign.name in response.text
+    assert campaign.why in response.text
+    for field in ("name", "email", "department", "motivation"):
+        assert f'<label for="id_{field}"' in response.text
+    assert "Customer Support" in response.text
+    assert 'class="hp-field"' in response.text
+
+
+def test_only_the_campaigns_departments_are_offered(client, campaign, other_campaign, link):
+    DepartmentFactory(campaign=other_campaign, name="Elsewhere Team")
+    assert "Elsewhere Team" not in client.get(join_url(link)).text
+
+
+def test_signing_up_lands_a_volunteer_awaiting_review(client, campaign, link, department):
+    response = sign_up(client, link, department)
+    assert response.status_code == 302
+    assert response.url == reverse("allies:join-thanks", kwargs={"token": link.token})
+    ally = Ally.objects.get(campaign=campaign)
+    assert (ally.name, ally.email, ally.level) == ("Vi Volunteer", "vi@example.com", "middle")
+    assert ally.department == department
+    assert (ally.source, ally.stage, ally.awaiting_review) == ("volunteered", "interested", True)
+    assert ally.motivation == "Late invoices drive me mad"
+    assert ally.stage_changes.get().to_stage == "interested"
+    thanks = client.get(response.url)
+    assert "Thank you" in thanks.text
+    assert campaign.name in thanks.text
+
+
+def test_signing_up_twice_with_one_email_merges(client, campaign, link, department):
+    AllyFactory(campaign=campaign, email="vi@example.com", name="Vi Known", stage="identified")
+    sign_up(client, link, department, email="VI@EXAMPLE.COM", name="Vi Again", motivation="Second thoughts")
+    ally = Ally.objects.get(campaign=campaign)
+    assert (ally.name, ally.motivation, ally.stage) == ("Vi Known", "Second thoughts", "interested")
+
+
+def test_a_bad_form_is_shown_again_with_messages_beside_the_fields(client, campaign, link, department):
+    response = sign_up(client, link, department, name="", email="not-an-email")
+    assert response.status_code == 200
+    assert "This field is required" in response.text
+    assert "Enter a valid email address" in response.text
+    assert not Ally.objects.exists()
+
+
+def test_a_forged_department_is_a_form_error(client, campaign, other_campaign, link):
+    foreign = DepartmentFactory(campaign=other_campaign)
+    response = sign_up(client, link, foreign)
+    assert "Select a valid choice" in response.text
+    assert not Ally.objects.exists()
+
+
+def test_a_filled_honeypot_pretends_success_and_stores_nothing(client, campaign, link, department):
+    response = sign_up(client, link, department, website="http://spam.example")
+    assert response.status_code == 302
+    assert response.url.endswith("/thanks/")
+    assert not Ally.objects.exists()
+
+
+def test_sign_ups_are_rate_limited_per_address(client, campaign, link, department):
+    for n in range(5):
+        assert sign_up(client, link, department, email=f"vi{n}@example.com").status_code == 302
+    response = sign_up(client, link, department, email="vi5@example.com")
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.text
+    assert Ally.objects.count() == 5
+    other_address = Client(REMOTE_ADDR="10.1.2.3")
+    assert sign_up(other_address, link, department, email="vi6@example.com").status_code == 302
+
+
+def test_the_join_form_needs_a_csrf_token(campaign, link, department):
+    client = Client(enforce_csrf_checks=True)
+    response = sign_up(client, link, department)
+    assert response.status_code == 403
+    assert not Ally.objects.exists()
+
+
+def test_unknown_switched_off_or_rotated_tokens_are_404(client, campaign, link, department, admin_user):
+    assert client.get(reverse("allies:join", kwargs={"token": "nope"})).status_code == 404
+    old_token = link.token
+    new = services.join_link_create(campaign=campaign, by=admin_user)
+    assert client.get(reverse("allies:join", kwargs={"token": old_token})).status_code == 404
+    assert client.get(reverse("allies:join-thanks", kwargs={"token": old_token})).status_code == 404
+    assert sign_up(client, JoinLink(token=old_token), department).status_code == 404
+    assert client.get(join_url(new)).status_code == 200
+    services.join_link_switch_off(campaign=campaign)
+    assert client.get(join_url(new)).status_code == 404
+    assert not Ally.objects.exists()
+
+
+# --- the admin page -------------------------------------------------------------------------
+
+
+def join_link_url(campaign, name="join-link"):
+    return reverse(f"allies:{name}", kwargs={"slug": campaign.slug})
+
+
+def test_an_admin_publishes_rotates_and_switches_off_the_link(client_for, admin_user, campaign):
+    client = client_for(admin_user)
+    assert "No join link is on" in client.get(join_link_url(campaign)).text
+    client.post(join_link_url(campaign))
+    first = JoinLink.objects.get(campaign=campaign, active=True)
+    page = client.get(join_link_url(campaign)).text
+    assert f"http://testserver/join/{first.token}/" in page
+    assert first.created_by == admin_user
+    client.post(join_link_url(campaign))
+    second = JoinLink.objects.get(campaign=campaign, active=True)
+    assert second.pk != first.pk
+    response = client.post(join_link_url(campaign, "join-link-off"), follow=True)
+    assert "switched off" in response.text
+    assert not JoinLink.objects.filter(campaign=campaign, active=True).exists()
+
+
+def test_champions_cannot_manage_the_join_link(client_for, champion, campaign):
+    client = client_for(champion)
+    assert client.get(join_link_url(campaign)).status_code == 403
+    assert client.post(join_link_url(campaign)).status_code == 403
+    assert not JoinLink.objects.exists()
+
+
+def test_the_join_link_page_shows_nothing_of_another_campaign(client_for, admin_user, campaign, other_campaign):
+    foreign = JoinLinkFactory(campaign=other_campaign)
+    page = client_for(admin_user).get(join_link_url(campaign)).text
+    assert foreign.token not in page
+    assert client_for(admin_user).post(join_link_url(other_campaign, "join-link-off")).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.active
+
+
+def test_the_join_link_page_warns_when_there_are_no_departments_to_choose(client_for, admin_user, campaign):
+    page = client_for(admin_user).get(join_link_url(campaign)).text
+    assert "this campaign has none yet" in page
+    DepartmentFactory(campaign=campaign)
+    assert "this campaign has none yet" not in client_for(admin_user).get(join_link_url(campaign)).text

@@ -1,0 +1,457 @@
+import json
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from allies.models import Ally, Touchpoint
+from tests.factories import (
+    AllyFactory,
+    DepartmentFactory,
+    PersonaCardFactory,
+    ServiceProblemFactory,
+    StageChangeFactory,
+    TouchpointFactory,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(name, campaign, **kwargs):
+    return reverse(f"allies:{name}", kwargs={"slug": campaign.slug, **kwargs})
+
+
+def ally_data(department, **overrides):
+    return {
+        "name": "Priya Patel",
+        "email": "priya@example.com",
+        "department": department.pk,
+        "level": "middle",
+        "stage": "approached",
+        "source": "volunteered",
+        "motivation": "",
+        "note": "",
+        "recruited_by": "",
+        "follow_up_on": "",
+        **overrides,
+    }
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+def test_an_empty_list_tells_a_new_champion_what_to_do_first(client_for, champion, campaign):
+    response = client_for(champion).get(url("ally-list", campaign))
+    assert "find your first few allies" in response.text
+    assert "Volunteers first" in response.text
+    assert "Different departments" in response.text
+    assert "Every level" in response.text
+    assert url("ally-new", campaign) in response.text
+
+
+def test_the_list_shows_allies_with_their_stage_control(client_for, champion, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="Ana", department=department, stage="interested")
+    response = client_for(champion).get(url("ally-list", campaign))
+    assert "Ana" in response.text
+    assert url("ally-stage", campaign, pk=ally.pk) in response.text
+    assert '<option value="interested" selected>' in response.text
+    assert f'<label for="stage-{ally.pk}" class="visually-hidden">Stage of Ana</label>' in response.text
+
+
+def test_a_viewer_sees_the_list_without_any_controls(client_for, viewer, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="Ana", department=department, awaiting_review=True)
+    response = client_for(viewer).get(url("ally-list", campaign))
+    assert "Ana" in response.text
+    assert url("ally-stage", campaign, pk=ally.pk) not in response.text
+    assert url("ally-accept", campaign, pk=ally.pk) not in response.text
+    assert "Add an ally" not in response.text
+
+
+def test_filters_narrow_the_list_and_say_when_nothing_matches(client_for, champion, campaign, department):
+    AllyFactory(campaign=campaign, name="Ana Top", department=department, level="top")
+    AllyFactory(campaign=campaign, name="Bo Front", department=department, level="frontline")
+    client = client_for(champion)
+    response = client.get(url("ally-list", campaign), {"level": "top"})
+    assert "Ana Top" in response.text
+    assert "Bo Front" not in response.text
+    response = client.get(url("ally-list", campaign), {"q": "nobody-like-this"})
+    assert "No allies match these filters" in response.text
+
+
+def test_a_forged_department_filter_is_an_error_not_another_campaigns_data(
+    client_for, champion, campaign, other_campaign
+):
+    foreign = DepartmentFactory(campaign=other_campaign)
+    AllyFactory(campaign=other_campaign, name="Secret", department=foreign)
+    AllyFactory(campaign=campaign, name="Ours")
+    response = client_for(champion).get(url("ally-list", campaign), {"department": foreign.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert "Secret" not in response.text
+
+
+def test_page_links_keep_the_filters(client_for, champion, campaign, department):
+    for n in range(30):
+        AllyFactory(campaign=campaign, name=f"Ally {n:02}", department=department, level="frontline")
+    response = client_for(champion).get(url("ally-list", campaign), {"level": "frontline", "sort": "name"})
+    assert "Page 1 of 2" in response.text
+    assert "?level=frontline&amp;sort=name&amp;page=2" in response.text
+    second = client_for(champion).get(url("ally-list", campaign), {"level": "frontline", "page": 2})
+    assert "Ally 29" in second.text
+    assert "Ally 00" not in second.text
+
+
+def test_the_list_flags_stale_allies_and_due_follow_ups(client_for, champion, campaign, department):
+    today = timezone.localdate()
+    quiet = AllyFactory(campaign=campaign, name="Quiet", department=department, follow_up_on=today)
+    TouchpointFactory(campaign=campaign, allies=[quiet], happened_on=today - timedelta(days=45))
+    Ally.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=60))
+    AllyFactory(campaign=campaign, name="Newcomer", department=department)
+    response = client_for(champion).get(url("ally-list", campaign), {"stale": "on"})
+    assert "Quiet" in response.text
+    assert 'class="tag tag--stale"' in response.text
+    assert 'class="tag tag--due"' in response.text
+    assert "Newcomer" not in response.text
+    # Someone added today has not gone quiet yet.
+    everyone = client_for(champion).get(url("ally-list", campaign))
+    assert everyone.text.count('class="tag tag--stale"') == 1
+
+
+def test_awaiting_review_allies_are_announced_and_can_be_accepted(client_for, champion, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="Vol", department=department, awaiting_review=True)
+    client = client_for(champion)
+    listing = client.get(url("ally-list", campaign))
+    assert "1 volunteer joined through the join link" in listing.text
+    response = client.post(url("ally-accept", campaign, pk=ally.pk), **HTMX)
+    assert response.text.lstrip().startswith(f'<tr id="ally-{ally.pk}"')
+    assert "Awaiting review" not in response.text
+    ally.refresh_from_db()
+    assert not ally.awaiting_review
+    # Accepting twice is a 404: there is nobody left to accept.
+    assert client.post(url("ally-accept", campaign, pk=ally.pk)).status_code == 404
+
+
+def test_the_list_holds_its_query_count_with_hundreds_of_allies(
+    client_for, champion, campaign, many_allies, django_assert_max_num_queries
+):
+    client = client_for(champion)
+    for params in ({}, {"sort": "last_touch", "stale": "on"}, {"sort": "stage", "page": 3}):
+        with django_assert_max_num_queries(10):
+            response = client.get(url("ally-list", campaign), params)
+        assert response.status_code == 200
+
+
+def test_names_with_html_are_shown_escaped(client_for, champion, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="<script>alert(1)</script>", department=department)
+    client = client_for(champion)
+    for page in (url("ally-list", campaign), url("ally-detail", campaign, pk=ally.pk)):
+        text = client.get(page).text
+        assert "<script>alert(1)" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# --- stage moves -----------------------------------------------------------------------------
+
+
+def test_moving_a_stage_over_htmx_returns_the_row_and_records_history(client_for, champion, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="Ana", department=department, stage="approached")
+    response = client_for(champion).post(url("ally-stage", campaign, pk=ally.pk), {"stage": "committed"}, **HTMX)
+    assert response.text.lstrip().startswith(f'<tr id="ally-{ally.pk}"')
+    assert '<option value="committed" selected>' in response.text
+    trigger = json.loads(response.headers["HX-Trigger"])
+    assert trigger["stage-moved"] is True
+    assert "Ana is now at “Committed”" in trigger["messages"][0]["text"]
+    change = ally.stage_changes.get()
+    assert (change.from_stage, change.to_stage, change.changed_by) == ("approached", "committed", champion)
+
+
+def test_moving_a_stage_without_javascript_returns_to_the_page_it_came_from(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign)
+    back = url("ally-list", campaign) + "?level=top"
+    response = client_for(champion).post(url("ally-stage", campaign, pk=ally.pk), {"stage": "approached", "next": back})
+    assert response.status_code == 302
+    assert response.url == back
+    response = client_for(champion).post(
+        url("ally-stage", campaign, pk=ally.pk), {"stage": "interested", "next": "https://evil.example/"}
+    )
+    assert response.url == ally.get_absolute_url()
+
+
+def test_an_unknown_stage_changes_nothing(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign, stage="approached")
+    response = client_for(champion).post(url("ally-stage", campaign, pk=ally.pk), {"stage": "hero"}, **HTMX)
+    assert "Choose one of the stages" in response.headers["HX-Trigger"]
+    ally.refresh_from_db()
+    assert ally.stage == "approached"
+    assert not ally.stage_changes.exists()
+
+
+def test_a_viewer_cannot_move_a_stage(client_for, viewer, campaign):
+    ally = AllyFactory(campaign=campaign, stage="approached")
+    assert client_for(viewer).post(url("ally-stage", campaign, pk=ally.pk), {"stage": "committed"}).status_code == 403
+    ally.refresh_from_db()
+    assert ally.stage == "approached"
+
+
+def test_another_campaigns_ally_is_a_404_everywhere(client_for, admin_user, campaign, other_campaign):
+    foreign = AllyFactory(campaign=other_campaign, stage="approached")
+    client = client_for(admin_user)
+    for name in ("ally-detail", "ally-edit", "ally-delete"):
+        assert client.get(url(name, campaign, pk=foreign.pk)).status_code == 404
+    for name in ("ally-stage", "ally-delete", "ally-accept"):
+        assert client.post(url(name, campaign, pk=foreign.pk), {"stage": "committed"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.stage == "approached"
+
+
+# --- add, edit, delete ---------------------------------------------------------------------
+
+
+def test_adding_an_ally_records_the_first_stage_and_opens_their_page(client_for, champion, campaign, department):
+    response = client_for(champion).post(url("ally-new", campaign), ally_data(department))
+    ally = Ally.objects.get(campaign=campaign)
+    assert response.status_code == 302
+    assert response.url == ally.get_absolute_url()
+    assert (ally.name, ally.level, ally.stage, ally.source) == ("Priya Patel", "middle", "approached", "volunteered")
+    assert ally.stage_changes.get().changed_by == champion
+
+
+def test_the_add_form_offers_only_the_campaigns_departments_and_members(
+    client_for, champion, campaign, other_campaign, department
+):
+    foreign = DepartmentFactory(campaign=other_campaign, name="Their Secret Team")
+    response = client_for(champion).get(url("ally-new", campaign))
+    assert "Customer Support" in response.text
+    assert "Their Secret Team" not in response.text
+    assert f'<option value="{champion.pk}" selected>' in response.text
+    response = client_for(champion).post(url("ally-new", campaign), ally_data(foreign))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not Ally.objects.exists()
+
+
+def test_a_duplicate_email_is_refused_beside_the_field(client_for, champion, campaign, department):
+    AllyFactory(campaign=campaign, name="First Priya", email="priya@example.com")
+    response = client_for(champion).post(url("ally-new", campaign), ally_data(department, email="PRIYA@example.com"))
+    assert response.status_code == 200
+    assert "First Priya already has this email address in this campaign" in response.text
+    assert Ally.objects.count() == 1
+
+
+def test_the_same_email_is_fine_in_another_campaign(client_for, champion, campaign, other_campaign, department):
+    AllyFactory(campaign=other_campaign, email="priya@example.com")
+    response = client_for(champion).post(url("ally-new", campaign), ally_data(department))
+    assert response.status_code == 302
+
+
+def test_a_name_is_required(client_for, champion, campaign, department):
+    response = client_for(champion).post(url("ally-new", campaign), ally_data(department, name="   "))
+    assert "This field is required" in response.text or "Give the ally" in response.text
+    assert not Ally.objects.exists()
+
+
+def test_editing_an_ally_keeps_their_own_email_and_leaves_the_stage_alone(client_for, champion, campaign, department):
+    ally = AllyFactory(campaign=campaign, email="priya@example.com", department=department, stage="committed")
+    data = ally_data(department, note="Runs the Monday stand-up", stage="identified")
+    response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
+    assert response.status_code == 302
+    ally.refresh_from_db()
+    assert (ally.note, ally.stage) == ("Runs the Monday stand-up", "committed")
+    assert not ally.stage_changes.exists()
+
+
+def test_deleting_asks_first_then_keeps_shared_touchpoints(client_for, champion, campaign):
+    leaving, staying = AllyFactory(campaign=campaign, name="Leaving"), AllyFactory(campaign=campaign)
+    shared = TouchpointFactory(campaign=campaign, allies=[leaving, staying])
+    client = client_for(champion)
+    confirm = client.get(url("ally-delete", campaign, pk=leaving.pk))
+    assert "Remove Leaving from the ally list?" in confirm.text
+    assert Ally.objects.filter(pk=leaving.pk).exists()
+    response = client.post(url("ally-delete", campaign, pk=leaving.pk))
+    assert response.url == url("ally-list", campaign)
+    assert not Ally.objects.filter(pk=leaving.pk).exists()
+    assert list(Touchpoint.objects.get(pk=shared.pk).allies.all()) == [staying]
+
+
+# --- touchpoints ---------------------------------------------------------------------------
+
+
+def test_logging_a_touchpoint_for_ticked_allies_over_htmx(client_for, champion, campaign):
+    allies = [AllyFactory(campaign=campaign, name="Ana"), AllyFactory(campaign=campaign, name="Bo")]
+    today = timezone.localdate().isoformat()
+    response = client_for(champion).post(
+        url("touchpoint-new", campaign),
+        {"allies": [a.pk for a in allies], "kind": "lunch", "happened_on": today, "note": "Returns"},
+        **HTMX,
+    )
+    assert "Logged: lunch on" in response.text
+    trigger = json.loads(response.headers["HX-Trigger"])
+    assert trigger["touchpoint-logged"] is True
+    touchpoint = Touchpoint.objects.get()
+    assert set(touchpoint.allies.all()) == set(allies)
+    assert (touchpoint.kind, touchpoint.note, touchpoint.logged_by) == ("lunch", "Returns", champion)
+
+
+def test_the_touchpoint_form_defaults_to_today_for_the_chosen_ally(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign, name="Ana")
+    response = client_for(champion).get(url("touchpoint-new", campaign), {"ally": [ally.pk, "x"]}, **HTMX)
+    assert response.text.lstrip().startswith("<form")
+    assert f'value="{timezone.localdate().isoformat()}"' in response.text
+    assert f'name="allies" value="{ally.pk}" id="tp-ally-{ally.pk}" checked' in response.text
+
+
+def test_a_touchpoint_needs_an_ally_and_a_day_that_has_happened(client_for, champion, campaign):
+    client = client_for(champion)
+    response = client.post(url("touchpoint-new", campaign), {"kind": "lunch", "happened_on": "2026-01-01"}, **HTMX)
+    assert "Choose at least one ally" in response.text
+    ally = AllyFactory(campaign=campaign)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        url("touchpoint-new", campaign), {"allies": [ally.pk], "kind": "lunch", "happened_on": tomorrow}, **HTMX
+    )
+    assert "choose today or an earlier day" in response.text
+    assert not Touchpoint.objects.exists()
+
+
+def test_a_touchpoint_with_another_campaigns_ally_is_a_form_error(client_for, champion, campaign, other_campaign):
+    foreign = AllyFactory(campaign=other_campaign)
+    response = client_for(champion).post(
+        url("touchpoint-new", campaign),
+        {"allies": [foreign.pk], "kind": "lunch", "happened_on": timezone.localdate().isoformat()},
+        **HTMX,
+    )
+    assert "Select a valid choice" in response.text
+    assert not Touchpoint.objects.exists()
+
+
+def test_logging_without_javascript_returns_to_the_ally(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign)
+    response = client_for(champion).post(
+        url("touchpoint-new", campaign),
+        {"allies": [ally.pk], "kind": "message", "happened_on": timezone.localdate().isoformat()},
+    )
+    assert response.url == ally.get_absolute_url()
+
+
+def test_a_viewer_cannot_log_a_touchpoint(client_for, viewer, campaign):
+    ally = AllyFactory(campaign=campaign)
+    response = client_for(viewer).post(
+        url("touchpoint-new", campaign), {"allies": [ally.pk], "kind": "lunch", "happened_on": "2026-01-01"}
+    )
+    assert response.status_code == 403
+    assert not Touchpoint.objects.exists()
+
+
+# --- the ally page and follow-ups ----------------------------------------------------------
+
+
+def test_the_ally_page_shows_history_touchpoints_cards_and_problems(client_for, viewer, campaign, department):
+    ally = AllyFactory(campaign=campaign, name="Ana", department=department, stage="committed")
+    other = AllyFactory(campaign=campaign, name="Bo")
+    StageChangeFactory(ally=ally, to_stage="identified")
+    StageChangeFactory(ally=ally, from_stage="identified", to_stage="committed")
+    TouchpointFactory(campaign=campaign, allies=[ally, other], kind="book_club", note="Chapter 3")
+    PersonaCardFactory(campaign=campaign, writer_ally=ally, persona_name="Rita", role="Warehouse lead")
+    problem = ServiceProblemFactory(campaign=campaign, title="Invoices nobody reads")
+    problem.people.add(ally)
+    response = client_for(viewer).get(url("ally-detail", campaign, pk=ally.pk))
+    text = response.text
+    assert "<strong>Committed</strong> — reached" in text
+    assert "(added to the list)" in text
+    assert "Book club" in text
+    assert "Chapter 3" in text
+    assert "With Bo" in text
+    assert "My name is</span> Rita" in text
+    assert "And I am</span> Warehouse lead" in text
+    assert "Invoices nobody reads" in text
+    assert "Log a touchpoint" not in text
+
+
+def test_the_ally_page_activity_region_reloads_on_its_own(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign)
+    response = client_for(champion).get(url("ally-detail", campaign, pk=ally.pk), **HTMX)
+    assert response.text.lstrip().startswith('<div id="ally-activity"')
+
+
+def test_the_ally_page_holds_its_query_count_with_thousands_of_touchpoints(
+    client_for, champion, campaign, many_allies, django_assert_max_num_queries
+):
+    ally = many_allies[0]
+    for n in range(5):
+        PersonaCardFactory(campaign=campaign, writer_ally=ally, persona_name=f"Card {n}")
+        ServiceProblemFactory(campaign=campaign).people.add(ally)
+    busy = Touchpoint.objects.filter(campaign=campaign)[:200]
+    Touchpoint.allies.through.objects.bulk_create(
+        [Touchpoint.allies.through(touchpoint=t, ally=ally) for t in busy], ignore_conflicts=True
+    )
+    client = client_for(champion)
+    with django_assert_max_num_queries(12):
+        response = client.get(url("ally-detail", campaign, pk=ally.pk))
+    assert "Page 1 of" in response.text
+    with django_assert_max_num_queries(12):
+        client.get(url("ally-detail", campaign, pk=ally.pk), {"page": 3})
+
+
+def test_my_follow_ups_lists_my_due_and_upcoming_allies(client_for, champion, admin_user, campaign):
+    today = timezone.localdate()
+    AllyFactory(campaign=campaign, name="Overdue Olu", recruited_by=champion, follow_up_on=today - timedelta(days=2))
+    AllyFactory(campaign=campaign, name="Soon Sana", recruited_by=champion, follow_up_on=today + timedelta(days=3))
+    AllyFactory(campaign=campaign, name="Admin's Ada", recruited_by=admin_user, follow_up_on=today)
+    text = client_for(champion).get(url("follow-ups", campaign)).text
+    due, upcoming = text.split("Coming up in the next 7 days")
+    assert "Overdue Olu" in due
+    assert "Soon Sana" in upcoming
+    assert "Admin&#x27;s Ada" not in text
+
+
+def test_my_follow_ups_has_an_empty_state(client_for, champion, campaign):
+    assert "Nothing due" in client_for(champion).get(url("follow-ups", campaign)).text
+
+
+def test_follow_ups_hold_their_query_count(client_for, champion, campaign, many_allies, django_assert_max_num_queries):
+    client = client_for(champion)
+    with django_assert_max_num_queries(8):
+        response = client.get(url("follow-ups", campaign))
+    assert "Due today or overdue" in response.text
+
+
+def test_the_campaign_nav_links_to_the_allies(client_for, viewer, campaign):
+    response = client_for(viewer).get(reverse("campaign:home", kwargs={"slug": campaign.slug}))
+    assert f'href="{url("ally-list", campaign)}"' in response.text
+
+
+def test_the_list_table_reloads_on_its_own_for_htmx(client_for, champion, campaign):
+    AllyFactory(campaign=campaign, name="Ana")
+    response = client_for(champion).get(url("ally-list", campaign), {"sort": "stage"}, **HTMX)
+    assert response.text.lstrip().startswith('<section id="ally-table"')
+    assert 'hx-trigger="touchpoint-logged from:body"' in response.text
+
+
+def test_the_touchpoint_form_works_as_a_page_without_javascript(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign, name="Ana")
+    response = client_for(champion).get(url("touchpoint-new", campaign), {"ally": ally.pk})
+    assert "<h1>Log a touchpoint</h1>" in response.text
+    assert f'action="{url("touchpoint-new", campaign)}?ally={ally.pk}"' in response.text
+
+
+def test_the_edit_form_has_no_stage_field(client_for, champion, campaign):
+    ally = AllyFactory(campaign=campaign)
+    response = client_for(champion).get(url("ally-edit", campaign, pk=ally.pk))
+    assert 'name="stage"' not in response.text
+    assert 'name="follow_up_on"' in response.text
+
+
+def test_an_ally_whose_owner_left_the_campaign_can_still_be_edited(client_for, champion, campaign, department):
+    from tests.factories import UserFactory
+
+    former = UserFactory(username="former")
+    ally = AllyFactory(campaign=campaign, department=department, recruited_by=former)
+    data = ally_data(department, recruited_by=former.pk, note="Still theirs")
+    response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
+    assert response.status_code == 302
+    ally.refresh_from_db()
+    assert (ally.recruited_by, ally.note) == (former, "Still theirs")
+    # A non-member who never owned the ally is still refused.
+    data["recruited_by"] = UserFactory(username="stranger").pk
+    response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
+    assert "Select a valid choice" in response.text
