@@ -32,3 +32,25 @@
     showMessages([{ level: "error", text: "The server could not be reached. Check your connection and try again." }]);
   });
 })();
+
+// --- Personas: workshop entry -------------------------------------------------
+// After a card is saved (or refused) the entry form comes back from htmx: put the
+// cursor on the first field with an error, else on the field marked for it, so the
+// facilitator can type the next card without reaching for the mouse.
+// The print view's button prints the page (no inline handlers under the CSP).
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // Only after a submit: the hints that arrive while typing must not move the cursor.
+    if (!event.detail.requestConfig || event.detail.requestConfig.verb !== "post") return;
+    const region = document.querySelector("[data-refocus]");
+    if (!region) return;
+    const field = region.querySelector("[aria-invalid=true]") || region.querySelector("[data-autofocus]");
+    if (field) field.focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+})();
