@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from allies.models import Ally, Stage, Touchpoint
 from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
 from leadership.models import Leader, Stance, Wiifm
-from personas.models import PersonaCard
+from personas.models import PersonaCard, Workshop
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -120,3 +120,11 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     level = Level.TOP
     stance = Stance.NEUTRAL
     wiifm = factory.LazyFunction(lambda: [Wiifm.EFFICIENCY])
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Who we serve, session {n}")
