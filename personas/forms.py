@@ -98,7 +98,7 @@ class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "held_on"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"title": "Session title"}
         help_texts = {"title": "e.g. “Finance & IT — who we serve”."}
         error_messages = {"title": {"required": "Give the session a title people will recognise."}}
