@@ -43,7 +43,9 @@ def card_list(request):
     context = {"campaign": request.campaign, "filters": filters, "page_obj": page, "can_edit": _can_edit(request)}
     if not page.object_list and filters.active:
         context["campaign_has_cards"] = request.campaign.persona_cards.exists()
-    template = "personas/card_list.html#gallery" if request.htmx else "personas/card_list.html"
+    # Going back to a filtered address htmx no longer has in its cache asks for the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "personas/card_list.html#gallery" if partial else "personas/card_list.html"
     return render(request, template, context)
 
 
@@ -52,6 +54,14 @@ def card_list(request):
 def card_detail(request, pk):
     context = {"campaign": request.campaign, "card": _get_card(request, pk), "can_edit": _can_edit(request)}
     return render(request, "personas/card_detail.html", context)
+
+
+def _hints_for(request, card=None):
+    """Hints for the card as submitted, else as saved: shown beside the form, never blocking it."""
+    if request.method == "POST":
+        form = CardHintsForm(request.POST)
+        return card_hints(**form.cleaned_data) if form.is_valid() else []
+    return card_hints(**CardHintsForm.values_of(card)) if card else []
 
 
 def _save_card(request, form, **extra):
@@ -71,7 +81,8 @@ def card_new(request):
         card = _save_card(request, form)
         messages.success(request, f"Card for {card.persona_name or card.role} saved.")
         return redirect("personas:card-list", slug=request.campaign.slug)
-    return render(request, "personas/card_form.html", {"campaign": request.campaign, "form": form})
+    context = {"campaign": request.campaign, "form": form, "hints": _hints_for(request)}
+    return render(request, "personas/card_form.html", context)
 
 
 @champion_only
@@ -82,7 +93,8 @@ def card_edit(request, pk):
         card = _save_card(request, form)
         messages.success(request, f"Card for {card.persona_name or card.role} saved.")
         return redirect("personas:card-detail", slug=request.campaign.slug, pk=card.pk)
-    return render(request, "personas/card_form.html", {"campaign": request.campaign, "form": form, "card": card})
+    context = {"campaign": request.campaign, "form": form, "card": card, "hints": _hints_for(request, card)}
+    return render(request, "personas/card_form.html", context)
 
 
 @champion_only
@@ -136,10 +148,12 @@ def _session_context(request, workshop, form, saved=None):
         "campaign": request.campaign,
         "workshop": workshop,
         "form": form,
+        "has_allies": request.campaign.allies.exists(),
         "session_cards": cards,
         "counts": cards.session_counts(),
         "saved": saved,
         "saved_hints": card_hints(**CardHintsForm.values_of(saved)) if saved else [],
+        "hints": _hints_for(request) if form.is_bound else [],
     }
 
 

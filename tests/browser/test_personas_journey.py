@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, log_in
-from tests.factories import AllyFactory, DepartmentFactory
+from tests.factories import AllyFactory, DepartmentFactory, WorkshopFactory
 
 CARDS = [
     ("Fay Finch (Finance)", "Jack", "VP of Sales, North-East", "the monthly sales report by the 10th", "Sales"),
@@ -97,4 +97,19 @@ def test_facilitator_runs_a_workshop_and_finds_the_cards_in_gallery_map_and_prin
     unserved = page.get_by_role("region", name="Serve others, served by nobody on record")
     expect(unserved.get_by_role("listitem")).to_have_text(["Finance", "IT"])
     check_accessibility(page, axe_path, "the service map")
+    assert page.console_log.errors == []
+
+
+def test_workshop_entry_works_under_the_sites_csp(strict_page, live_server, campaign, champion):
+    """The focus handling lives in app.js: with the CSP enforced, it must still run and nothing may be refused."""
+    page = strict_page
+    AllyFactory(campaign=campaign, name="Fay Finch", department=DepartmentFactory(campaign=campaign, name="Finance"))
+    DepartmentFactory(campaign=campaign, name="Sales")
+    session = WorkshopFactory(campaign=campaign, facilitator=champion)
+    log_in(page, champion.username)
+    page.goto(f"{live_server.url}/c/{campaign.slug}/personas/workshops/{session.pk}/")
+    enter_card(page, *CARDS[0])
+    expect(page.locator(".session-cards > li")).to_have_count(1)
+    expect(page.get_by_label("My name is…")).to_be_focused()
+    expect(page.locator("#messages")).to_contain_text("Card for Jack saved")
     assert page.console_log.errors == []

@@ -166,3 +166,15 @@ def test_the_outside_card_constraint_is_kept_by_the_database(campaign):
 
     with pytest.raises(IntegrityError):
         PersonaCardFactory(campaign=campaign, scope="outside", department_served=DepartmentFactory(campaign=campaign))
+
+
+def test_a_refused_card_shows_its_hints_beside_the_errors(client_for, campaign, champion):
+    response = client_for(champion).post(url("card-new", campaign), card_data(persona_name="", role=""))
+    assert [hint.field for hint in response.context["hints"]] == ["persona_name"]
+    assert "Give the persona a name" in response.content.decode()
+
+
+def test_editing_a_card_shows_the_hints_for_it_as_saved(client_for, campaign, champion):
+    card = PersonaCardFactory(campaign=campaign, persona_name="", wants="more support", rhythm="")
+    response = client_for(champion).get(url("card-edit", campaign, pk=card.pk))
+    assert [hint.field for hint in response.context["hints"]] == ["persona_name", "wants"]

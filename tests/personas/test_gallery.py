@@ -155,3 +155,9 @@ def test_export_queries_stay_fixed(client_for, campaign, viewer, django_assert_m
     with django_assert_max_num_queries(6):
         response = client.get(reverse("personas:export", kwargs={"slug": campaign.slug}))
     assert response.content.count(b"\n") >= 1001
+
+
+def test_a_history_restore_gets_the_whole_page(client_for, campaign, viewer, crafted):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client_for(viewer).get(gallery(campaign), {"scope": "outside"}, headers=headers)
+    assert b"<html" in response.content

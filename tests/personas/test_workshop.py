@@ -134,3 +134,10 @@ def test_workshop_list_queries_stay_fixed(client_for, campaign, champion, django
     with django_assert_max_num_queries(8):
         response = client.get(reverse("personas:workshop-list", kwargs={"slug": campaign.slug}))
     assert len(response.context["page_obj"]) == 20
+
+
+def test_a_refused_card_in_a_session_shows_its_hints_too(client_for, session, fay):
+    data = card_data(fay, persona_name="", role="")
+    response = client_for(session.facilitator).post(session_url(session), data, headers=HTMX)
+    assert [hint.field for hint in response.context["hints"]] == ["persona_name"]
+    assert response.context["saved_hints"] == []
