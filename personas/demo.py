@@ -408,14 +408,14 @@ PERSONA_NAMES = [
 ]
 
 WORKSHOPS = [
-    ("Back office — who we serve", 12),
+    ("Back office — who we serve", 40),
     ("Front line — who we serve", 26),
-    ("Managers' session: serving the middle", 40),
+    ("Managers' session: serving the middle", 12),
 ]
 
 
 def _writers(campaign):
-    """A function giving the writer fields for a card from a department, and the members to fall back on."""
+    """The campaign's allies by department name, and its champions and admins to fall back on."""
     allies_by_department = {}
     for ally in campaign.allies.select_related("department").order_by("pk"):
         allies_by_department.setdefault(ally.department.name, []).append(ally)
@@ -436,14 +436,16 @@ def seed(campaign):
     departments = {department.name: department for department in campaign.departments.all()}
     allies_by_department, members = _writers(campaign)
     facilitator = members[0] if members else None
+    # The sessions and cards lie in the recent past, so a card entered today is the newest.
+    today = timezone.localdate()
     workshops = [
         Workshop.objects.create(
             campaign=campaign,
             title=title,
-            held_on=campaign.start_date + timedelta(days=offset),
+            held_on=today - timedelta(days=days_ago),
             facilitator=facilitator,
         )
-        for title, offset in WORKSHOPS
+        for title, days_ago in WORKSHOPS
     ]
 
     cards, dates = [], []
@@ -453,7 +455,7 @@ def seed(campaign):
         ally = rng.choice(allies_by_department[writer_dept]) if allies_by_department.get(writer_dept) else None
         member = None if ally or not members else members[index % len(members)]
         workshop = rng.choice([*workshops, None, None])
-        day = workshop.held_on if workshop else campaign.start_date + timedelta(days=rng.randrange(1, 50))
+        day = workshop.held_on if workshop else today - timedelta(days=rng.randrange(1, 60))
         cards.append(
             PersonaCard(
                 campaign=campaign,
