@@ -53,4 +53,18 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
+
+  // A card's "department they work in" only means something for someone inside the
+  // organisation: hide it while "outside" is chosen (the server ignores it then too).
+  function syncScope() {
+    for (const field of document.querySelectorAll(".field--department_served")) {
+      const inside = field.closest("form").querySelector("input[name=scope][value=inside]");
+      if (inside) field.hidden = !inside.checked;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "scope") syncScope();
+  });
+  document.addEventListener("htmx:afterSwap", syncScope);
+  document.addEventListener("DOMContentLoaded", syncScope);
 })();

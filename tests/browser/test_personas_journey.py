@@ -26,6 +26,7 @@ def enter_card(page, participant, name, role, wants, served):
         form.get_by_label("Department they work in").select_option(label=served)
     else:
         form.get_by_label("Outside the organisation").check()
+        expect(form.get_by_label("Department they work in")).to_be_hidden()
     form.get_by_role("button", name="Save and write the next card").click()
 
 
