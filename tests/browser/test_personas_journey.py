@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, log_in
-from tests.factories import AllyFactory, DepartmentFactory, WorkshopFactory
+from tests.factories import AllyFactory, DepartmentFactory, PersonaCardFactory, WorkshopFactory
 
 CARDS = [
     ("Fay Finch (Finance)", "Jack", "VP of Sales, North-East", "the monthly sales report by the 10th", "Sales"),
@@ -114,3 +114,15 @@ def test_workshop_entry_works_under_the_sites_csp(strict_page, live_server, camp
     expect(page.get_by_label("My name is…")).to_be_focused()
     expect(page.locator("#messages")).to_contain_text("Card for Jack saved")
     assert page.console_log.errors == []
+
+
+def test_print_stylesheet_puts_each_sheet_of_six_cards_on_one_a4_or_letter_page(page, live_server, campaign, viewer):
+    long_text = "the figures for every region, checked and explained, " * 8
+    for index in range(13):
+        PersonaCardFactory(campaign=campaign, persona_name=f"Reader {index}", wants=long_text, so_that=long_text)
+    log_in(page, viewer.username)
+    page.goto(f"{live_server.url}/c/{campaign.slug}/personas/print/")
+    expect(page.locator(".print-sheet")).to_have_count(3)
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3, f"one sheet per {paper} page"
