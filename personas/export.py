@@ -1,6 +1,7 @@
 """The cards as a CSV file, safe to open in a spreadsheet."""
 
 import tablib
+from django.utils import timezone
 
 # A spreadsheet treats a cell starting with one of these as a formula (or a DDE
 # command): "=HYPERLINK(…)" in a persona's role must stay text, never run.
@@ -42,7 +43,7 @@ def cards_dataset(cards):
             card.writer_name,
             card.writer_ally.department.name if card.writer_ally_id else "",
             card.workshop.title if card.workshop_id else "",
-            f"{card.created_at:%Y-%m-%d}",
+            f"{timezone.localtime(card.created_at):%Y-%m-%d}",
         ]
         data.append([safe_cell(value) for value in row])
     return data

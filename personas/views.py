@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -108,7 +109,7 @@ def card_delete(request, pk):
         "campaign": request.campaign,
         "item": card,
         "noun": "card",
-        "back_url": card.get_absolute_url(),
+        "back_url": reverse("personas:card-detail", kwargs={"slug": request.campaign.slug, "pk": card.pk}),
         "action": request.path,
     }
     return render(request, "campaign/confirm_delete.html", context)
