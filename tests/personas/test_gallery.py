@@ -161,3 +161,8 @@ def test_a_history_restore_gets_the_whole_page(client_for, campaign, viewer, cra
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = client_for(viewer).get(gallery(campaign), {"scope": "outside"}, headers=headers)
     assert b"<html" in response.content
+
+
+def test_htmx_gallery_with_no_match_links_to_the_unfiltered_gallery(client_for, campaign, viewer, crafted):
+    response = client_for(viewer).get(gallery(campaign), {"q": "zebra"}, headers={"HX-Request": "true"})
+    assert f'<a href="{gallery(campaign)}">Clear the filters</a>' in response.content.decode()
