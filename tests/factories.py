@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from allies.models import Ally, Stage, Touchpoint
 from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
 from leadership.models import Leader, Stance, Wiifm
-from personas.models import PersonaCard
+from personas.models import PersonaCard, Workshop
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -213,3 +213,11 @@ class JoinLinkFactory(factory.django.DjangoModelFactory):
         model = JoinLink
 
     campaign = factory.SubFactory(CampaignFactory)
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Who we serve, session {n}")

@@ -54,3 +54,39 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 })();
+
+// --- Personas: workshop entry -------------------------------------------------
+// After a card is saved (or refused) the entry form comes back from htmx: put the
+// cursor on the first field with an error, else on the field marked for it, so the
+// facilitator can type the next card without reaching for the mouse.
+// The print view's button prints the page (no inline handlers under the CSP).
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // Only after a submit: the hints that arrive while typing must not move the cursor.
+    if (!event.detail.requestConfig || event.detail.requestConfig.verb !== "post") return;
+    const region = document.querySelector("[data-refocus]");
+    if (!region) return;
+    const field = region.querySelector("[aria-invalid=true]") || region.querySelector("[data-autofocus]");
+    if (field) field.focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  // A card's "department they work in" only means something for someone inside the
+  // organisation: hide it while "outside" is chosen (the server ignores it then too).
+  function syncScope() {
+    for (const field of document.querySelectorAll(".field--department_served")) {
+      const inside = field.closest("form").querySelector("input[name=scope][value=inside]");
+      if (inside) field.hidden = !inside.checked;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "scope") syncScope();
+  });
+  document.addEventListener("htmx:afterSwap", syncScope);
+  document.addEventListener("DOMContentLoaded", syncScope);
+})();

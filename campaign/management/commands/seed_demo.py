@@ -68,6 +68,7 @@ GOALS = [
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
 DEMO_SEEDERS = [
     "allies.demo",
+    "personas.demo",
     "leadership.demo",
     "campaign.demo",
 ]

@@ -1,0 +1,184 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from personas.models import PersonaCard, Workshop
+
+User = get_user_model()
+
+
+class AllyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, ally):
+        return f"{ally.name} ({ally.department.name})"
+
+
+class PersonaCardForm(forms.ModelForm):
+    """
+    One "who I serve" card. Allies and departments come from the form's campaign only,
+    so another campaign's id is refused as an invalid choice.
+    """
+
+    class Meta:
+        model = PersonaCard
+        fields = ["writer_ally", "persona_name", "role", "wants", "so_that", "rhythm", "scope", "department_served"]
+        field_classes = {"writer_ally": AllyChoiceField}
+        widgets = {
+            "wants": forms.Textarea(attrs={"rows": 2}),
+            "so_that": forms.Textarea(attrs={"rows": 2}),
+            "scope": forms.RadioSelect,
+        }
+        labels = {
+            "writer_ally": "Written by",
+            "persona_name": "My name is…",
+            "role": "And I am… (their role)",
+            "wants": "I want… (what you provide for them)",
+            "so_that": "So I can… (how they use it)",
+            "scope": "This person is",
+            "department_served": "Department they work in",
+        }
+        help_texts = {
+            "persona_name": "Give them a first name, real or made up: it makes them human.",
+            "rhythm": "When they need it, e.g. “monthly report by the 10th”.",
+            "department_served": "For someone inside the organisation; this is what the service map is drawn from.",
+        }
+        error_messages = {
+            "role": {"required": "Say what this person does, e.g. “VP of Sales for the North-East”."},
+            "wants": {"required": "Say what you provide for this person."},
+            "so_that": {"required": "Say how this person uses what you provide."},
+        }
+
+    def __init__(self, *args, campaign, participant_required=False, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the labels end in "…", which a colon would spoil
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        writer = self.fields["writer_ally"]
+        writer.queryset = campaign.allies.select_related("department")
+        if participant_required:
+            writer.label = "Participant"
+            writer.required = True
+            writer.empty_label = "Choose the participant"
+            writer.error_messages["required"] = "Choose whose card this is."
+            # After each save the form comes back empty: static/js/app.js puts the cursor here.
+            self.fields["persona_name"].widget.attrs["data-autofocus"] = ""
+        else:
+            writer.empty_label = "Me — no ally"
+            writer.help_text = "The ally whose card this is; leave it as “Me” for a card of your own."
+        served = self.fields["department_served"]
+        served.queryset = campaign.departments.all()
+        served.empty_label = "Choose a department"
+        self.fields["scope"].choices = PersonaCard.Scope.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == PersonaCard.Scope.INSIDE:
+            if not cleaned.get("department_served") and "department_served" not in self.errors:
+                self.add_error("department_served", "Choose the department this person works in.")
+        else:
+            cleaned["department_served"] = None
+        return cleaned
+
+    def clean_persona_name(self):
+        return _clean_text(self.cleaned_data["persona_name"])
+
+    def clean_role(self):
+        role = _clean_text(self.cleaned_data["role"])
+        if not role:
+            raise forms.ValidationError(self.fields["role"].error_messages["required"])
+        return role
+
+    def clean_rhythm(self):
+        return _clean_text(self.cleaned_data["rhythm"])
+
+
+def _clean_text(value):
+    """One line, single spaces: a name or role pasted with stray breaks still prints on one line."""
+    return " ".join(value.split())
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "held_on"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"title": "Session title"}
+        help_texts = {"title": "e.g. “Finance & IT — who we serve”."}
+        error_messages = {"title": {"required": "Give the session a title people will recognise."}}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+
+    def clean_title(self):
+        title = _clean_text(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Give the session a title people will recognise.")
+        return title
+
+
+class CardFilterForm(forms.Form):
+    """The gallery's filters; print and export read the same ones so they show what the gallery shows."""
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    writer_department = forms.ModelChoiceField(
+        label="Writer's department", queryset=None, required=False, empty_label="Any"
+    )
+    served = forms.ModelChoiceField(label="Department served", queryset=None, required=False, empty_label="Any")
+    scope = forms.ChoiceField(label="Inside or outside", required=False, choices=[("", "Either")])
+    writer = forms.ChoiceField(label="Written by", required=False)
+    workshop = forms.ModelChoiceField(label="Workshop session", queryset=None, required=False, empty_label="Any")
+
+    def __init__(self, data, *, campaign):
+        super().__init__(data)
+        departments = campaign.departments.all()
+        self.fields["writer_department"].queryset = departments
+        self.fields["served"].queryset = departments
+        self.fields["scope"].choices += PersonaCard.Scope.choices
+        self.fields["workshop"].queryset = campaign.persona_workshops.all()
+        allies = [(f"ally-{pk}", name) for pk, name in campaign.allies.values_list("pk", "name")]
+        members = [
+            (f"member-{pk}", f"{first} {last}".strip() or username)
+            for pk, username, first, last in User.objects.filter(memberships__campaign=campaign).values_list(
+                "pk", "username", "first_name", "last_name"
+            )
+        ]
+        self.fields["writer"].choices = [("", "Anyone"), ("Allies", allies), ("Members", members)]
+        self.is_valid()
+
+    def filter(self, cards):
+        """`cards` narrowed by every filter that is set and valid; an invalid one is ignored, not an error page."""
+        data = self.cleaned_data
+        if data.get("q"):
+            cards = cards.search(data["q"])
+        if data.get("writer_department"):
+            cards = cards.filter(writer_ally__department=data["writer_department"])
+        if data.get("served"):
+            cards = cards.filter(department_served=data["served"])
+        if data.get("scope"):
+            cards = cards.filter(scope=data["scope"])
+        if data.get("workshop"):
+            cards = cards.filter(workshop=data["workshop"])
+        writer = data.get("writer") or ""
+        kind, _, pk = writer.partition("-")
+        if kind == "ally":
+            cards = cards.filter(writer_ally_id=pk)
+        elif kind == "member":
+            cards = cards.filter(writer_member_id=pk, writer_ally__isnull=True)
+        return cards
+
+    @property
+    def active(self):
+        """Is any filter narrowing the cards?"""
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class CardHintsForm(forms.Form):
+    """The card's text as written so far, for the hints: nothing here is required, nothing is saved."""
+
+    persona_name = forms.CharField(required=False, max_length=120)
+    wants = forms.CharField(required=False, max_length=600)
+    so_that = forms.CharField(required=False, max_length=600)
+    rhythm = forms.CharField(required=False, max_length=160)
+
+    @classmethod
+    def values_of(cls, card):
+        """The hint inputs of a saved card."""
+        return {name: getattr(card, name) for name in cls.base_fields}
