@@ -8,12 +8,9 @@ swapped (the detailed coverage from allies.coverage, say) without touching the o
 
 from typing import NamedTuple
 
-from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
-from allies.models import COMMITTED_OR_BETTER, Ally
 from campaign import rules
-from campaign.models import Level
 
 GREEN, AMBER, RED = "green", "amber", "red"
 STATUS_LABELS = {GREEN: "On track", AMBER: "Watch", RED: "Act now"}
@@ -43,51 +40,27 @@ def _url(campaign, *names):
     return campaign.get_absolute_url()
 
 
-def coverage_figures(campaign):
+def check_coverage(campaign, movement):
     """
-    Departments each with `committed` (allies committed or better), and the levels such allies
-    sit at: two grouped queries, whatever the number of allies.
+    Allies everywhere: the coverage page's movement checks (allies.coverage) in one line — the most
+    urgent failing check speaks for the others, and the number counts the checks that pass.
     """
-    committed = Q(allies__stage__in=COMMITTED_OR_BETTER)
-    departments = list(campaign.departments.annotate(committed=Count("allies", filter=committed)).order_by("name"))
-    levels = set(
-        Ally.objects.filter(campaign=campaign, stage__in=COMMITTED_OR_BETTER).values_list("level", flat=True).distinct()
-    )
-    return {"departments": departments, "levels": levels}
-
-
-def check_coverage(campaign, coverage):
-    departments, levels = coverage["departments"], coverage["levels"]
-    url = _url(campaign, "allies:coverage", "allies:ally-list", "campaign:settings-departments")
-    if not departments:
-        return CheckItem(
-            "coverage", "Allies everywhere", RED, "0", "No departments yet, so no coverage to measure.",
-            "Add the departments, internal service providers as well as customer-facing ones.",
-            _url(campaign, "campaign:settings-departments"),
-        )  # fmt: skip
-    uncovered = [d.name for d in departments if not d.committed]
-    missing = [label for value, label in Level.choices if value not in levels]
-    covered = len(departments) - len(uncovered)
-    number = f"{covered}/{len(departments)}"
-    if not levels:
-        return CheckItem(
-            "coverage", "Allies everywhere", RED, number, "No committed ally in any department yet.",
-            "Recruit a first committed ally in each department, at every level.", url,
-        )  # fmt: skip
-    parts = []
-    if uncovered:
-        names = ", ".join(uncovered[:3]) + (f" and {len(uncovered) - 3} more" if len(uncovered) > 3 else "")
-        parts.append(f"No committed ally in {names}.")
-    if missing:
-        parts.append(f"No committed ally at the {' or '.join(m.lower() for m in missing)} level.")
-    if not parts:
+    url = _url(campaign, "allies:coverage")
+    passing = sum(1 for check in movement if check.ok)
+    number = f"{passing} of {len(movement)}"
+    failing = [check for check in movement if not check.ok]
+    if not failing:
         return CheckItem(
             "coverage", "Allies everywhere", GREEN, number,
-            "Every department has a committed ally, at top, middle and frontline.",
+            "Every department and every level has committed allies, and they are being tended.",
             "Keep tending them with touchpoints.", url,
         )  # fmt: skip
-    step = "Recruit there next" + (" — don't forget the middle." if "Middle" in missing else ".")
-    return CheckItem("coverage", "Allies everywhere", AMBER, number, " ".join(parts), step, url)
+    worst = next((check for check in failing if check.level == RED), failing[0])
+    others = len(failing) - 1
+    summary = worst.sentence + (
+        f" {others} more check{'s' if others > 1 else ''} on the coverage page." if others else ""
+    )
+    return CheckItem("coverage", "Allies everywhere", worst.level, number, summary, worst.next_step, worst.url or url)
 
 
 def check_easy_wins(campaign, figures):
@@ -186,11 +159,11 @@ def check_why(campaign):
     )  # fmt: skip
 
 
-def campaign_checkup(campaign, *, figures, goals, coverage, momentum_result):
+def campaign_checkup(campaign, *, figures, goals, movement, momentum_result):
     """Every check, in the order a champion should read them."""
     return [
         check_why(campaign),
-        check_coverage(campaign, coverage),
+        check_coverage(campaign, movement),
         check_easy_wins(campaign, figures),
         check_bullseye(campaign, figures, goals),
         check_celebration(campaign, figures),

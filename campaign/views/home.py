@@ -3,9 +3,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from allies.coverage import movement_checks
 from campaign import momentum
 from campaign.access import campaign_view
-from campaign.checkup import campaign_checkup, coverage_figures
+from campaign.checkup import campaign_checkup
 from campaign.models import ServiceProblem
 
 
@@ -15,17 +16,16 @@ def home(request):
     campaign = request.campaign
     goals = list(campaign.goals.all())
     result = momentum.momentum(campaign)
-    coverage = coverage_figures(campaign)
     checkup = campaign_checkup(
         campaign,
         figures=ServiceProblem.objects.board_figures(campaign),
         goals=goals,
-        coverage=coverage,
+        movement=movement_checks(campaign),
         momentum_result=result,
     )
     context = {
         "campaign": campaign,
-        "departments": coverage["departments"],
+        "departments": list(campaign.departments.all()),
         "goals": goals,
         "member_count": campaign.memberships.count(),
         "checkup": checkup,

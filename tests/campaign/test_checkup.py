@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from allies.coverage import MovementCheck, movement_checks
 from allies.models import Stage
 from campaign import checkup, momentum
 from campaign.models import Level, ServiceProblem
@@ -43,39 +44,41 @@ def test_why_is_red_without_a_why_and_amber_with_only_a_why(campaign):
 # --- coverage ----------------------------------------------------------------------------
 
 
-def test_coverage_is_green_with_a_committed_ally_everywhere_at_every_level(campaign):
-    for level in Level.values:
-        AllyFactory(campaign=campaign, stage=Stage.COMMITTED, level=level)
-    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
-    assert item.status == "green"
-    assert item.number == "3/3"
+def movement(*levels):
+    """Movement checks as allies.coverage gives them, one per level given ("green", "amber", "red")."""
+    return [
+        MovementCheck(key=f"check-{n}", ok=level == "green", level=level, sentence=f"Check {n} says {level}.",
+                      number=n, next_step=f"Step {n}.", url=f"/step/{n}/")
+        for n, level in enumerate(levels)
+    ]  # fmt: skip
 
 
-def test_coverage_names_uncovered_departments_and_missing_levels(campaign):
+def test_coverage_is_green_when_every_movement_check_passes(campaign):
+    item = checkup.check_coverage(campaign, movement("green", "green", "green"))
+    assert (item.status, item.number) == ("green", "3 of 3")
+    assert item.url == reverse("allies:coverage", kwargs={"slug": campaign.slug})
+
+
+def test_coverage_speaks_with_the_most_urgent_failing_check(campaign):
+    item = checkup.check_coverage(campaign, movement("green", "amber", "red", "amber"))
+    assert (item.status, item.number) == ("red", "1 of 4")
+    assert item.summary == "Check 2 says red. 2 more checks on the coverage page."
+    assert (item.next_step, item.url) == ("Step 2.", "/step/2/")
+
+
+def test_coverage_takes_the_first_amber_when_nothing_is_red(campaign):
+    item = checkup.check_coverage(campaign, movement("amber", "green"))
+    assert (item.status, item.summary) == ("amber", "Check 0 says amber.")
+
+
+def test_coverage_on_a_real_campaign_names_the_department_with_nobody(campaign):
     covered = DepartmentFactory(campaign=campaign, name="IT")
     DepartmentFactory(campaign=campaign, name="Legal")
-    AllyFactory(campaign=campaign, department=covered, stage=Stage.CHAMPION, level=Level.FRONTLINE)
-    AllyFactory(campaign=campaign, department=covered, stage=Stage.INTERESTED, level=Level.MIDDLE)
-    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
-    assert item.status == "amber"
-    assert item.number == "1/2"
-    assert "No committed ally in Legal." in item.summary
-    assert "top or middle level" in item.summary
-    assert "don't forget the middle" in item.next_step
-
-
-def test_coverage_is_red_without_departments_or_committed_allies(campaign):
-    assert checkup.check_coverage(campaign, checkup.coverage_figures(campaign)).status == "red"
-    AllyFactory(campaign=campaign, stage=Stage.APPROACHED)
-    item = checkup.check_coverage(campaign, checkup.coverage_figures(campaign))
-    assert (item.status, item.number) == ("red", "0/1")
-
-
-def test_coverage_reads_in_two_queries(campaign, django_assert_num_queries):
-    for _ in range(20):
-        AllyFactory(campaign=campaign, stage=Stage.COMMITTED)
-    with django_assert_num_queries(2):
-        checkup.coverage_figures(campaign)
+    for level in Level.values:
+        AllyFactory(campaign=campaign, department=covered, stage=Stage.COMMITTED, level=level)
+    item = checkup.check_coverage(campaign, movement_checks(campaign))
+    assert item.status != "green"
+    assert "Legal" in item.summary
 
 
 # --- easy wins, bull's-eye, celebration, momentum ------------------------------------------------
