@@ -1,0 +1,59 @@
+"""
+Celery tasks of the leadership app: thin adapters that take ids, call one service, return.
+
+Delivery tasks retry only on TransientSendError (declared on the decorator), with exponential
+backoff and jitter, a bounded number of times; leadership.delivery explains why the numbers
+keep every retry inside the broker's visibility timeout.
+"""
+
+import logging
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from leadership import delivery, summaries
+from leadership.models import ExecutiveSummary, SummaryDelivery
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def dispatch_due_summaries():
+    """Beat's tick: create every executive summary that is due (a no-op when they exist)."""
+    created = summaries.summaries_dispatch_due()
+    return [summary.pk for summary in created]
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(delivery.TransientSendError,),
+    retry_backoff=delivery.RETRY_BACKOFF,
+    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=delivery.MAX_ATTEMPTS - 1,
+)
+def send_summary_delivery(delivery_id):
+    """Send one leader's executive summary, exactly once."""
+    return delivery.delivery_send(model=SummaryDelivery, pk=delivery_id, build=summaries.build_delivery_message)
+
+
+@shared_task(ignore_result=True)
+def reap_summary_deliveries():
+    """Enqueue again the deliveries a lost broker message or a killed worker left behind."""
+    ids = list(delivery.deliveries_stale(model=SummaryDelivery).values_list("pk", flat=True))
+    for delivery_id in ids:
+        send_summary_delivery.delay(delivery_id)
+    if ids:
+        logger.warning("re-enqueued %s stale summary deliveries", len(ids))
+    return ids
+
+
+@shared_task(ignore_result=True)
+def send_summary_test(summary_id, user_id):
+    """Send a summary to one member's own address, as a test."""
+    summary = ExecutiveSummary.objects.select_related("campaign").filter(pk=summary_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if summary is None or user is None:
+        logger.info("test send of summary %s to user %s: gone", summary_id, user_id)
+        return
+    summaries.summary_send_test(summary=summary, user=user)
