@@ -165,7 +165,9 @@ class ExecutiveSummaryFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     period_start = factory.Sequence(lambda n: datetime.date(2026, 11, 9) - datetime.timedelta(weeks=n))
     period_end = factory.LazyAttribute(lambda s: s.period_start + datetime.timedelta(days=7))
-    due_at = factory.LazyAttribute(lambda s: datetime.datetime.combine(s.period_end, datetime.time(8), tzinfo=datetime.UTC))
+    due_at = factory.LazyAttribute(
+        lambda s: datetime.datetime.combine(s.period_end, datetime.time(8), tzinfo=datetime.UTC)
+    )
     snapshot = factory.LazyFunction(dict)
 
 

@@ -79,7 +79,7 @@ def test_a_disabled_schedule_or_a_paused_campaign_sends_nothing(campaign, other_
 
 
 def test_an_unsubscribed_leader_and_unchosen_leaders_get_no_delivery(schedule):
-    chosen, other = LeaderFactory.create_batch(2, campaign=schedule.campaign)
+    chosen, _other = LeaderFactory.create_batch(2, campaign=schedule.campaign)
     LeaderFactory(campaign=schedule.campaign, receives_summaries=False)
     schedule.all_leaders = False
     schedule.save()
