@@ -64,6 +64,8 @@ def summary_test(request, pk):
 @campaign_view(read=Role.ADMIN, write=Role.ADMIN)
 def schedule_edit(request):
     schedule = summaries.schedule_for(request.campaign)
+    # Before the form binds: an invalid submission must not change what the page says is next.
+    next_period = schedule.next_due_period() if schedule.enabled else None
     form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         schedule = form.save()
@@ -73,6 +75,5 @@ def schedule_edit(request):
         else:
             messages.success(request, "Schedule saved. Summaries are off.")
         return redirect("leadership:settings-summaries", slug=request.campaign.slug)
-    next_period = schedule.next_due_period() if schedule.enabled else None
-    context = {"campaign": request.campaign, "form": form, "schedule": schedule, "next_period": next_period}
+    context = {"campaign": request.campaign, "form": form, "next_period": next_period}
     return render(request, "leadership/summaries_schedule.html", context)
