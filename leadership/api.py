@@ -15,13 +15,15 @@ from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
-from pydantic import ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from leadership import feedback_services as services
 from leadership.models import ApiToken, ExecutiveSummary, Feedback
-from leadership.models.feedback import Channel, Kind, Severity, Source, Status
+from leadership.models.feedback import Channel, Kind, Severity, Source
+from leadership.models.feedback import Status as FeedbackStatus
 
 MAX_BATCH = services.MAX_BATCH
 # Per token; generous for a helpdesk's nightly export, a brake on a runaway loop.
@@ -78,7 +80,9 @@ class FeedbackItemIn(Schema):
     customer: str | None = Field(None, description="A name or reference (optional).")
 
 
-class FeedbackBatchIn(Schema):
+class FeedbackBatchIn(BaseModel):
+    # A plain pydantic model: ninja's Schema hands validators a wrapped object, not the JSON dict.
+
     """A batch `{"items": [...]}` of up to 1000 items; a single item object is taken as a batch of one."""
 
     items: list[FeedbackItemIn]
@@ -172,7 +176,7 @@ def feedback_create(request, slug: str, payload: FeedbackBatchIn):
     campaign = campaign_for(request, slug)
     if len(payload.items) > MAX_BATCH:
         message = f"A batch holds at most {MAX_BATCH} items; this one has {len(payload.items)}. Split it."
-        return 422, {"detail": message, "errors": [{"index": MAX_BATCH, "field": "items", "message": message}]}
+        return Status(422, {"detail": message, "errors": [{"index": MAX_BATCH, "field": "items", "message": message}]})
     items = [item.model_dump() for item in payload.items]
     missing = [
         {"index": index, "field": "external_id", "message": "Give each item your id for it (external_id)."}
@@ -183,11 +187,11 @@ def feedback_create(request, slug: str, payload: FeedbackBatchIn):
         cleaned = services.feedback_validate_items(campaign=campaign, items=[_strings(item) for item in items])
     except services.IntakeError as error:
         errors = sorted(missing + error.errors, key=lambda e: (e["index"], e["field"]))
-        return 422, {"detail": f"{len(errors)} problem(s); nothing was stored.", "errors": errors}
+        return Status(422, {"detail": f"{len(errors)} problem(s); nothing was stored.", "errors": errors})
     if missing:
-        return 422, {"detail": f"{len(missing)} problem(s); nothing was stored.", "errors": missing}
+        return Status(422, {"detail": f"{len(missing)} problem(s); nothing was stored.", "errors": missing})
     created, existing, _stored = services.feedback_create_many(campaign=campaign, items=cleaned, source=Source.API)
-    return (201 if created else 200), {"created": created, "existing": existing}
+    return Status(201 if created else 200, {"created": created, "existing": existing})
 
 
 def _strings(item):
@@ -204,7 +208,7 @@ def feedback_list(request, slug: str, filters: Query[FeedbackFilters]):
     )
     if filters.kind in Kind.values:
         items = items.filter(kind=filters.kind)
-    if filters.status in Status.values:
+    if filters.status in FeedbackStatus.values:
         items = items.filter(status=filters.status)
     if filters.since:
         items = items.filter(received_on__gte=filters.since)

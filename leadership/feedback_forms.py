@@ -21,7 +21,7 @@ def campaign_today(campaign):
 def check_kind_rules(form, data):
     """The rules shared by every way feedback comes in: severity for complaints only, no future dates."""
     kind, severity = data.get("kind"), data.get("severity")
-    if kind == Kind.COMPLAINT and not severity:
+    if kind == Kind.COMPLAINT and not severity and "severity" not in form.errors:
         form.add_error("severity", "Say how severe the complaint is.")
     if kind == Kind.COMPLIMENT and severity:
         form.add_error("severity", "Only complaints have a severity; leave it empty for a compliment.")
