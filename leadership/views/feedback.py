@@ -153,7 +153,7 @@ def feedback_story(request, pk):
 @campaign_view(read=Role.CHAMPION)
 def feedback_import(request):
     """Upload → preview (every bad row with its line) → confirm; all rows are stored or none."""
-    form = FeedbackImportForm(request.POST or None, request.FILES or None)
+    form = FeedbackImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     context = {"campaign": request.campaign, "form": form}
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["content"]
