@@ -66,7 +66,7 @@ GOALS = [
 ]
 
 # Each app's demo.py exposes seed(campaign); listed in the order they depend on each other.
-DEMO_SEEDERS = []
+DEMO_SEEDERS = ["leadership.demo_feedback"]
 
 USERS = [
     ("demo-admin", "Ada", "Okafor", Role.ADMIN),
