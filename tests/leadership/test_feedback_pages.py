@@ -271,3 +271,8 @@ def test_create_api_token_command_prints_a_working_token(campaign, capsys):
 def test_create_api_token_command_refuses_an_unknown_campaign(db):
     with pytest.raises(CommandError, match="No campaign"):
         call_command("create_api_token", "nope")
+
+
+def test_the_quick_form_fills_in_today_in_the_format_date_inputs_accept(client_for, champion, campaign):
+    text = client_for(champion).get(url("feedback-list", campaign)).text
+    assert f'type="date" name="received_on" value="{timezone.localdate():%Y-%m-%d}"' in text
