@@ -127,8 +127,12 @@ class FeedbackFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, empty_label="Any department"
     )
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,6 +284,8 @@ class SummaryScheduleForm(forms.ModelForm):
         self.instance.campaign = campaign
         self.was_enabled = bool(self.instance.pk and self.instance.enabled)
         self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
+        if not self.fields["recipients"].queryset.exists():
+            self.fields["recipients"].help_text = "No leaders yet: add them first, or send to every leader."
 
     def clean(self):
         data = super().clean()

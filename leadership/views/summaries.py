@@ -70,8 +70,9 @@ def schedule_edit(request):
     if request.method == "POST" and form.is_valid():
         schedule = form.save()
         if schedule.enabled:
-            due = schedule.next_due_period().due_at
-            messages.success(request, f"Schedule saved. The next summary goes out {due:%A %d %B %Y at %H:%M} UTC.")
+            due = schedule.next_due_period().due_at.astimezone(schedule.tz)
+            when = f"{due:%A %d %B %Y at %H:%M} ({request.campaign.time_zone})"
+            messages.success(request, f"Schedule saved. The next summary goes out {when}.")
         else:
             messages.success(request, "Schedule saved. Summaries are off.")
         return redirect("leadership:settings-summaries", slug=request.campaign.slug)

@@ -117,7 +117,7 @@ def test_saving_the_schedule_shows_the_next_summary_in_the_campaign_time_zone(cl
         response = client.post(url("settings-summaries", campaign), schedule_data(), follow=True)
     schedule = SummarySchedule.objects.get(campaign=campaign)
     assert schedule.enabled and schedule.active_since == datetime(2026, 11, 18, 12, tzinfo=UTC)
-    assert "Monday 23 November 2026 at 07:00 UTC" in response.text  # 08:00 in Paris
+    assert "Monday 23 November 2026 at 08:00 (Europe/Paris)" in response.text
 
 
 def test_turning_the_schedule_on_does_not_send_a_past_period(client_for, admin_user, campaign):
