@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from leadership.delivery import delivery_send
 from leadership.models import SummaryDelivery
 from leadership.summaries import build_delivery_message, summaries_dispatch_due
+from leadership.tasks import send_summary_delivery
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory, LeaderFactory, SummaryScheduleFactory
 
@@ -17,7 +18,12 @@ COMPLAINT = "Waited forty minutes on hold & nobody called back"
 ACTION = "A second person answers the phones on Monday mornings"
 
 
-def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(page, axe_path, live_server, campaign, champion):
+def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
+    page, axe_path, live_server, campaign, champion, monkeypatch
+):
+    # The delivery is sent below by calling the service; nothing goes to the broker from here.
+    enqueued = []
+    monkeypatch.setattr(send_summary_delivery, "delay", enqueued.append)
     DepartmentFactory(campaign=campaign, name="Customer Support")
     LeaderFactory(campaign=campaign, name="Lena Boss", email="lena@example.com")
     log_in(page, champion.username)
@@ -54,6 +60,7 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(page, axe_p
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=timezone.now() + timedelta(days=8))
     delivery = summary.deliveries.get()
+    assert enqueued == [delivery.pk]
     delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message)
     web_link = next(line for line in mail.outbox[-1].body.splitlines() if line.startswith("Read it on the web: "))
     address = web_link.removeprefix("Read it on the web: ").replace("http://127.0.0.1:8000", live_server.url)
