@@ -24,6 +24,14 @@ from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFacto
 MONDAY_9 = datetime(2026, 11, 16, 9, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def enqueued(monkeypatch):
+    """Deliveries the code under test enqueued (the reaper calls .delay), kept off the real broker."""
+    ids = []
+    monkeypatch.setattr(send_summary_delivery, "delay", ids.append)
+    return ids
+
+
 @pytest.fixture
 def delivery(campaign):
     SummaryScheduleFactory(campaign=campaign)
@@ -134,7 +142,7 @@ def test_every_retry_wait_stays_below_the_broker_visibility_timeout():
     assert delivery_module.STALE_AFTER.total_seconds() > delivery_module.RETRY_BACKOFF_MAX
 
 
-def test_a_worker_killed_mid_send_leaves_a_delivery_the_reaper_sends_exactly_once(delivery):
+def test_a_worker_killed_mid_send_leaves_a_delivery_the_reaper_sends_exactly_once(delivery, enqueued):
     # The worker claimed it and died before sending: the row stays in sending.
     with time_machine.travel(MONDAY_9, tick=False):
         assert delivery_module.delivery_claim(model=SummaryDelivery, pk=delivery.pk) is not None
@@ -143,7 +151,7 @@ def test_a_worker_killed_mid_send_leaves_a_delivery_the_reaper_sends_exactly_onc
         assert reap_summary_deliveries() == []  # not stale yet
     with time_machine.travel(MONDAY_9 + timedelta(minutes=20)):
         ids = reap_summary_deliveries()
-    assert ids == [delivery.pk]
+    assert ids == enqueued == [delivery.pk]
     assert send(delivery.pk) == DeliveryStatus.SENT
     assert send(delivery.pk) is None
     assert len(mail.outbox) == 1
