@@ -146,6 +146,9 @@ class FeedbackFilterForm(forms.Form):
         for field in ("kind", "status", "severity", "department"):
             if data.get(field):
                 queryset = queryset.filter(**{field: data[field]})
+        if data.get("status"):
+            # Status is a complaint's: compliments carry the default and must not match it.
+            queryset = queryset.filter(kind=Kind.COMPLAINT)
         if data.get("since"):
             queryset = queryset.filter(received_on__gte=data["since"])
         if data.get("until"):

@@ -276,3 +276,10 @@ def test_create_api_token_command_refuses_an_unknown_campaign(db):
 def test_the_quick_form_fills_in_today_in_the_format_date_inputs_accept(client_for, champion, campaign):
     text = client_for(champion).get(url("feedback-list", campaign)).text
     assert f'type="date" name="received_on" value="{timezone.localdate():%Y-%m-%d}"' in text
+
+
+def test_filtering_by_status_lists_complaints_only(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="An open complaint")
+    FeedbackFactory(campaign=campaign, kind="compliment", severity="", summary="A compliment")
+    text = client_for(viewer).get(url("feedback-list", campaign), {"status": "open"}).text
+    assert "An open complaint" in text and "A compliment" not in text

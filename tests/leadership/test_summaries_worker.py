@@ -9,13 +9,40 @@ import email.policy
 import socket
 from datetime import UTC, date, datetime
 
+import kombu.pools
 import pytest
 from aiosmtpd.controller import Controller
 
+from config.celery import app
 from leadership.models import DeliveryStatus, SummaryDelivery
 from leadership.summaries import summaries_dispatch_due
-from tests.campaign.test_celery_worker import celery_worker, wait_for  # noqa: F401 - the worker fixture
+from tests.campaign.test_celery_worker import celery_worker as shared_celery_worker
+from tests.campaign.test_celery_worker import wait_for
 from tests.factories import CampaignFactory, FeedbackFactory, LeaderFactory, SummaryScheduleFactory
+
+
+def drop_broker_pools():
+    """
+    Forget every pooled broker connection and producer, so this test's sends use a live one.
+
+    Another worker test earlier in the session closes the app's connection pool, but the app
+    keeps its producer pool (and kombu its global pools) pointing at it: "Acquire on closed pool".
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """The shared worker fixture, with the broker pools dropped before and after."""
+    drop_broker_pools()
+    try:
+        yield from shared_celery_worker.__wrapped__(transactional_db, tmp_path)
+    finally:
+        drop_broker_pools()
 
 
 class Inbox:
@@ -53,7 +80,7 @@ def smtp_server(settings):
 
 
 @pytest.mark.needs_redis
-def test_a_due_summary_reaches_the_smtp_server_once_through_broker_and_worker(celery_worker, smtp_server):  # noqa: F811
+def test_a_due_summary_reaches_the_smtp_server_once_through_broker_and_worker(celery_worker, smtp_server):
     campaign = CampaignFactory(name="Harbour Line", slug="harbour-worker")
     SummaryScheduleFactory(campaign=campaign)
     LeaderFactory(campaign=campaign, name="Lena Boss", email="lena@example.com")
