@@ -162,12 +162,15 @@ def test_requests_past_the_rate_limit_are_refused(client, token, monkeypatch):
 
 
 def test_reading_feedback_is_paginated_and_filtered(client, token, campaign, other_campaign):
-    FeedbackFactory.create_batch(3, campaign=campaign, received_on=date(2026, 1, 10))
+    FeedbackFactory.create_batch(
+        3, campaign=campaign, received_on=date(2026, 1, 10), department=token.campaign.departments.get()
+    )
     FeedbackFactory(campaign=campaign, kind="compliment", severity="", received_on=date(2026, 1, 11))
     FeedbackFactory(campaign=other_campaign)
     body = get(client, token, "/api/v1/campaigns/harbour/feedback?kind=complaint").json()
     assert body["count"] == 3 and len(body["items"]) == 3
     assert {row["kind"] for row in body["items"]} == {"complaint"}
+    assert (body["items"][0]["received_on"], body["items"][0]["department"]) == ("2026-01-10", "Customer Support")
     body = get(client, token, "/api/v1/campaigns/harbour/feedback?since=2026-01-11").json()
     assert body["count"] == 1
 

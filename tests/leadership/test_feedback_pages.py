@@ -283,3 +283,21 @@ def test_filtering_by_status_lists_complaints_only(client_for, viewer, campaign)
     FeedbackFactory(campaign=campaign, kind="compliment", severity="", summary="A compliment")
     text = client_for(viewer).get(url("feedback-list", campaign), {"status": "open"}).text
     assert "An open complaint" in text and "A compliment" not in text
+
+
+def test_an_htmx_request_for_the_log_gets_the_log_region_only(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="Only the region")
+    response = client_for(viewer).get(url("feedback-list", campaign), {"page": 1}, **HTMX)
+    assert "Only the region" in response.text
+    assert "<html" not in response.text and "By department" not in response.text
+
+
+def test_counts_by_week_group_on_monday_based_weeks(campaign):
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 16))  # a Monday
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 22))  # the Sunday after
+    FeedbackFactory(campaign=campaign, kind="compliment", severity="", received_on=date(2026, 11, 23))
+    rows = list(Feedback.objects.counts_by_week(campaign, since=date(2026, 11, 1)))
+    assert [(row["week"], row["complaints"], row["compliments"]) for row in rows] == [
+        (date(2026, 11, 16), 2, 0),
+        (date(2026, 11, 23), 0, 1),
+    ]

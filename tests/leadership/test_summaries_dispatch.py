@@ -243,3 +243,15 @@ def test_the_snapshot_is_stored_and_does_not_change_with_later_edits(schedule):
     item.save()
     summary.refresh_from_db()
     assert summary.snapshot["open_complaints"][0]["summary"] == "Before the edit"
+
+
+def test_beat_runs_the_dispatcher_and_the_reaper_with_expiry_under_their_period():
+    from django.conf import settings
+
+    for name, task in [
+        ("dispatch-due-summaries", "leadership.tasks.dispatch_due_summaries"),
+        ("reap-summary-deliveries", "leadership.tasks.reap_summary_deliveries"),
+    ]:
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task
+        assert 0 < entry["options"]["expires"] < entry["schedule"]
