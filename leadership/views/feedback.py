@@ -31,12 +31,12 @@ CHART_DEPARTMENTS = 8
 LOG = "leadership/feedback_log.html"
 
 
-def _bars(rows, label_key, *, width=240):
-    """Rows of a small bar chart: each with its label, counts and the bar widths (in SVG units)."""
+def _bars(rows, *, width=240):
+    """A small bar chart's rows: label, counts and bar widths (SVG units), from `name`/complaints/compliments."""
     peak = max((row["complaints"] + row["compliments"] for row in rows), default=0) or 1
     bars = [
         {
-            "label": label,
+            "label": row["name"],
             "complaints": row["complaints"],
             "compliments": row["compliments"],
             "complaints_width": round(width * row["complaints"] / peak),
@@ -44,7 +44,6 @@ def _bars(rows, label_key, *, width=240):
             "y": index * 22,
         }
         for index, row in enumerate(rows)
-        for label in [row[label_key]]
     ]
     return {"rows": bars, "height": len(bars) * 22}
 
@@ -58,8 +57,8 @@ def _charts(campaign):
     for row in by_week:
         row["name"] = f"Week of {row['week']:%d %b}"
     return {
-        "department_bars": _bars(by_department, "name"),
-        "week_bars": _bars(by_week, "name"),
+        "department_bars": _bars(by_department),
+        "week_bars": _bars(by_week),
         "chart_weeks": CHART_WEEKS,
     }
 
