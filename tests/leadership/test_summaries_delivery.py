@@ -267,3 +267,13 @@ def test_a_test_send_goes_to_the_member_only_and_creates_no_delivery(delivery, a
     assert mail.outbox[0].subject.startswith("[Test]")
     assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
     assert SummaryDelivery.objects.count() == 1
+
+
+def test_when_more_complaints_are_open_than_shown_the_email_says_how_many(campaign):
+    SummaryScheduleFactory(campaign=campaign)
+    LeaderFactory(campaign=campaign)
+    FeedbackFactory.create_batch(12, campaign=campaign, received_on=date(2026, 11, 10))
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    send(summary.deliveries.get().pk)
+    assert "The 10 most severe, oldest first, of 12 open" in mail.outbox[0].body
+    assert "The 10 most severe, oldest first, of 12 open" in mail.outbox[0].alternatives[0].content
