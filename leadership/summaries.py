@@ -26,7 +26,7 @@ from django.utils import timezone
 from allies.models import StageChange, Touchpoint
 from campaign.emails import make_message
 from campaign.models import ServiceProblem
-from leadership.models import ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
+from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
 from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity, severity_rank
 
 logger = logging.getLogger(__name__)
@@ -358,6 +358,19 @@ def build_delivery_message(delivery):
     summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
     web_url = settings.SITE_URL + reverse("leadership:summary-web", kwargs={"token": web_version_token(delivery)})
     return summary_message(summary=summary, to=delivery.leader.email, leader=delivery.leader, web_url=web_url)
+
+
+def summary_deliveries_retry_failed(*, summary):
+    """Give the summary's failed deliveries a fresh set of attempts and enqueue them after commit."""
+    from leadership.tasks import send_summary_delivery
+
+    with transaction.atomic():
+        failed = summary.deliveries.filter(status=DeliveryStatus.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
+        for delivery_id in ids:
+            send_summary_delivery.delay_on_commit(delivery_id)
+    return len(ids)
 
 
 def summary_send_test(*, summary, user):

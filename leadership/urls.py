@@ -25,6 +25,7 @@ urlpatterns = [
     path("c/<slug:slug>/summaries/preview/", summaries.summary_preview, name="summary-preview"),
     path("c/<slug:slug>/summaries/<int:pk>/", summaries.summary_detail, name="summary-detail"),
     path("c/<slug:slug>/summaries/<int:pk>/send-test/", summaries.summary_test, name="summary-test"),
+    path("c/<slug:slug>/summaries/<int:pk>/retry-failed/", summaries.summary_retry, name="summary-retry"),
     # Leaders' pages: no account, the signed token is the key.
     path("s/<str:token>/", summary_public.summary_web, name="summary-web"),
     path("s/<str:token>/unsubscribe/", summary_public.summary_unsubscribe, name="summary-unsubscribe"),

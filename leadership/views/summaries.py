@@ -9,7 +9,7 @@ from campaign.access import campaign_view
 from campaign.models import Role
 from leadership import summaries
 from leadership.feedback_forms import SummaryScheduleForm
-from leadership.models import ExecutiveSummary
+from leadership.models import DeliveryStatus, ExecutiveSummary
 from leadership.tasks import send_summary_test
 
 PER_PAGE = 20
@@ -33,9 +33,11 @@ def summary_list(request):
 @campaign_view()
 def summary_detail(request, pk):
     summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    deliveries = list(summaries.summary_deliveries(summary))
     context = {
         **summaries.summary_context(summary),
-        "deliveries": summaries.summary_deliveries(summary),
+        "deliveries": deliveries,
+        "failed_count": sum(d.status == DeliveryStatus.FAILED for d in deliveries),
         "is_admin": request.membership.role_enum.allows(Role.ADMIN),
     }
     return render(request, "leadership/summaries_detail.html", context)
@@ -58,6 +60,20 @@ def summary_test(request, pk):
     else:
         send_summary_test.delay_on_commit(summary.pk, request.user.pk)
         messages.success(request, f"A test copy is on its way to {request.user.email}.")
+    return redirect("leadership:summary-detail", slug=request.campaign.slug, pk=summary.pk)
+
+
+@require_POST
+@campaign_view(write=Role.ADMIN)
+def summary_retry(request, pk):
+    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    count = summaries.summary_deliveries_retry_failed(summary=summary)
+    if count:
+        messages.success(
+            request, f"{count} failed deliver{'y is' if count == 1 else 'ies are'} queued to be sent again."
+        )
+    else:
+        messages.info(request, "No delivery of this summary has failed.")
     return redirect("leadership:summary-detail", slug=request.campaign.slug, pk=summary.pk)
 
 

@@ -44,4 +44,5 @@ PAGES = {
     "leadership:summary-preview": Page(Role.VIEWER, None),
     "leadership:summary-detail": Page(Role.VIEWER, None, _summary),
     "leadership:summary-test": Page(None, Role.ADMIN, _summary),
+    "leadership:summary-retry": Page(None, Role.ADMIN, _summary),
 }

@@ -191,3 +191,28 @@ def test_the_snapshot_period_is_named_in_the_email_subject(campaign):
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=MONDAY_9)
     assert summary.period_start == date(2026, 11, 9)
+
+
+def test_an_admin_sends_the_failed_deliveries_again(
+    client_for, admin_user, campaign, django_capture_on_commit_callbacks
+):
+    SummaryScheduleFactory(campaign=campaign)
+    LeaderFactory.create_batch(2, campaign=campaign)
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    failed, sent = summary.deliveries.all()
+    SummaryDelivery.objects.filter(pk=failed.pk).update(status="failed", attempts=5, last_error="550 no such user")
+    SummaryDelivery.objects.filter(pk=sent.pk).update(status="sent")
+    client = client_for(admin_user)
+    assert "Send the failed ones again" in client.get(url("summary-detail", campaign, pk=summary.pk)).text
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(url("summary-retry", campaign, pk=summary.pk))
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("queued", 0)
+    assert SummaryDelivery.objects.get(pk=sent.pk).status == "sent"
+    assert len(callbacks) == 1
+
+
+def test_a_champion_cannot_resend_failed_deliveries(client_for, champion, campaign):
+    SummaryScheduleFactory(campaign=campaign)
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    assert client_for(champion).post(url("summary-retry", campaign, pk=summary.pk)).status_code == 403
