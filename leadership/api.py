@@ -50,6 +50,9 @@ api = NinjaAPI(
     version="1",
     description=__doc__,
     urls_namespace="api-v1",
+    # The Swagger page loads its script from a CDN, which the CSP (and an offline network) refuses;
+    # the OpenAPI document itself is what integrators and tools read.
+    docs_url=None,
     auth=CampaignToken(),
     throttle=[PerTokenThrottle(RATE)],
 )
