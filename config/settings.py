@@ -317,6 +317,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Creates each campaign's executive summary once its period is due; repeated ticks are no-ops.
+    "dispatch-due-summaries": {
+        "task": "leadership.tasks.dispatch_due_summaries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # Re-enqueues summary deliveries a lost broker message or a killed worker left queued or sending.
+    "reap-summary-deliveries": {
+        "task": "leadership.tasks.reap_summary_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # The same for briefing pack deliveries.
+    "requeue-stale-pack-deliveries": {
+        "task": "leadership.tasks.requeue_stale_pack_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
 }
 # /healthz calls the heartbeat stale after this many seconds.
 HEARTBEAT_MAX_AGE = env_int("HEARTBEAT_MAX_AGE", 5 * 60)

@@ -5,10 +5,14 @@ A task calls `delivery_send(model=…, pk=…, build=…)`. The conditional upda
 (queued → sending) means two workers handed the same delivery (a retried or
 duplicated task, a reaper's re-enqueue) cannot both send it: only the one whose
 update changed a row goes on. Transient failures put the row back to queued and
-re-raise, so the task's `autoretry_for` retries it with backoff; a permanent
-rejection marks it failed at once. Rows left queued or sending too long (a lost
-broker message, a killed worker) are found by `deliveries_stale`, for a reaper
-to enqueue again.
+re-raise, so the task's `autoretry_for` retries it with backoff; after
+MAX_ATTEMPTS tries, or at once on a permanent rejection, the row is marked
+failed. Rows left queued or sending too long (a lost broker message, a killed
+worker) are found by `deliveries_stale`, for a reaper to enqueue again.
+
+The one window left: a worker killed after the SMTP server accepted the message
+and before the row says sent. The reaper then sends it again, with the same
+Message-ID, which lets a mail system drop the copy. Nothing else resends.
 """
 
 import logging
@@ -22,6 +26,15 @@ from django.utils import timezone
 from leadership.models.delivery import DeliveryStatus
 
 logger = logging.getLogger(__name__)
+
+# Tries per delivery, the first included. Retries wait 30 s, 1, 2 and 4 minutes (with jitter, never
+# more than RETRY_BACKOFF_MAX): all of it far inside the Redis visibility timeout (an hour), so a
+# waiting retry is never redelivered as if it were lost.
+MAX_ATTEMPTS = 5
+RETRY_BACKOFF = 30
+RETRY_BACKOFF_MAX = 10 * 60
+# Longer than any retry wait, so the reaper does not pick up a delivery that is only waiting its turn.
+STALE_AFTER = timedelta(minutes=15)
 
 
 class TransientSendError(Exception):
@@ -46,12 +59,17 @@ def delivery_claim(*, model, pk):
     return model.objects.select_related("leader").get(pk=pk) if claimed else None
 
 
+def _describe(error):
+    return f"{type(error).__name__}: {error}"[:500]
+
+
 def delivery_send(*, model, pk, build):
     """
     Send delivery `pk` of `model` once. `build(delivery)` returns the unsent EmailMessage.
 
     Returns the final status, or None when another worker holds it or it is already done.
-    Raises TransientSendError after putting the row back to queued, for the task to retry.
+    Raises TransientSendError after putting the row back to queued, for the task to retry,
+    unless this was the last attempt: then the row is failed and the status returned.
     """
     delivery = delivery_claim(model=model, pk=pk)
     if delivery is None:
@@ -63,7 +81,7 @@ def delivery_send(*, model, pk, build):
         # A message that cannot be built will not build on a retry either: fail it rather than leave
         # it in sending, where the reaper would put it back to queued again and again.
         model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:500]
+            status=DeliveryStatus.FAILED, last_error=_describe(error)
         )
         raise
     message.extra_headers["Message-ID"] = delivery.message_id
@@ -71,13 +89,14 @@ def delivery_send(*, model, pk, build):
         message.send()
     except Exception as error:
         transient = is_transient(error)
-        status = DeliveryStatus.QUEUED if transient else DeliveryStatus.FAILED
-        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
-            status=status, last_error=f"{type(error).__name__}: {error}"[:500]
-        )
-        if transient:
+        give_up = not transient or delivery.attempts >= MAX_ATTEMPTS
+        status = DeliveryStatus.FAILED if give_up else DeliveryStatus.QUEUED
+        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(status=status, last_error=_describe(error))
+        if not give_up:
             raise TransientSendError(str(error)) from error
-        logger.warning("delivery %s %s failed for good: %s", model._meta.label, pk, error)
+        logger.warning(
+            "delivery %s %s failed for good after %s attempt(s): %s", model._meta.label, pk, delivery.attempts, error
+        )
         return status
     model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
@@ -85,13 +104,18 @@ def delivery_send(*, model, pk, build):
     return DeliveryStatus.SENT
 
 
-def deliveries_stale(*, model, older_than=timedelta(minutes=10)):
+def deliveries_stale(*, model, older_than=STALE_AFTER):
     """
     Deliveries a reaper should enqueue again: queued and never picked up, or stuck in sending
-    (the worker died mid-send), for longer than `older_than`. Stuck ones go back to queued.
+    (the worker died mid-send), for longer than `older_than`. Stuck ones go back to queued, or
+    to failed when they have used all their attempts.
     """
     cutoff = timezone.now() - older_than
-    model.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff).update(status=DeliveryStatus.QUEUED)
+    stuck = model.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=DeliveryStatus.FAILED, last_error="The worker stopped while sending, on the last attempt."
+    )
+    stuck.filter(attempts__lt=MAX_ATTEMPTS).update(status=DeliveryStatus.QUEUED)
     return model.objects.filter(
         Q(status=DeliveryStatus.QUEUED) & (Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
     )

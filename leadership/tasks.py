@@ -1,28 +1,87 @@
-from celery import shared_task
+"""
+Celery tasks of the leadership app: thin adapters that take ids, call one service, return.
 
-from leadership.delivery import TransientSendError, deliveries_stale, delivery_send
+Delivery tasks retry only on TransientSendError (declared on the decorator), with exponential
+backoff and jitter, a bounded number of times; leadership.delivery explains why the numbers
+keep every retry inside the broker's visibility timeout.
+"""
+
+import logging
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from leadership import delivery, summaries
 from leadership.emails import pack_message
-from leadership.models import PackDelivery
+from leadership.models import ExecutiveSummary, PackDelivery, SummaryDelivery
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def dispatch_due_summaries():
+    """Beat's tick: create every executive summary that is due (a no-op when they exist)."""
+    created = summaries.summaries_dispatch_due()
+    return [summary.pk for summary in created]
 
 
 @shared_task(
-    autoretry_for=(TransientSendError,),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
     ignore_result=True,
+    autoretry_for=(delivery.TransientSendError,),
+    retry_backoff=delivery.RETRY_BACKOFF,
+    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=delivery.MAX_ATTEMPTS - 1,
+)
+def send_summary_delivery(delivery_id):
+    """Send one leader's executive summary, exactly once."""
+    return delivery.delivery_send(model=SummaryDelivery, pk=delivery_id, build=summaries.build_delivery_message)
+
+
+@shared_task(ignore_result=True)
+def reap_summary_deliveries():
+    """Enqueue again the deliveries a lost broker message or a killed worker left behind."""
+    ids = list(delivery.deliveries_stale(model=SummaryDelivery).values_list("pk", flat=True))
+    for delivery_id in ids:
+        send_summary_delivery.delay(delivery_id)
+    if ids:
+        logger.warning("re-enqueued %s stale summary deliveries", len(ids))
+    return ids
+
+
+@shared_task(ignore_result=True)
+def send_summary_test(summary_id, user_id):
+    """Send a summary to one member's own address, as a test."""
+    summary = ExecutiveSummary.objects.select_related("campaign").filter(pk=summary_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if summary is None or user is None:
+        logger.info("test send of summary %s to user %s: gone", summary_id, user_id)
+        return
+    summaries.summary_send_test(summary=summary, user=user)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(delivery.TransientSendError,),
+    retry_backoff=delivery.RETRY_BACKOFF,
+    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=delivery.MAX_ATTEMPTS - 1,
 )
 def deliver_pack(delivery_id):
     """Email one briefing pack to one leader, exactly once (see leadership.delivery)."""
-    return delivery_send(model=PackDelivery, pk=delivery_id, build=pack_message)
+    return delivery.delivery_send(model=PackDelivery, pk=delivery_id, build=pack_message)
 
 
 @shared_task(ignore_result=True)
 def requeue_stale_pack_deliveries():
     """
     Enqueue again the pack deliveries a lost broker message or a killed worker left behind.
-    Meant for beat, every few minutes; the claim in delivery_send keeps it from sending twice.
+    Beat runs it every few minutes; the claim in delivery_send keeps it from sending twice.
     """
-    for pk in deliveries_stale(model=PackDelivery).values_list("pk", flat=True):
-        deliver_pack.delay(pk)
+    ids = list(delivery.deliveries_stale(model=PackDelivery).values_list("pk", flat=True))
+    for delivery_id in ids:
+        deliver_pack.delay(delivery_id)
+    if ids:
+        logger.warning("re-enqueued %s stale briefing pack deliveries", len(ids))
+    return ids

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadership.views import briefings, leaders, outbox, public
+from leadership.views import briefings, feedback, leaders, outbox, public, summaries, summary_public
 
 app_name = "leadership"
 
@@ -44,4 +44,26 @@ urlpatterns = [
     # Leaders' own pages: no login, a signed token instead (leadership.signing).
     path("l/briefing/<str:token>/", public.pack_web, name="pack-web"),
     path("l/answer/<str:token>/", public.event_answer, name="event-answer"),
+    path(f"{C}feedback/", feedback.feedback_list, name="feedback-list"),
+    path(f"{C}feedback/import/", feedback.feedback_import, name="feedback-import"),
+    path(f"{C}feedback/import/example.csv", feedback.feedback_import_template, name="feedback-import-example"),
+    path(f"{C}feedback/<int:pk>/edit/", feedback.feedback_edit, name="feedback-edit"),
+    path(f"{C}feedback/<int:pk>/update/", feedback.feedback_update, name="feedback-update"),
+    path(f"{C}feedback/<int:pk>/story/", feedback.feedback_story, name="feedback-story"),
+    *feedback.themes.urls(f"{C}settings/feedback-themes/"),
+    path(f"{C}settings/api-tokens/", feedback.api_token_list, name="settings-api-tokens"),
+    path(
+        f"{C}settings/api-tokens/<int:pk>/revoke/",
+        feedback.api_token_revoke,
+        name="settings-api-tokens-revoke",
+    ),
+    path(f"{C}settings/summaries/", summaries.schedule_edit, name="settings-summaries"),
+    path(f"{C}summaries/", summaries.summary_list, name="summary-list"),
+    path(f"{C}summaries/preview/", summaries.summary_preview, name="summary-preview"),
+    path(f"{C}summaries/<int:pk>/", summaries.summary_detail, name="summary-detail"),
+    path(f"{C}summaries/<int:pk>/send-test/", summaries.summary_test, name="summary-test"),
+    path(f"{C}summaries/<int:pk>/retry-failed/", summaries.summary_retry, name="summary-retry"),
+    # Leaders' pages: no account, the signed token is the key.
+    path("s/<str:token>/", summary_public.summary_web, name="summary-web"),
+    path("s/<str:token>/unsubscribe/", summary_public.summary_unsubscribe, name="summary-unsubscribe"),
 ]

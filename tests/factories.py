@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from allies.models import Ally, Stage, Touchpoint
 from campaign.models import Campaign, Department, Goal, Level, Membership, Role, ServiceProblem
@@ -221,3 +224,74 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     title = factory.Sequence(lambda n: f"Who we serve, session {n}")
+
+
+class FeedbackThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.FeedbackTheme"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.Feedback"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "complaint"
+    severity = "medium"
+    status = "open"
+    channel = "email"
+    summary = factory.Sequence(lambda n: f"The parcel arrived late, again ({n}).")
+    received_on = factory.LazyFunction(timezone.localdate)
+
+
+class SummaryScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.SummarySchedule"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    enabled = True
+    cadence = "weekly"
+    weekday = 0
+    hour = 8
+    active_since = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class ExecutiveSummaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.ExecutiveSummary"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    period_start = factory.Sequence(lambda n: datetime.date(2026, 11, 9) - datetime.timedelta(weeks=n))
+    period_end = factory.LazyAttribute(lambda s: s.period_start + datetime.timedelta(days=7))
+    due_at = factory.LazyAttribute(
+        lambda s: datetime.datetime.combine(s.period_end, datetime.time(8), tzinfo=datetime.UTC)
+    )
+    snapshot = factory.LazyFunction(dict)
+
+
+class SummaryDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leadership.SummaryDelivery"
+
+    summary = factory.SubFactory(ExecutiveSummaryFactory)
+    leader = factory.LazyAttribute(lambda d: LeaderFactory(campaign=d.summary.campaign))
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token; the raw value is on `token.raw` right after creation."""
+
+    class Meta:
+        model = "leadership.ApiToken"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "Helpdesk"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        token = model_class(*args, **kwargs)
+        token.raw = token.issue()
+        token.save()
+        return token

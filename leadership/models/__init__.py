@@ -1,12 +1,13 @@
 """
 The leadership app's models, one module per area: leaders, objections, engagements,
 clippings and benchmarking visits in `leaders.py`; briefing packs and their deliveries
-in `briefings.py`; feedback, executive summaries and their deliveries in their own
-modules as they are added.
+in `briefings.py`; feedback and API tokens in `feedback.py`; executive summaries, their
+schedule and deliveries in `summaries.py`. `delivery.py` holds what both deliveries share.
 """
 
 from leadership.models.briefings import BriefingPack, Event, PackDelivery
 from leadership.models.delivery import Delivery, DeliveryStatus
+from leadership.models.feedback import ApiToken, Feedback, FeedbackTheme
 from leadership.models.leaders import (
     BenchmarkVisit,
     Clipping,
@@ -19,8 +20,10 @@ from leadership.models.leaders import (
     VisitAction,
     Wiifm,
 )
+from leadership.models.summaries import ExecutiveSummary, SummaryDelivery, SummarySchedule
 
 __all__ = [
+    "ApiToken",
     "BenchmarkVisit",
     "BriefingPack",
     "Clipping",
@@ -29,11 +32,16 @@ __all__ = [
     "Engagement",
     "EngagementKind",
     "Event",
+    "ExecutiveSummary",
+    "Feedback",
+    "FeedbackTheme",
     "Leader",
     "Objection",
     "Outcome",
     "PackDelivery",
     "Stance",
+    "SummaryDelivery",
+    "SummarySchedule",
     "VisitAction",
     "Wiifm",
 ]

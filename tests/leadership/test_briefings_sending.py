@@ -234,6 +234,7 @@ def test_stale_deliveries_are_enqueued_again(pack, champion, monkeypatch, django
 
     import time_machine
 
+    from leadership.delivery import STALE_AFTER
     from leadership.tasks import requeue_stale_pack_deliveries
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -242,7 +243,7 @@ def test_stale_deliveries_are_enqueued_again(pack, champion, monkeypatch, django
     monkeypatch.setattr(deliver_pack, "delay", enqueued.append)
     requeue_stale_pack_deliveries.run()
     assert enqueued == []
-    with time_machine.travel(timedelta(minutes=11)):
+    with time_machine.travel(STALE_AFTER + timedelta(minutes=1)):
         requeue_stale_pack_deliveries.run()
     assert sorted(enqueued) == sorted(PackDelivery.objects.values_list("pk", flat=True))
 

@@ -71,6 +71,7 @@ DEMO_SEEDERS = [
     "personas.demo",
     "leadership.demo",
     "campaign.demo",
+    "leadership.demo_feedback",
 ]
 
 USERS = [

@@ -1,0 +1,236 @@
+"""
+The JSON API, /api/v1/, with its OpenAPI document at /api/v1/openapi.json (django-ninja).
+
+Each campaign's outside systems authenticate with a bearer token the campaign's admins create
+(stored hashed). A token opens its own campaign only: any other slug answers 404, exactly like a
+campaign that does not exist. Intake is all or nothing: one bad item refuses the batch, and the
+answer names every bad item by index and field. It is idempotent on the sender's `external_id`.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+from ninja.security import HttpBearer
+from ninja.throttling import AuthRateThrottle
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from leadership import feedback_services as services
+from leadership.models import ApiToken, ExecutiveSummary, Feedback
+from leadership.models.feedback import Channel, Kind, Severity, Source
+from leadership.models.feedback import Status as FeedbackStatus
+
+MAX_BATCH = services.MAX_BATCH
+# Per token; generous for a helpdesk's nightly export, a brake on a runaway loop.
+RATE = getattr(settings, "FEEDBACK_API_RATE", "120/m")
+
+
+class CampaignToken(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = ApiToken.objects.for_token(token).first()
+        if api_token is not None:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        return api_token
+
+
+class PerTokenThrottle(AuthRateThrottle):
+    scope = "api-token"
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+api = NinjaAPI(
+    title="Rising Tide API",
+    version="1",
+    description=__doc__,
+    urls_namespace="api-v1",
+    # The Swagger page loads its script from a CDN, which the CSP (and an offline network) refuses;
+    # the OpenAPI document itself is what integrators and tools read.
+    docs_url=None,
+    auth=CampaignToken(),
+    throttle=[PerTokenThrottle(RATE)],
+)
+
+
+def campaign_for(request, slug):
+    """The token's campaign when `slug` names it; otherwise 404, saying nothing about other campaigns."""
+    if request.auth.campaign.slug != slug:
+        raise HttpError(404, "Not found.")
+    return request.auth.campaign
+
+
+class FeedbackItemIn(Schema):
+    # Every field is checked by the same form as the CSV import, so that all bad items and fields
+    # are reported together; the schema only documents the shape (and rejects wrong JSON types).
+    model_config = ConfigDict(
+        json_schema_extra={"required": ["external_id", "kind", "received_on", "summary"]}, extra="ignore"
+    )
+
+    external_id: str | None = Field(None, max_length=100, description="Your id for the item; resending it is harmless.")
+    kind: str | None = Field(None, json_schema_extra={"enum": Kind.values})
+    received_on: str | None = Field(None, description="YYYY-MM-DD, not in the future.", examples=["2026-11-02"])
+    channel: str | None = Field(None, json_schema_extra={"enum": Channel.values})
+    department: str | None = Field(None, description="The department's name, as in the campaign.")
+    theme: str | None = Field(None, description="A theme's name, as in the campaign's list.")
+    severity: str | None = Field(None, description="Complaints only.", json_schema_extra={"enum": Severity.values})
+    summary: str | None = Field(None, description="What the customer said.")
+    customer: str | None = Field(None, description="A name or reference (optional).")
+
+
+class FeedbackBatchIn(BaseModel):
+    # A plain pydantic model: ninja's Schema hands validators a wrapped object, not the JSON dict.
+
+    """A batch `{"items": [...]}` of up to 1000 items; a single item object is taken as a batch of one."""
+
+    items: list[FeedbackItemIn]
+
+    @model_validator(mode="before")
+    @classmethod
+    def single_item_is_a_batch(cls, data):
+        if isinstance(data, dict) and "items" not in data:
+            return {"items": [data]}
+        return data
+
+
+class IntakeOut(Schema):
+    created: list[str] = Field(description="External ids stored by this request.")
+    existing: list[str] = Field(description="External ids already stored before; not stored again.")
+
+
+class ItemError(Schema):
+    index: int
+    field: str
+    message: str
+
+
+class ErrorsOut(Schema):
+    detail: str
+    errors: list[ItemError]
+
+
+class FeedbackOut(Schema):
+    id: int
+    external_id: str
+    kind: str
+    received_on: date
+    channel: str
+    department: str | None = Field(None, alias="department.name")
+    theme: str | None = Field(None, alias="theme.name")
+    severity: str
+    status: str
+    summary: str
+    action: str
+    customer: str
+    resolved_on: date | None
+    featured: bool
+    source: str
+
+
+class FeedbackFilters(Schema):
+    kind: str | None = None
+    status: str | None = None
+    since: date | None = Field(None, description="Received on or after.")
+    until: date | None = Field(None, description="Received on or before.")
+
+
+class SummaryOut(Schema):
+    id: int
+    period_start: date
+    period_last_day: date = Field(alias="last_day")
+    due_at: str
+    is_empty: bool
+    skipped: bool
+    content: dict = Field(alias="snapshot")
+
+    @staticmethod
+    def resolve_due_at(obj):
+        return obj.due_at.isoformat()
+
+
+@api.exception_handler(NinjaValidationError)
+def shape_errors(request, exc):
+    """The same error body as refused items: each problem with the item's index and the field."""
+    errors = []
+    for error in exc.errors:
+        loc = [part for part in error.get("loc", ()) if part not in ("body", "payload")]
+        index = next((part for part in loc if isinstance(part, int)), 0)
+        field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else ""
+        errors.append({"index": index, "field": field, "message": error.get("msg", "Invalid value.")})
+    return api.create_response(request, {"detail": "The request was refused.", "errors": errors}, status=422)
+
+
+router = Router(tags=["feedback"])
+
+
+@router.post(
+    "/campaigns/{slug}/feedback",
+    response={200: IntakeOut, 201: IntakeOut, 404: dict, 422: ErrorsOut},
+    url_name="feedback_create",
+    summary="Send complaints and compliments",
+)
+def feedback_create(request, slug: str, payload: FeedbackBatchIn):
+    """One item or `{"items": [...]}` (at most 1000). All or nothing; idempotent on `external_id`."""
+    campaign = campaign_for(request, slug)
+    if len(payload.items) > MAX_BATCH:
+        message = f"A batch holds at most {MAX_BATCH} items; this one has {len(payload.items)}. Split it."
+        return Status(422, {"detail": message, "errors": [{"index": MAX_BATCH, "field": "items", "message": message}]})
+    items = [item.model_dump() for item in payload.items]
+    missing = [
+        {"index": index, "field": "external_id", "message": "Give each item your id for it (external_id)."}
+        for index, item in enumerate(items)
+        if not (item.get("external_id") or "").strip()
+    ]
+    try:
+        cleaned = services.feedback_validate_items(campaign=campaign, items=[_strings(item) for item in items])
+    except services.IntakeError as error:
+        errors = sorted(missing + error.errors, key=lambda e: (e["index"], e["field"]))
+        return Status(422, {"detail": f"{len(errors)} problem(s); nothing was stored.", "errors": errors})
+    if missing:
+        return Status(422, {"detail": f"{len(missing)} problem(s); nothing was stored.", "errors": missing})
+    created, existing, _stored = services.feedback_create_many(campaign=campaign, items=cleaned, source=Source.API)
+    return Status(201 if created else 200, {"created": created, "existing": existing})
+
+
+def _strings(item):
+    return {key: (value if value is not None else "") for key, value in item.items()}
+
+
+@router.get("/campaigns/{slug}/feedback", response=list[FeedbackOut], url_name="feedback_list", summary="Read feedback")
+@paginate(PageNumberPagination, page_size=100)
+def feedback_list(request, slug: str, filters: Query[FeedbackFilters]):
+    """The campaign's feedback, newest first, 100 a page, for BI tools."""
+    campaign = campaign_for(request, slug)
+    items = (
+        Feedback.objects.filter(campaign=campaign).select_related("department", "theme").order_by("-received_on", "-pk")
+    )
+    if filters.kind in Kind.values:
+        items = items.filter(kind=filters.kind)
+    if filters.status in FeedbackStatus.values:
+        items = items.filter(status=filters.status)
+    if filters.since:
+        items = items.filter(received_on__gte=filters.since)
+    if filters.until:
+        items = items.filter(received_on__lte=filters.until)
+    return items
+
+
+@router.get(
+    "/campaigns/{slug}/summaries",
+    response=list[SummaryOut],
+    url_name="summary_list",
+    summary="Read executive summaries",
+)
+@paginate(PageNumberPagination, page_size=20)
+def summary_list(request, slug: str):
+    """The campaign's executive summaries, newest first, each with the content that was sent."""
+    campaign = campaign_for(request, slug)
+    return ExecutiveSummary.objects.filter(campaign=campaign).order_by("-period_start")
+
+
+api.add_router("/", router)

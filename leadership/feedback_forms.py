@@ -1,0 +1,306 @@
+"""Forms for feedback, its themes, the CSV import, API tokens and the summary schedule."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from campaign.models import Department
+from leadership.models import ApiToken, Feedback, FeedbackTheme, Leader, SummarySchedule
+from leadership.models.feedback import Channel, Kind, Severity, Status
+
+User = get_user_model()
+
+
+def campaign_today(campaign):
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(campaign.time_zone)).date()
+
+
+def check_kind_rules(form, data):
+    """The rules shared by every way feedback comes in: severity for complaints only, no future dates."""
+    kind, severity = data.get("kind"), data.get("severity")
+    if kind == Kind.COMPLAINT and not severity and "severity" not in form.errors:
+        form.add_error("severity", "Say how severe the complaint is.")
+    if kind == Kind.COMPLIMENT and severity:
+        form.add_error("severity", "Only complaints have a severity; leave it empty for a compliment.")
+    received = data.get("received_on")
+    if received and received > campaign_today(form.campaign):
+        form.add_error("received_on", "The date received cannot be in the future.")
+
+
+class FeedbackForm(forms.ModelForm):
+    """The full form, and (with fewer fields) the quick entry form on the log."""
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "kind",
+            "received_on",
+            "channel",
+            "department",
+            "theme",
+            "severity",
+            "customer",
+            "summary",
+            "status",
+            "action",
+            "owner",
+            "featured",
+        ]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "action": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.instance.campaign = campaign
+        self.fields["department"].queryset = Department.objects.filter(campaign=campaign)
+        self.fields["theme"].queryset = FeedbackTheme.objects.filter(campaign=campaign)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = User.objects.filter(memberships__campaign=campaign).order_by("username")
+        self.fields["summary"].error_messages["required"] = "Write what the customer said."
+        self.fields["received_on"].initial = campaign_today(campaign)
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Write what the customer said.")
+        return summary
+
+    def clean(self):
+        data = super().clean()
+        check_kind_rules(self, data)
+        if data.get("kind") == Kind.COMPLIMENT:
+            data["status"] = Status.OPEN
+        return data
+
+    def save(self, commit=True):
+        feedback = super().save(commit=False)
+        feedback_apply_status(feedback, campaign_today(self.campaign))
+        if commit:
+            feedback.save()
+        return feedback
+
+
+def feedback_apply_status(feedback, today):
+    """A complaint marked resolved gets today as its resolved date; reopened, it loses it."""
+    if feedback.status == Status.RESOLVED:
+        feedback.resolved_on = feedback.resolved_on or today
+    else:
+        feedback.resolved_on = None
+
+
+class QuickFeedbackForm(FeedbackForm):
+    class Meta(FeedbackForm.Meta):
+        fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
+
+
+class FeedbackUpdateForm(forms.ModelForm):
+    """Status and action, changed in place on the log."""
+
+    class Meta:
+        model = Feedback
+        fields = ["status", "action"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def save(self, commit=True):
+        feedback = super().save(commit=False)
+        feedback_apply_status(feedback, campaign_today(self.campaign))
+        feedback.save(update_fields=["status", "action", "resolved_on", "updated_at"])
+        return feedback
+
+
+class FeedbackFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), required=False, empty_label="Any department"
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(campaign=campaign)
+
+    def filter(self, queryset):
+        """Narrow the log's queryset by the valid filters (invalid ones are ignored and shown as errors)."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        for field in ("kind", "status", "severity", "department"):
+            if data.get(field):
+                queryset = queryset.filter(**{field: data[field]})
+        if data.get("status"):
+            # Status is a complaint's: compliments carry the default and must not match it.
+            queryset = queryset.filter(kind=Kind.COMPLAINT)
+        if data.get("since"):
+            queryset = queryset.filter(received_on__gte=data["since"])
+        if data.get("until"):
+            queryset = queryset.filter(received_on__lte=data["until"])
+        if data.get("q"):
+            term = data["q"]
+            queryset = queryset.filter(
+                Q(summary__icontains=term)
+                | Q(customer__icontains=term)
+                | Q(action__icontains=term)
+                | Q(external_id=term)
+            )
+        return queryset
+
+
+class FeedbackThemeForm(forms.ModelForm):
+    class Meta:
+        model = FeedbackTheme
+        fields = ["name"]
+        labels = {"name": "Theme"}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the theme a name.")
+        clash = FeedbackTheme.objects.filter(campaign=self.instance.campaign, name__iexact=name)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This campaign already has a theme with that name.")
+        return name
+
+
+class FeedbackIntakeForm(forms.Form):
+    """
+    One item from outside (a CSV row or an API item), with department and theme given by name.
+    The same rules as the page's form; cleaned data is ready for `Feedback(**data)`.
+    """
+
+    external_id = forms.CharField(max_length=100, required=False)
+    kind = forms.ChoiceField(choices=Kind.choices)
+    received_on = forms.DateField(input_formats=["%Y-%m-%d"])
+    channel = forms.ChoiceField(choices=Channel.choices, required=False)
+    department = forms.CharField(max_length=100, required=False)
+    theme = forms.CharField(max_length=60, required=False)
+    severity = forms.ChoiceField(choices=[("", ""), *Severity.choices], required=False)
+    summary = forms.CharField(max_length=2000)
+    customer = forms.CharField(max_length=120, required=False)
+
+    def __init__(self, *args, campaign, departments, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.departments = departments  # lower-cased name -> Department, loaded once per batch
+        self.themes = themes
+        self.fields["summary"].error_messages["required"] = "Write what the customer said."
+
+    def clean_department(self):
+        name = self.cleaned_data["department"].strip()
+        if not name:
+            return None
+        if name.lower() not in self.departments:
+            raise forms.ValidationError(f"No department called “{name}” in this campaign.")
+        return self.departments[name.lower()]
+
+    def clean_theme(self):
+        name = self.cleaned_data["theme"].strip()
+        if not name:
+            return None
+        if name.lower() not in self.themes:
+            raise forms.ValidationError(f"No theme called “{name}” in this campaign.")
+        return self.themes[name.lower()]
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Write what the customer said.")
+        return summary
+
+    def clean(self):
+        data = super().clean()
+        data["channel"] = data.get("channel") or Channel.OTHER
+        check_kind_rules(self, data)
+        return data
+
+
+class FeedbackImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        required=False,
+        help_text="Columns: external_id, kind, received_on (YYYY-MM-DD), channel, department, theme, severity, "
+        "summary, customer. The first line names the columns.",
+    )
+    # On the preview, the checked file comes back in this field so that confirming imports exactly it.
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError("The file is larger than 2 MB; split it in parts.")
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+                ) from None
+        if not data.get("content"):
+            raise forms.ValidationError("Choose a CSV file to import.")
+        return data
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+        labels = {"name": "What will use it"}
+
+
+class SummaryScheduleForm(forms.ModelForm):
+    class Meta:
+        model = SummarySchedule
+        fields = ["enabled", "cadence", "weekday", "day_of_month", "hour", "all_leaders", "recipients", "skip_empty"]
+        widgets = {
+            "recipients": forms.CheckboxSelectMultiple,
+            "day_of_month": forms.NumberInput(attrs={"min": 1, "max": 28}),
+            "hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.was_enabled = bool(self.instance.pk and self.instance.enabled)
+        self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
+        if not self.fields["recipients"].queryset.exists():
+            self.fields["recipients"].help_text = "No leaders yet: add them first, or send to every leader."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enabled") and not data.get("all_leaders") and not data.get("recipients"):
+            self.add_error("recipients", "Choose at least one leader, or send to every leader.")
+        return data
+
+    def save(self, commit=True):
+        schedule = super().save(commit=False)
+        if schedule.enabled and not self.was_enabled:
+            # Turning summaries on starts from now: no summary of a period already past goes out.
+            schedule.active_since = timezone.now()
+        schedule.save()
+        self.save_m2m()
+        return schedule

@@ -1,0 +1,213 @@
+"""
+Writes about feedback that touch several rows or models: bulk intake (CSV and API), turning a
+resolved complaint into a service story, and API tokens.
+"""
+
+import csv
+import io
+
+import tablib
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.models import Department, ServiceProblem
+from leadership.feedback_forms import FeedbackIntakeForm
+from leadership.models import ApiToken, Feedback, FeedbackTheme
+from leadership.models.feedback import Status
+
+MAX_BATCH = 1000
+IMPORT_COLUMNS = [
+    "external_id",
+    "kind",
+    "received_on",
+    "channel",
+    "department",
+    "theme",
+    "severity",
+    "summary",
+    "customer",
+]
+
+
+class IntakeError(Exception):
+    """A batch refused as a whole; `errors` lists every bad item as {index, field, message}."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} problem(s) in the batch")
+        self.errors = errors
+
+
+def feedback_validate_items(*, campaign, items):
+    """
+    Check every item (dicts of strings, as from a CSV row or JSON) through FeedbackIntakeForm.
+
+    Returns the cleaned items, or raises IntakeError naming every bad item by its index and field.
+    Departments and themes are loaded once for the whole batch.
+    """
+    departments = {d.name.lower(): d for d in Department.objects.filter(campaign=campaign)}
+    themes = {t.name.lower(): t for t in FeedbackTheme.objects.filter(campaign=campaign)}
+    cleaned, errors = [], []
+    for index, item in enumerate(items):
+        form = FeedbackIntakeForm(item, campaign=campaign, departments=departments, themes=themes)
+        if form.is_valid():
+            cleaned.append(form.cleaned_data)
+            continue
+        for field, messages in form.errors.items():
+            for message in messages:
+                errors.append({"index": index, "field": field if field != "__all__" else "", "message": message})
+    if errors:
+        raise IntakeError(errors)
+    return cleaned
+
+
+def feedback_create_many(*, campaign, items, source, by=None):
+    """
+    Store cleaned items all together, once per sender's id: returns (the external ids created,
+    those already stored, how many rows were stored — items without an id included).
+
+    An item whose external id is already stored (or repeated in the batch) is not stored again,
+    which is what makes a resent batch harmless; the unique constraint backs this up under races.
+    """
+    ids = [item["external_id"] for item in items if item["external_id"]]
+    existing = set(
+        Feedback.objects.filter(campaign=campaign, external_id__in=ids).values_list("external_id", flat=True)
+    )
+    seen = set(existing)
+    rows, created = [], []
+    now = timezone.now()
+    for item in items:
+        external_id = item["external_id"]
+        if external_id:
+            if external_id in seen:
+                continue
+            seen.add(external_id)
+            created.append(external_id)
+        rows.append(
+            Feedback(
+                campaign=campaign,
+                source=source,
+                logged_by=by,
+                created_at=now,
+                status=Status.OPEN,
+                external_id=external_id,
+                kind=item["kind"],
+                received_on=item["received_on"],
+                channel=item["channel"],
+                severity=item["severity"] or "",
+                summary=item["summary"],
+                customer=item["customer"] or "",
+                department=item["department"],
+                theme=item["theme"],
+            )
+        )
+    with transaction.atomic():
+        Feedback.objects.bulk_create(rows, batch_size=500, ignore_conflicts=bool(ids))
+    return created, sorted(existing), len(rows)
+
+
+def import_rows(content):
+    """The CSV's rows as dicts keyed by the lower-cased column names, with their line numbers."""
+    try:
+        dataset = tablib.Dataset().load(content, format="csv")
+    except (tablib.core.InvalidDimensions, csv.Error, tablib.UnsupportedFormat) as error:
+        raise IntakeError(
+            [{"index": 0, "line": 1, "field": "", "message": f"The file is not readable CSV: {error}"}]
+        ) from None
+    headers = [(header or "").strip().lower() for header in dataset.headers or []]
+    missing = [column for column in ("kind", "received_on", "summary") if column not in headers]
+    if missing:
+        raise IntakeError(
+            [
+                {
+                    "index": 0,
+                    "line": 1,
+                    "field": "",
+                    "message": f"The first line must name the columns; missing: {', '.join(missing)}.",
+                }
+            ]
+        )
+    return [{header: (value or "").strip() for header, value in zip(headers, row, strict=False)} for row in dataset]
+
+
+def feedback_import_check(*, campaign, content):
+    """Parse and check a CSV import; returns the cleaned rows or raises IntakeError with line numbers."""
+    rows = import_rows(content)
+    if not rows:
+        raise IntakeError([{"index": 0, "line": 1, "field": "", "message": "The file has no rows below its header."}])
+    try:
+        return feedback_validate_items(campaign=campaign, items=rows)
+    except IntakeError as error:
+        for problem in error.errors:
+            problem["line"] = problem["index"] + 2  # the header is line 1
+        raise
+
+
+def feedback_import(*, campaign, content, by):
+    """All or nothing: every row is stored, or none is (IntakeError lists every bad row)."""
+    items = feedback_import_check(campaign=campaign, content=content)
+    return feedback_create_many(campaign=campaign, items=items, source="import", by=by)
+
+
+def feedback_turn_into_story(*, feedback, by):
+    """
+    A resolved complaint becomes a won problem on the wins board, pre-filled from the complaint and
+    its action, and linked both ways. Returns the problem; a second click returns the same one.
+    """
+    with transaction.atomic():
+        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if locked.service_problem_id:
+            return locked.service_problem
+        problem = ServiceProblem.objects.create(
+            campaign=locked.campaign,
+            title=_title(locked.summary),
+            description=f"From a complaint received on {locked.received_on:%d %B %Y}: {locked.summary}",
+            department=locked.department,
+            status=ServiceProblem.Status.WON,
+            owner=locked.owner or by,
+            opened_on=locked.received_on,
+            won_on=locked.resolved_on or timezone.localdate(),
+            story_what=locked.action,
+            story_before=locked.summary[:300],
+        )
+        locked.service_problem = problem
+        locked.save(update_fields=["service_problem", "updated_at"])
+    feedback.service_problem = problem
+    return problem
+
+
+def _title(summary):
+    first = summary.strip().splitlines()[0]
+    return first if len(first) <= 160 else first[:157].rstrip() + "…"
+
+
+def api_token_create(*, campaign, name, by):
+    """A new API token for the campaign; returns (token, raw value) — the raw value is never stored."""
+    token = ApiToken(campaign=campaign, name=name, created_by=by)
+    raw = token.issue()
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, token):
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def import_template_csv():
+    """An example file with the expected header, for the import page's download link."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(IMPORT_COLUMNS)
+    writer.writerow(
+        [
+            "HD-1042",
+            "complaint",
+            "2026-01-15",
+            "phone",
+            "Customer Support",
+            "",
+            "high",
+            "Waited 40 minutes on hold.",
+            "ACME Ltd",
+        ]
+    )
+    return out.getvalue()

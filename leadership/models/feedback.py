@@ -1,0 +1,260 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Lower, TruncWeek
+from django.utils import timezone
+
+from campaign.models import Campaign, Department, ServiceProblem
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    COMPLIMENT = "compliment", "Compliment"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    SURVEY = "survey", "Survey"
+    SOCIAL = "social", "Social media"
+    IN_PERSON = "in_person", "In person"
+    HELPDESK = "helpdesk", "Helpdesk"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+# Most severe first, wherever complaints are ranked.
+SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Source(models.TextChoices):
+    FORM = "form", "Form"
+    IMPORT = "import", "CSV import"
+    API = "api", "API"
+
+
+OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+
+def severity_rank():
+    """A sortable number for a complaint's severity, computed in the database."""
+    return Case(
+        *(When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+class FeedbackTheme(models.Model):
+    """What a piece of feedback is about (billing, delivery, staff attitude…): each campaign keeps its own list."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="feedback_themes")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "campaign",
+                Lower("name"),
+                name="feedback_theme_unique_in_campaign",
+                violation_error_message="This campaign already has a theme with that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def for_log(self, campaign):
+        """The campaign's feedback for the log page, newest first, with what each row shows joined in."""
+        return (
+            self.filter(campaign=campaign)
+            .select_related("department", "theme", "owner", "service_problem")
+            .order_by("-received_on", "-pk")
+        )
+
+    def complaints(self):
+        return self.filter(kind=Kind.COMPLAINT)
+
+    def open_complaints(self):
+        return self.filter(kind=Kind.COMPLAINT, status__in=OPEN_STATUSES)
+
+    def counts_by_department(self, campaign):
+        """Feedback per department (complaints and compliments apart), busiest first, in one query."""
+        return (
+            self.filter(campaign=campaign)
+            .values("department__name")
+            .annotate(
+                complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
+                compliments=Count("pk", filter=Q(kind=Kind.COMPLIMENT)),
+                total=Count("pk"),
+            )
+            .order_by("-total", "department__name")
+        )
+
+    def counts_by_week(self, campaign, *, since):
+        """Feedback per week (Monday-based) received on or after `since`, oldest week first, in one query."""
+        return (
+            self.filter(campaign=campaign, received_on__gte=since)
+            .annotate(week=TruncWeek("received_on"))
+            .values("week")
+            .annotate(
+                complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
+                compliments=Count("pk", filter=Q(kind=Kind.COMPLIMENT)),
+            )
+            .order_by("week")
+        )
+
+
+class Feedback(models.Model):
+    """A complaint or a compliment from a customer (inside or outside), and for complaints what is being done."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMPLAINT)
+    received_on = models.DateField("received", default=timezone.localdate)
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.EMAIL)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name="department concerned",
+    )
+    customer = models.CharField(
+        max_length=120, blank=True, help_text="A name or a reference, when the customer gave one."
+    )
+    summary = models.TextField(max_length=2000, help_text="What the customer said, in a sentence or two.")
+    severity = models.CharField(max_length=10, choices=Severity, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.OPEN)
+    action = models.TextField(
+        "what is being done", max_length=2000, blank=True, help_text="What is being done about it, for leaders to read."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_feedback"
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+    featured = models.BooleanField(
+        "featured for leaders", default=False, help_text="A compliment chosen for the executive summary."
+    )
+    theme = models.ForeignKey(FeedbackTheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    external_id = models.CharField(
+        "sender's id", max_length=100, blank=True, help_text="The id in the system it came from (helpdesk, survey)."
+    )
+    source = models.CharField("arrived by", max_length=10, choices=Source, default=Source.FORM)
+    service_problem = models.OneToOneField(
+        ServiceProblem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name="service story",
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name_plural = "feedback"
+        indexes = [
+            models.Index(fields=["campaign", "received_on"], name="feedback_campaign_received"),
+            models.Index(fields=["campaign", "kind", "status"], name="feedback_campaign_kind_status"),
+            models.Index(fields=["campaign", "resolved_on"], name="feedback_campaign_resolved"),
+        ]
+        constraints = [
+            # Integrations resend; the sender's id makes a second copy impossible.
+            models.UniqueConstraint(
+                "campaign",
+                "external_id",
+                condition=~Q(external_id=""),
+                name="feedback_external_id_unique_in_campaign",
+                violation_error_message="This campaign already has feedback with that sender's id.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=Kind.COMPLAINT) & Q(severity__in=Severity.values))
+                | (Q(kind=Kind.COMPLIMENT) & Q(severity="")),
+                name="feedback_severity_only_for_complaints",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RESOLVED) | Q(resolved_on__isnull=False),
+                name="feedback_resolved_has_date",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="feedback_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary[:60]}"
+
+    @property
+    def is_complaint(self):
+        return self.kind == Kind.COMPLAINT
+
+    @property
+    def can_become_story(self):
+        """A resolved complaint with no story yet can be turned into a won problem on the wins board."""
+        return self.is_complaint and self.status == Status.RESOLVED and self.service_problem_id is None
+
+
+def hash_api_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_token(self, token):
+        """The live token a raw bearer value belongs to (only the hash is stored)."""
+        return self.active().filter(token_hash=hash_api_token(token)).select_related("campaign")
+
+
+class ApiToken(models.Model):
+    """A bearer token that lets one outside system send feedback to one campaign. Stored hashed, shown once."""
+
+    PREFIX = "rt_"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="Which system uses it, e.g. “Helpdesk export”.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False, help_text="The token's first characters, to tell it apart.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    def issue(self):
+        """Give the token its secret; returns the raw value, which is never stored and shown only once."""
+        raw = self.PREFIX + secrets.token_urlsafe(32)
+        self.token_hash = hash_api_token(raw)
+        self.hint = raw[:10]
+        return raw

@@ -1,0 +1,397 @@
+"""
+Executive summaries: what goes in one (computed in the database), creating one per due period,
+and the email each leader receives.
+
+The dispatcher (`summaries_dispatch_due`) runs every few minutes from beat and by
+`manage.py send_due_summaries`. For each enabled schedule it looks at the latest period whose
+summary is due; if the summary for it does not exist yet, it is created with its snapshot and
+one delivery per recipient, and the deliveries are enqueued after commit. A unique constraint on
+(campaign, period_start) makes a second tick, a second beat or a re-run a no-op.
+
+Catching up: after downtime only the latest due period is created. Summaries of periods missed
+in between are not sent late: leaders get one summary covering the most recent period, not a
+burst of stale ones.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from allies.models import StageChange, Touchpoint
+from campaign.emails import make_message
+from campaign.models import ServiceProblem
+from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
+from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity, severity_rank
+
+logger = logging.getLogger(__name__)
+
+WEB_VERSION_SALT = "leadership.summary-web-version"
+UNSUBSCRIBE_SALT = "leadership.summary-unsubscribe"
+WEB_VERSION_MAX_AGE = timedelta(days=90)
+OPEN_COMPLAINTS_SHOWN = 10
+RESOLVED_SHOWN = 5
+COMPLIMENTS_SHOWN = 3
+WINS_SHOWN = 5
+ROADBLOCKS_SHOWN = 5
+
+
+def _change(now, before):
+    return {"now": now, "before": before, "delta": now - before}
+
+
+def _local_bounds(campaign_tz, start, end):
+    """Aware datetimes for local midnight at `start` and `end`, to compare timestamps with a date period."""
+    return (
+        datetime.combine(start, time(), tzinfo=campaign_tz),
+        datetime.combine(end, time(), tzinfo=campaign_tz),
+    )
+
+
+def summary_content(*, campaign, period):
+    """
+    The figures and chosen items for `campaign` over `period`, as JSON-ready data.
+
+    Every figure is a database aggregate over the campaign's indexed date ranges; only the few
+    items shown are fetched as rows. So it costs the same at a hundred or a million feedback rows.
+    """
+    prev_start, prev_end = period.previous_bounds()
+    this = Q(received_on__gte=period.start, received_on__lt=period.end)
+    before = Q(received_on__gte=prev_start, received_on__lt=prev_end)
+    feedback = Feedback.objects.filter(campaign=campaign)
+    complaints = feedback.filter(kind=Kind.COMPLAINT)
+    two_periods = complaints.filter(received_on__gte=prev_start, received_on__lt=period.end)
+
+    totals = feedback.aggregate(
+        complaints=Count("pk", filter=this & Q(kind=Kind.COMPLAINT)),
+        complaints_before=Count("pk", filter=before & Q(kind=Kind.COMPLAINT)),
+        compliments=Count("pk", filter=this & Q(kind=Kind.COMPLIMENT)),
+        compliments_before=Count("pk", filter=before & Q(kind=Kind.COMPLIMENT)),
+        resolved=Count("pk", filter=Q(kind=Kind.COMPLAINT, resolved_on__gte=period.start, resolved_on__lt=period.end)),
+        open=Count("pk", filter=Q(kind=Kind.COMPLAINT, status__in=OPEN_STATUSES, received_on__lt=period.end)),
+    )
+    by_severity = {
+        row["severity"]: row
+        for row in two_periods.values("severity").annotate(
+            now=Count("pk", filter=this), before=Count("pk", filter=before)
+        )
+    }
+    severities = [
+        {
+            "label": label,
+            **_change(by_severity.get(value, {}).get("now", 0), by_severity.get(value, {}).get("before", 0)),
+        }
+        for value, label in sorted(Severity.choices, key=lambda choice: -SEVERITY_RANK[choice[0]])
+    ]
+    departments = [
+        {"name": row["department__name"] or "No department", **_change(row["now"], row["before"])}
+        for row in two_periods.values("department__name")
+        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=before))
+        .filter(Q(now__gt=0) | Q(before__gt=0))
+        .order_by("-now", "department__name")
+    ]
+    themes = [
+        {"name": row["theme__name"], **_change(row["now"], row["before"])}
+        for row in two_periods.filter(theme__isnull=False)
+        .values("theme__name")
+        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=before))
+        .filter(now__gt=0)
+        .order_by("-now", "theme__name")[:3]
+    ]
+    open_rows = (
+        complaints.filter(status__in=OPEN_STATUSES, received_on__lt=period.end)
+        .annotate(rank=severity_rank())
+        .select_related("department", "owner")
+        .order_by("-rank", "received_on", "pk")[:OPEN_COMPLAINTS_SHOWN]
+    )
+    open_complaints = [
+        {
+            "summary": item.summary,
+            "severity": item.get_severity_display(),
+            "status": item.get_status_display(),
+            "department": item.department.name if item.department else "",
+            "action": item.action,
+            "owner": (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
+            "received_on": item.received_on.isoformat(),
+            "days_open": (period.end - item.received_on).days,
+        }
+        for item in open_rows
+    ]
+    resolved = [
+        {"summary": item.summary, "action": item.action, "department": item.department.name if item.department else ""}
+        for item in complaints.filter(resolved_on__gte=period.start, resolved_on__lt=period.end)
+        .select_related("department")
+        .order_by("-resolved_on", "-pk")[:RESOLVED_SHOWN]
+    ]
+    compliments = _compliments(feedback.filter(this, kind=Kind.COMPLIMENT))
+    wins = [
+        {"title": p.title, "figure": p.story_figure, "after": p.story_after}
+        for p in ServiceProblem.objects.filter(
+            campaign=campaign, status=ServiceProblem.Status.WON, won_on__gte=period.start, won_on__lt=period.end
+        ).order_by("-won_on", "-pk")[:WINS_SHOWN]
+    ]
+    roadblocks = [
+        {"title": p.title, "ask": p.roadblock_ask, "leader": p.roadblock_leader.name if p.roadblock_leader else ""}
+        for p in ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on__isnull=True)
+        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
+        .select_related("roadblock_leader")
+        .order_by("opened_on", "pk")[:ROADBLOCKS_SHOWN]
+    ]
+    momentum = campaign_activity(campaign=campaign, period=period)
+    content = {
+        "period": {"start": period.start.isoformat(), "last_day": period.last_day.isoformat()},
+        "complaints": _change(totals["complaints"], totals["complaints_before"]),
+        "compliments_count": _change(totals["compliments"], totals["compliments_before"]),
+        "by_severity": severities,
+        "by_department": departments,
+        "themes": themes,
+        "open_count": totals["open"],
+        "open_complaints": open_complaints,
+        "resolved_count": totals["resolved"],
+        "resolved": resolved,
+        "compliments": compliments,
+        "wins": wins,
+        "roadblocks": roadblocks,
+        "momentum": momentum,
+    }
+    content["is_empty"] = not any(
+        (totals["complaints"], totals["compliments"], totals["open"], totals["resolved"], wins, roadblocks)
+    )
+    return content
+
+
+def _compliments(in_period):
+    """A few compliments for leaders: the featured ones, or the most recent when none is featured."""
+    chosen = list(
+        in_period.filter(featured=True).select_related("department").order_by("-received_on")[:COMPLIMENTS_SHOWN]
+    )
+    featured = bool(chosen)
+    if not chosen:
+        chosen = list(in_period.select_related("department").order_by("-received_on", "-pk")[:COMPLIMENTS_SHOWN])
+    return [
+        {
+            "summary": item.summary,
+            "customer": item.customer,
+            "department": item.department.name if item.department else "",
+            "featured": featured,
+        }
+        for item in chosen
+    ]
+
+
+def campaign_activity(*, campaign, period):
+    """
+    The campaign's momentum in one line: touchpoints, stage changes, problems won and feedback
+    logged this period against the one before, each a single aggregate.
+    """
+    prev_start, prev_end = period.previous_bounds()
+    tz = SummarySchedule(campaign=campaign).tz
+    start_at, end_at = _local_bounds(tz, period.start, period.end)
+    prev_start_at, _ = _local_bounds(tz, prev_start, prev_end)
+
+    def pair(queryset, field, lo, mid, hi):
+        return queryset.aggregate(
+            now=Count("pk", filter=Q(**{f"{field}__gte": mid, f"{field}__lt": hi})),
+            before=Count("pk", filter=Q(**{f"{field}__gte": lo, f"{field}__lt": mid})),
+        )
+
+    figures = {
+        "touchpoints": pair(
+            Touchpoint.objects.filter(campaign=campaign), "happened_on", prev_start, period.start, period.end
+        ),
+        "stage_changes": pair(
+            StageChange.objects.filter(ally__campaign=campaign), "changed_at", prev_start_at, start_at, end_at
+        ),
+        "problems_won": pair(
+            ServiceProblem.objects.filter(campaign=campaign), "won_on", prev_start, period.start, period.end
+        ),
+        "feedback_logged": pair(
+            Feedback.objects.filter(campaign=campaign), "received_on", prev_start, period.start, period.end
+        ),
+    }
+    now = sum(value["now"] for value in figures.values())
+    before = sum(value["before"] for value in figures.values())
+    if now == before == 0:
+        trend = "quiet"
+        line = "No campaign activity was recorded this period or the one before."
+    else:
+        trend = "up" if now > before else "down" if now < before else "steady"
+        line = (
+            f"{figures['touchpoints']['now']} touchpoints with allies, {figures['stage_changes']['now']} allies moved "
+            f"on the ladder, {figures['problems_won']['now']} problems won and {figures['feedback_logged']['now']} "
+            f"pieces of feedback logged: {now} in all, against {before} the period before."
+        )
+    return {"trend": trend, "line": line, "figures": figures}
+
+
+# --- Creating summaries --------------------------------------------------------------
+
+
+def summary_recipients(schedule):
+    """The leaders a summary goes to: everyone who still receives summaries, or the chosen ones."""
+    leaders = Leader.objects.filter(campaign=schedule.campaign, receives_summaries=True)
+    if not schedule.all_leaders:
+        leaders = leaders.filter(pk__in=schedule.recipients.values("pk"))
+    return leaders
+
+
+def summary_create_for_period(*, schedule, period):
+    """
+    Create the summary of `period` with its snapshot and deliveries, and enqueue them after commit.
+
+    Returns the new summary, or None when it already exists (another tick or beat got there first).
+    """
+    from leadership.tasks import send_summary_delivery
+
+    campaign = schedule.campaign
+    if ExecutiveSummary.objects.filter(campaign=campaign, period_start=period.start).exists():
+        return None
+    content = summary_content(campaign=campaign, period=period)
+    skipped = content["is_empty"] and schedule.skip_empty
+    try:
+        with transaction.atomic():
+            summary = ExecutiveSummary.objects.create(
+                campaign=campaign,
+                period_start=period.start,
+                period_end=period.end,
+                due_at=period.due_at,
+                snapshot=content,
+                is_empty=content["is_empty"],
+                skipped=skipped,
+            )
+            if not skipped:
+                deliveries = SummaryDelivery.objects.bulk_create(
+                    SummaryDelivery(summary=summary, leader=leader) for leader in summary_recipients(schedule)
+                )
+                for delivery in deliveries:
+                    send_summary_delivery.delay_on_commit(delivery.pk)
+    except IntegrityError:
+        # The unique (campaign, period_start) constraint: a concurrent dispatcher created it.
+        logger.info("summary of %s for %s already exists", campaign.slug, period.start)
+        return None
+    logger.info("summary of %s for %s created (%s)", campaign.slug, period.start, "skipped" if skipped else "sent")
+    return summary
+
+
+def summaries_dispatch_due(*, now=None):
+    """Create every summary that is due and not created yet; returns the new summaries."""
+    now = now or timezone.now()
+    created = []
+    schedules = SummarySchedule.objects.filter(enabled=True, campaign__status="active").select_related("campaign")
+    for schedule in schedules:
+        period = schedule.latest_due_period(now)
+        if period.due_at < schedule.active_since:
+            continue
+        summary = summary_create_for_period(schedule=schedule, period=period)
+        if summary is not None:
+            created.append(summary)
+    return created
+
+
+# --- The email --------------------------------------------------------------------------
+
+
+def web_version_token(delivery):
+    return signing.dumps({"d": delivery.pk}, salt=WEB_VERSION_SALT, compress=True)
+
+
+def delivery_for_web_token(token):
+    """The delivery a web-version link names, or None when the link is forged or has expired."""
+    try:
+        data = signing.loads(token, salt=WEB_VERSION_SALT, max_age=WEB_VERSION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return SummaryDelivery.objects.select_related("summary__campaign", "leader").filter(pk=data.get("d")).first()
+
+
+def unsubscribe_token(leader):
+    # No expiry: an unsubscribe link in an old email must still work.
+    return signing.dumps({"l": leader.pk, "c": leader.campaign_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def leader_for_unsubscribe_token(token):
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Leader.objects.select_related("campaign").filter(pk=data.get("l"), campaign_id=data.get("c")).first()
+
+
+def leader_unsubscribe(*, leader):
+    """Stop executive summaries of this leader's campaign for this leader only."""
+    Leader.objects.filter(pk=leader.pk).update(receives_summaries=False)
+
+
+def delivery_mark_opened(*, delivery):
+    """Record the first time the leader followed the link to the web version."""
+    SummaryDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def summary_context(summary):
+    return {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
+
+
+def summary_message(*, summary, to, leader=None, web_url=None):
+    """The summary email for `to`; with a leader, it carries their web-version and unsubscribe links."""
+    ctx = summary_context(summary)
+    headers = {}
+    if leader is not None:
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "leadership:summary-unsubscribe", kwargs={"token": unsubscribe_token(leader)}
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        ctx.update(leader=leader, unsubscribe_url=unsubscribe_url)
+    ctx["web_url"] = web_url
+    return make_message("summary", [to], ctx, headers=headers)
+
+
+def build_delivery_message(delivery):
+    """The email for one summary delivery (what `delivery_send` sends)."""
+    summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
+    web_url = settings.SITE_URL + reverse("leadership:summary-web", kwargs={"token": web_version_token(delivery)})
+    return summary_message(summary=summary, to=delivery.leader.email, leader=delivery.leader, web_url=web_url)
+
+
+def summary_deliveries_retry_failed(*, summary):
+    """Give the summary's failed deliveries a fresh set of attempts and enqueue them after commit."""
+    from leadership.tasks import send_summary_delivery
+
+    with transaction.atomic():
+        failed = summary.deliveries.filter(status=DeliveryStatus.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
+        for delivery_id in ids:
+            send_summary_delivery.delay_on_commit(delivery_id)
+    return len(ids)
+
+
+def summary_send_test(*, summary, user):
+    """Send the summary to a member's own address, marked as a test; no delivery row, no leader touched."""
+    message = summary_message(summary=summary, to=user.email)
+    message.subject = f"[Test] {message.subject}"
+    message.send()
+
+
+def summary_deliveries(summary):
+    """Per-recipient delivery state of one summary, for its page."""
+    return summary.deliveries.select_related("leader").order_by("leader__name")
+
+
+def schedule_for(campaign):
+    """The campaign's schedule, unsaved with defaults when it has none yet."""
+    return SummarySchedule.objects.filter(campaign=campaign).first() or SummarySchedule(campaign=campaign)
+
+
+def summary_preview(*, campaign, now=None):
+    """The summary the next send would carry so far (the period in progress), not stored."""
+    schedule = schedule_for(campaign)
+    period = schedule.current_period(now)
+    return period, summary_content(campaign=campaign, period=period)

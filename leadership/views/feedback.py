@@ -1,0 +1,227 @@
+"""The feedback log, its in-place updates, the CSV import, feedback themes and API tokens."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from campaign.access import campaign_view
+from campaign.inline import InlineList
+from campaign.models import Role
+from leadership import feedback_services as services
+from leadership.feedback_forms import (
+    ApiTokenForm,
+    FeedbackFilterForm,
+    FeedbackForm,
+    FeedbackImportForm,
+    FeedbackThemeForm,
+    FeedbackUpdateForm,
+    QuickFeedbackForm,
+    campaign_today,
+)
+from leadership.models import ApiToken, Feedback, FeedbackTheme
+
+PER_PAGE = 25
+CHART_WEEKS = 12
+CHART_DEPARTMENTS = 8
+LOG = "leadership/feedback_log.html"
+
+
+def _bars(rows, *, width=240):
+    """A small bar chart's rows: label, counts and bar widths (SVG units), from `name`/complaints/compliments."""
+    peak = max((row["complaints"] + row["compliments"] for row in rows), default=0) or 1
+    bars = [
+        {
+            "label": row["name"],
+            "complaints": row["complaints"],
+            "compliments": row["compliments"],
+            "complaints_width": round(width * row["complaints"] / peak),
+            "compliments_width": round(width * row["compliments"] / peak),
+            "y": index * 22,
+        }
+        for index, row in enumerate(rows)
+    ]
+    return {"rows": bars, "height": len(bars) * 22}
+
+
+def _charts(campaign):
+    since = campaign_today(campaign) - timedelta(weeks=CHART_WEEKS)
+    by_department = list(Feedback.objects.counts_by_department(campaign)[:CHART_DEPARTMENTS])
+    for row in by_department:
+        row["name"] = row["department__name"] or "No department"
+    by_week = list(Feedback.objects.counts_by_week(campaign, since=since))
+    for row in by_week:
+        row["name"] = f"Week of {row['week']:%d %b}"
+    return {
+        "department_bars": _bars(by_department),
+        "week_bars": _bars(by_week),
+        "chart_weeks": CHART_WEEKS,
+    }
+
+
+def _log_context(request, quick_form):
+    campaign = request.campaign
+    filters = FeedbackFilterForm(request.GET or None, campaign=campaign)
+    items = filters.filter(Feedback.objects.for_log(campaign))
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    for item in page:
+        item.update_form = _update_form(request, item)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "campaign": campaign,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "quick_form": quick_form,
+        "can_write": request.membership.role_enum.allows(Role.CHAMPION),
+    }
+
+
+def _update_form(request, item, data=None):
+    return FeedbackUpdateForm(data, instance=item, campaign=request.campaign, auto_id=f"id_fb{item.pk}_%s")
+
+
+@campaign_view()
+def feedback_list(request):
+    """The log (GET, with filters) and the quick entry form (POST)."""
+    form = QuickFeedbackForm(request.POST or None, campaign=request.campaign, auto_id="id_quick_%s")
+    if request.method == "POST" and form.is_valid():
+        feedback = form.save(commit=False)
+        feedback.logged_by = request.user
+        feedback.save()
+        messages.success(request, f"{feedback.get_kind_display()} logged.")
+        if not request.htmx:
+            return redirect(request.get_full_path())
+        form = QuickFeedbackForm(campaign=request.campaign, auto_id="id_quick_%s")
+    context = _log_context(request, form)
+    if request.htmx:
+        return render(request, f"{LOG}#log", context)
+    return render(request, LOG, {**context, **_charts(request.campaign)})
+
+
+@campaign_view(read=Role.CHAMPION)
+def feedback_edit(request, pk):
+    feedback = get_object_or_404(Feedback.objects.filter(campaign=request.campaign), pk=pk)
+    form = FeedbackForm(request.POST or None, instance=feedback, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Feedback saved.")
+        return redirect("leadership:feedback-list", slug=request.campaign.slug)
+    return render(
+        request, "leadership/feedback_edit.html", {"campaign": request.campaign, "form": form, "item": feedback}
+    )
+
+
+@require_POST
+@campaign_view()
+def feedback_update(request, pk):
+    """Status and action in place: an htmx POST answers the row; a plain one goes back to the log."""
+    item = get_object_or_404(Feedback.objects.for_log(request.campaign), pk=pk)
+    form = _update_form(request, item, request.POST)
+    if form.is_valid():
+        item = form.save()
+        messages.success(request, "Status and action saved.")
+        if not request.htmx:
+            return redirect("leadership:feedback-list", slug=request.campaign.slug)
+        form = _update_form(request, item)
+    context = {"campaign": request.campaign, "item": item, "form": form, "can_write": True}
+    return render(request, f"{LOG}#feedback-row", context)
+
+
+@require_POST
+@campaign_view()
+def feedback_story(request, pk):
+    feedback = get_object_or_404(Feedback.objects.filter(campaign=request.campaign), pk=pk)
+    if not (feedback.can_become_story or feedback.service_problem_id):
+        messages.error(request, "Only a resolved complaint can become a service story.")
+    else:
+        problem = services.feedback_turn_into_story(feedback=feedback, by=request.user)
+        messages.success(request, f"Service story “{problem.title}” is on the wins board as a won problem.")
+    if request.htmx:
+        item = Feedback.objects.for_log(request.campaign).get(pk=pk)
+        context = {"campaign": request.campaign, "item": item, "form": _update_form(request, item), "can_write": True}
+        return render(request, f"{LOG}#feedback-row", context)
+    return redirect("leadership:feedback-list", slug=request.campaign.slug)
+
+
+@campaign_view(read=Role.CHAMPION)
+def feedback_import(request):
+    """Upload → preview (every bad row with its line) → confirm; all rows are stored or none."""
+    form = FeedbackImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    context = {"campaign": request.campaign, "form": form}
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["content"]
+        try:
+            rows = services.feedback_import_check(campaign=request.campaign, content=content)
+        except services.IntakeError as error:
+            context["problems"] = error.errors
+        else:
+            if "confirm" in request.POST:
+                _created, existing, stored = services.feedback_import(
+                    campaign=request.campaign, content=content, by=request.user
+                )
+                skipped = f"; {len(existing)} already there by their sender's id" if existing else ""
+                messages.success(request, f"Imported {stored} item{'s' if stored != 1 else ''}{skipped}.")
+                return redirect("leadership:feedback-list", slug=request.campaign.slug)
+            context.update(rows=rows, confirm_form=FeedbackImportForm(initial={"content": content}))
+    return render(request, "leadership/feedback_import.html", context)
+
+
+@require_GET
+@campaign_view()
+def feedback_import_template(request):
+    response = HttpResponse(services.import_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="feedback-import-example.csv"'
+    return response
+
+
+themes = InlineList(
+    model=FeedbackTheme,
+    form_class=FeedbackThemeForm,
+    template="leadership/feedback_themes.html",
+    noun="theme",
+    url_name="leadership:settings-feedback-themes",
+)
+
+
+def _tokens_context(request, **extra):
+    tokens = ApiToken.objects.filter(campaign=request.campaign).select_related("created_by")
+    return {"campaign": request.campaign, "tokens": tokens, **extra}
+
+
+@campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+def api_token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = services.api_token_create(
+            campaign=request.campaign, name=form.cleaned_data["name"], by=request.user
+        )
+        messages.success(request, "Token created. Copy it now: it is not shown again.")
+        form = ApiTokenForm()
+    api_url = request.build_absolute_uri(reverse("api-v1:feedback_create", kwargs={"slug": request.campaign.slug}))
+    context = _tokens_context(request, form=form, raw_token=raw, api_url=api_url)
+    return render(request, "leadership/feedback_api_tokens.html", context)
+
+
+@campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.filter(campaign=request.campaign).active(), pk=pk)
+    back_url = reverse("leadership:settings-api-tokens", kwargs={"slug": request.campaign.slug})
+    if request.method == "POST":
+        services.api_token_revoke(token=token)
+        messages.success(request, f"Token “{token.name}” revoked; requests with it are refused from now on.")
+        return redirect(back_url)
+    context = {
+        "campaign": request.campaign,
+        "item": token,
+        "noun": "API token",
+        "back_url": back_url,
+        "action": request.path,
+    }
+    return render(request, "campaign/confirm_delete.html", context)

@@ -1,0 +1,96 @@
+"""Executive summaries: the list, one summary with its deliveries, the preview, a test send, the schedule."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from campaign.access import campaign_view
+from campaign.models import Role
+from leadership import summaries
+from leadership.feedback_forms import SummaryScheduleForm
+from leadership.models import DeliveryStatus, ExecutiveSummary
+from leadership.tasks import send_summary_test
+
+PER_PAGE = 20
+
+
+@require_GET
+@campaign_view()
+def summary_list(request):
+    schedule = summaries.schedule_for(request.campaign)
+    items = ExecutiveSummary.objects.for_list(request.campaign)
+    context = {
+        "campaign": request.campaign,
+        "schedule": schedule,
+        "next_period": schedule.next_due_period() if schedule.enabled else None,
+        "page": Paginator(items, PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "leadership/summaries_list.html", context)
+
+
+@require_GET
+@campaign_view()
+def summary_detail(request, pk):
+    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    deliveries = list(summaries.summary_deliveries(summary))
+    context = {
+        **summaries.summary_context(summary),
+        "deliveries": deliveries,
+        "failed_count": sum(d.status == DeliveryStatus.FAILED for d in deliveries),
+        "is_admin": request.membership.role_enum.allows(Role.ADMIN),
+    }
+    return render(request, "leadership/summaries_detail.html", context)
+
+
+@require_GET
+@campaign_view()
+def summary_preview(request):
+    period, content = summaries.summary_preview(campaign=request.campaign)
+    context = {"campaign": request.campaign, "period": period, "s": content}
+    return render(request, "leadership/summaries_preview.html", context)
+
+
+@require_POST
+@campaign_view(write=Role.ADMIN)
+def summary_test(request, pk):
+    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    if not request.user.email:
+        messages.error(request, "Your account has no email address to send the test to.")
+    else:
+        send_summary_test.delay_on_commit(summary.pk, request.user.pk)
+        messages.success(request, f"A test copy is on its way to {request.user.email}.")
+    return redirect("leadership:summary-detail", slug=request.campaign.slug, pk=summary.pk)
+
+
+@require_POST
+@campaign_view(write=Role.ADMIN)
+def summary_retry(request, pk):
+    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    count = summaries.summary_deliveries_retry_failed(summary=summary)
+    if count:
+        messages.success(
+            request, f"{count} failed deliver{'y is' if count == 1 else 'ies are'} queued to be sent again."
+        )
+    else:
+        messages.info(request, "No delivery of this summary has failed.")
+    return redirect("leadership:summary-detail", slug=request.campaign.slug, pk=summary.pk)
+
+
+@campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+def schedule_edit(request):
+    schedule = summaries.schedule_for(request.campaign)
+    # Before the form binds: an invalid submission must not change what the page says is next.
+    next_period = schedule.next_due_period() if schedule.enabled else None
+    form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        schedule = form.save()
+        if schedule.enabled:
+            due = schedule.next_due_period().due_at.astimezone(schedule.tz)
+            when = f"{due:%A %d %B %Y at %H:%M} ({request.campaign.time_zone})"
+            messages.success(request, f"Schedule saved. The next summary goes out {when}.")
+        else:
+            messages.success(request, "Schedule saved. Summaries are off.")
+        return redirect("leadership:settings-summaries", slug=request.campaign.slug)
+    context = {"campaign": request.campaign, "form": form, "next_period": next_period}
+    return render(request, "leadership/summaries_schedule.html", context)

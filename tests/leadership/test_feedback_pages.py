@@ -1,0 +1,303 @@
+"""The feedback log: filters, search, pagination, quick entry, in-place updates, service stories, themes, tokens."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import ServiceProblem
+from leadership.models import ApiToken, Feedback, FeedbackTheme
+from leadership.models.feedback import Status
+from tests.factories import ApiTokenFactory, DepartmentFactory, FeedbackFactory, FeedbackThemeFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(name, campaign, **kwargs):
+    return reverse(f"leadership:{name}", kwargs={"slug": campaign.slug, **kwargs})
+
+
+def quick(campaign, **fields):
+    return {
+        "kind": "complaint",
+        "received_on": timezone.localdate().isoformat(),
+        "channel": "phone",
+        "severity": "high",
+        "summary": "On hold for forty minutes.",
+        **fields,
+    }
+
+
+def test_the_log_lists_feedback_newest_first(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="Older one", received_on=date(2026, 1, 1))
+    FeedbackFactory(campaign=campaign, summary="Newer one", received_on=date(2026, 2, 1))
+    response = client_for(viewer).get(url("feedback-list", campaign))
+    assert response.status_code == 200
+    assert response.text.index("Newer one") < response.text.index("Older one")
+
+
+def test_an_empty_log_says_what_to_do(client_for, viewer, campaign):
+    assert "No feedback yet" in client_for(viewer).get(url("feedback-list", campaign)).text
+
+
+def test_the_log_filters_by_kind_status_severity_department_and_dates(client_for, viewer, campaign):
+    support = DepartmentFactory(campaign=campaign, name="Support")
+    FeedbackFactory(
+        campaign=campaign, summary="Match", severity="critical", department=support, received_on=date(2026, 3, 5)
+    )
+    FeedbackFactory(
+        campaign=campaign, summary="Wrong severity", severity="low", department=support, received_on=date(2026, 3, 5)
+    )
+    FeedbackFactory(
+        campaign=campaign, summary="Wrong date", severity="critical", department=support, received_on=date(2026, 1, 5)
+    )
+    FeedbackFactory(campaign=campaign, summary="Wrong department", severity="critical", received_on=date(2026, 3, 5))
+    query = {
+        "kind": "complaint",
+        "status": "open",
+        "severity": "critical",
+        "department": support.pk,
+        "since": "2026-03-01",
+        "until": "2026-03-31",
+    }
+    text = client_for(viewer).get(url("feedback-list", campaign), query).text
+    assert "Match" in text
+    assert "Wrong severity" not in text and "Wrong date" not in text and "Wrong department" not in text
+
+
+def test_the_log_searches_summary_customer_and_action(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="Parcel lost", customer="ACME")
+    FeedbackFactory(campaign=campaign, summary="Rude driver", action="Spoke to the depot")
+    client = client_for(viewer)
+    assert "Parcel lost" in client.get(url("feedback-list", campaign), {"q": "acme"}).text
+    text = client.get(url("feedback-list", campaign), {"q": "depot"}).text
+    assert "Rude driver" in text and "Parcel lost" not in text
+
+
+def test_a_filter_with_no_match_says_so(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign)
+    assert (
+        "No feedback matches these filters" in client_for(viewer).get(url("feedback-list", campaign), {"q": "zzz"}).text
+    )
+
+
+def test_the_log_is_paginated_and_keeps_the_filters(client_for, viewer, campaign):
+    FeedbackFactory.create_batch(30, campaign=campaign, severity="high")
+    response = client_for(viewer).get(url("feedback-list", campaign), {"severity": "high", "page": 2})
+    assert "Page 2 of 2" in response.text
+    assert len(response.context["page"].object_list) == 5
+    assert "severity=high&amp;page=1" in response.text
+
+
+def test_the_charts_have_text_alternatives(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, department=DepartmentFactory(campaign=campaign, name="Logistics"))
+    text = client_for(viewer).get(url("feedback-list", campaign)).text
+    assert '<title id="chart-departments-title">' in text
+    assert "Logistics, 1 complaints and 0 compliments" in text
+    assert 'style="' not in text
+
+
+def test_quick_entry_logs_a_complaint(client_for, champion, campaign):
+    response = client_for(champion).post(url("feedback-list", campaign), quick(campaign))
+    assert response.status_code == 302
+    item = Feedback.objects.get()
+    assert (item.kind, item.severity, item.status, item.source, item.logged_by) == (
+        "complaint",
+        "high",
+        "open",
+        "form",
+        champion,
+    )
+
+
+def test_quick_entry_over_htmx_answers_the_log_with_a_fresh_form(client_for, champion, campaign):
+    response = client_for(champion).post(url("feedback-list", campaign), quick(campaign), **HTMX)
+    assert response.status_code == 200
+    assert 'id="feedback-log"' in response.text and "<html" not in response.text
+    assert "On hold for forty minutes." in response.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"summary": "  "}, "summary", "Write what the customer said."),
+        ({"severity": ""}, "severity", "Say how severe the complaint is."),
+        ({"kind": "compliment", "severity": "high"}, "severity", "Only complaints have a severity"),
+        (
+            {"received_on": (timezone.localdate() + timedelta(days=2)).isoformat()},
+            "received_on",
+            "cannot be in the future",
+        ),
+    ],
+    ids=["no-summary", "no-severity", "compliment-with-severity", "future-date"],
+)
+def test_quick_entry_refuses_bad_input_beside_the_field(client_for, champion, campaign, fields, field, message):
+    response = client_for(champion).post(url("feedback-list", campaign), quick(campaign, **fields), **HTMX)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["quick_form"].errors[field])
+    assert not Feedback.objects.exists()
+
+
+def test_quick_entry_refuses_another_campaigns_department(client_for, champion, campaign, other_campaign):
+    foreign = DepartmentFactory(campaign=other_campaign)
+    response = client_for(champion).post(url("feedback-list", campaign), quick(campaign, department=foreign.pk))
+    assert "department" in response.context["quick_form"].errors
+    assert not Feedback.objects.exists()
+
+
+def test_a_viewer_cannot_log_feedback(client_for, viewer, campaign):
+    assert client_for(viewer).post(url("feedback-list", campaign), quick(campaign)).status_code == 403
+    assert not Feedback.objects.exists()
+
+
+def test_status_and_action_update_in_place(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign)
+    response = client_for(champion).post(
+        url("feedback-update", campaign, pk=item.pk), {"status": "resolved", "action": "Refund sent"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert f'id="feedback-{item.pk}"' in response.text and "<html" not in response.text
+    assert "Turn into a service story" in response.text
+    item.refresh_from_db()
+    assert (item.status, item.action, item.resolved_on) == ("resolved", "Refund sent", timezone.localdate())
+
+
+def test_reopening_a_complaint_clears_its_resolved_date(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign, status=Status.RESOLVED, resolved_on=date(2026, 1, 2))
+    client_for(champion).post(url("feedback-update", campaign, pk=item.pk), {"status": "open", "action": ""})
+    item.refresh_from_db()
+    assert item.status == "open" and item.resolved_on is None
+
+
+def test_a_bad_status_is_refused_beside_the_field(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign)
+    response = client_for(champion).post(url("feedback-update", campaign, pk=item.pk), {"status": "lost"}, **HTMX)
+    assert "Select a valid choice" in response.text
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_another_campaigns_feedback_is_404(client_for, admin_user, other_campaign, campaign):
+    foreign = FeedbackFactory(campaign=other_campaign)
+    client = client_for(admin_user)
+    assert client.post(url("feedback-update", campaign, pk=foreign.pk), {"status": "resolved"}).status_code == 404
+    assert client.get(url("feedback-edit", campaign, pk=foreign.pk)).status_code == 404
+    assert client.post(url("feedback-story", campaign, pk=foreign.pk)).status_code == 404
+
+
+def test_the_full_edit_form_saves(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign)
+    theme = FeedbackThemeFactory(campaign=campaign, name="Delivery")
+    data = quick(campaign, theme=theme.pk, status="in_progress", action="Courier called", customer="", featured="")
+    response = client_for(champion).post(url("feedback-edit", campaign, pk=item.pk), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.theme, item.status, item.action) == (theme, "in_progress", "Courier called")
+
+
+def test_a_resolved_complaint_becomes_a_won_service_story_linked_both_ways(client_for, champion, campaign):
+    item = FeedbackFactory(
+        campaign=campaign,
+        status=Status.RESOLVED,
+        resolved_on=date(2026, 2, 3),
+        received_on=date(2026, 2, 1),
+        summary="Invoices arrive a month late",
+        action="Invoices now go out the day the order ships",
+        department=DepartmentFactory(campaign=campaign),
+    )
+    client = client_for(champion)
+    response = client.post(url("feedback-story", campaign, pk=item.pk), **HTMX)
+    assert "Service story:" in response.text
+    problem = ServiceProblem.objects.get()
+    assert (problem.status, problem.won_on, problem.opened_on) == ("won", date(2026, 2, 3), date(2026, 2, 1))
+    assert problem.title == "Invoices arrive a month late"
+    assert problem.story_what == "Invoices now go out the day the order ships"
+    assert problem.department == item.department
+    assert problem.feedback == Feedback.objects.get(pk=item.pk)
+    client.post(url("feedback-story", campaign, pk=item.pk))
+    assert ServiceProblem.objects.count() == 1  # a second click makes no second story
+
+
+def test_an_open_complaint_cannot_become_a_story(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign)
+    client_for(champion).post(url("feedback-story", campaign, pk=item.pk))
+    assert not ServiceProblem.objects.exists()
+
+
+def test_feedback_text_is_escaped_on_the_log(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="<script>alert(1)</script>")
+    text = client_for(viewer).get(url("feedback-list", campaign)).text
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# --- Themes and API tokens ------------------------------------------------------------
+
+
+def test_an_admin_adds_a_theme_and_a_duplicate_is_refused(client_for, admin_user, campaign):
+    client = client_for(admin_user)
+    client.post(url("settings-feedback-themes", campaign), {"name": "Billing"})
+    response = client.post(url("settings-feedback-themes", campaign), {"name": "billing"})
+    assert "already has a theme with that name" in response.text
+    assert list(FeedbackTheme.objects.values_list("name", flat=True)) == ["Billing"]
+
+
+def test_a_token_is_shown_once_and_stored_hashed(client_for, admin_user, campaign):
+    client = client_for(admin_user)
+    response = client.post(url("settings-api-tokens", campaign), {"name": "Helpdesk"})
+    raw = response.context["raw_token"]
+    assert raw.startswith("rt_") and raw in response.text
+    token = ApiToken.objects.get()
+    assert token.token_hash != raw and raw not in token.token_hash
+    assert raw not in client.get(url("settings-api-tokens", campaign)).text
+
+
+def test_revoking_a_token_asks_first_then_stops_it(client_for, admin_user, campaign):
+    token = ApiTokenFactory(campaign=campaign)
+    client = client_for(admin_user)
+    assert "This cannot be undone" in client.get(url("settings-api-tokens-revoke", campaign, pk=token.pk)).text
+    client.post(url("settings-api-tokens-revoke", campaign, pk=token.pk))
+    assert not ApiToken.objects.for_token(token.raw).exists()
+
+
+def test_create_api_token_command_prints_a_working_token(campaign, capsys):
+    call_command("create_api_token", campaign.slug, "--name", "Survey tool")
+    raw = capsys.readouterr().out.strip()
+    assert ApiToken.objects.for_token(raw).get().campaign == campaign
+
+
+def test_create_api_token_command_refuses_an_unknown_campaign(db):
+    with pytest.raises(CommandError, match="No campaign"):
+        call_command("create_api_token", "nope")
+
+
+def test_the_quick_form_fills_in_today_in_the_format_date_inputs_accept(client_for, champion, campaign):
+    text = client_for(champion).get(url("feedback-list", campaign)).text
+    assert f'type="date" name="received_on" value="{timezone.localdate():%Y-%m-%d}"' in text
+
+
+def test_filtering_by_status_lists_complaints_only(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="An open complaint")
+    FeedbackFactory(campaign=campaign, kind="compliment", severity="", summary="A compliment")
+    text = client_for(viewer).get(url("feedback-list", campaign), {"status": "open"}).text
+    assert "An open complaint" in text and "A compliment" not in text
+
+
+def test_an_htmx_request_for_the_log_gets_the_log_region_only(client_for, viewer, campaign):
+    FeedbackFactory(campaign=campaign, summary="Only the region")
+    response = client_for(viewer).get(url("feedback-list", campaign), {"page": 1}, **HTMX)
+    assert "Only the region" in response.text
+    assert "<html" not in response.text and "By department" not in response.text
+
+
+def test_counts_by_week_group_on_monday_based_weeks(campaign):
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 16))  # a Monday
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 22))  # the Sunday after
+    FeedbackFactory(campaign=campaign, kind="compliment", severity="", received_on=date(2026, 11, 23))
+    rows = list(Feedback.objects.counts_by_week(campaign, since=date(2026, 11, 1)))
+    assert [(row["week"], row["complaints"], row["compliments"]) for row in rows] == [
+        (date(2026, 11, 16), 2, 0),
+        (date(2026, 11, 23), 0, 1),
+    ]

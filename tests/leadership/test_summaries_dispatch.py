@@ -1,0 +1,257 @@
+"""The dispatcher: one summary per campaign and period, its snapshot and deliveries, whatever the ticks."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from campaign.models import Campaign, ServiceProblem
+from leadership.models import ExecutiveSummary, SummaryDelivery
+from leadership.models.summaries import Period
+from leadership.summaries import summaries_dispatch_due, summary_content, summary_create_for_period
+from tests.factories import (
+    DepartmentFactory,
+    FeedbackFactory,
+    FeedbackThemeFactory,
+    LeaderFactory,
+    ServiceProblemFactory,
+    SummaryScheduleFactory,
+    TouchpointFactory,
+)
+
+MONDAY_9 = datetime(2026, 11, 16, 9, tzinfo=UTC)
+PERIOD = Period(start=date(2026, 11, 9), end=date(2026, 11, 16), due_at=datetime(2026, 11, 16, 8, tzinfo=UTC))
+
+
+@pytest.fixture
+def schedule(campaign):
+    return SummaryScheduleFactory(campaign=campaign)
+
+
+def test_a_due_summary_is_created_with_one_delivery_per_leader(schedule, django_capture_on_commit_callbacks):
+    leaders = LeaderFactory.create_batch(2, campaign=schedule.campaign)
+    with django_capture_on_commit_callbacks() as callbacks:
+        created = summaries_dispatch_due(now=MONDAY_9)
+    assert len(created) == 1
+    summary = created[0]
+    assert (summary.period_start, summary.period_end) == (date(2026, 11, 9), date(2026, 11, 16))
+    assert set(summary.deliveries.values_list("leader", flat=True)) == {leader.pk for leader in leaders}
+    assert len(callbacks) == 2  # one enqueue per delivery, only after commit
+
+
+def test_the_dispatcher_twice_in_a_row_creates_nothing_new(schedule):
+    LeaderFactory(campaign=schedule.campaign)
+    summaries_dispatch_due(now=MONDAY_9)
+    assert summaries_dispatch_due(now=MONDAY_9) == []
+    assert summaries_dispatch_due(now=datetime(2026, 11, 18, tzinfo=UTC)) == []
+    assert ExecutiveSummary.objects.count() == 1
+    assert SummaryDelivery.objects.count() == 1
+
+
+def test_a_concurrent_dispatcher_that_lost_the_race_creates_nothing(schedule, monkeypatch):
+    summaries_dispatch_due(now=MONDAY_9)
+    # Pretend the existence check ran before the other dispatcher committed: the constraint decides.
+    monkeypatch.setattr(ExecutiveSummary.objects, "filter", lambda **kw: ExecutiveSummary.objects.none())
+    assert summary_create_for_period(schedule=schedule, period=PERIOD) is None
+    monkeypatch.undo()
+    assert ExecutiveSummary.objects.filter(campaign=schedule.campaign).count() == 1
+
+
+def test_after_downtime_only_the_latest_missed_period_is_caught_up(schedule):
+    # Down from 1 November to 25 November: three Mondays passed. One summary, for the latest.
+    created = summaries_dispatch_due(now=datetime(2026, 11, 25, 12, tzinfo=UTC))
+    assert [s.period_start for s in created] == [date(2026, 11, 16)]
+    assert summaries_dispatch_due(now=datetime(2026, 11, 25, 12, 5, tzinfo=UTC)) == []
+
+
+def test_nothing_is_due_before_the_schedule_was_turned_on(campaign):
+    SummaryScheduleFactory(campaign=campaign, active_since=datetime(2026, 11, 17, tzinfo=UTC))
+    assert summaries_dispatch_due(now=datetime(2026, 11, 18, tzinfo=UTC)) == []
+    assert len(summaries_dispatch_due(now=datetime(2026, 11, 23, 8, tzinfo=UTC))) == 1
+
+
+def test_a_disabled_schedule_or_a_paused_campaign_sends_nothing(campaign, other_campaign):
+    SummaryScheduleFactory(campaign=campaign, enabled=False)
+    SummaryScheduleFactory(campaign=other_campaign)
+    Campaign.objects.filter(pk=other_campaign.pk).update(status=Campaign.Status.PAUSED)
+    assert summaries_dispatch_due(now=MONDAY_9) == []
+
+
+def test_an_unsubscribed_leader_and_unchosen_leaders_get_no_delivery(schedule):
+    chosen, _other = LeaderFactory.create_batch(2, campaign=schedule.campaign)
+    LeaderFactory(campaign=schedule.campaign, receives_summaries=False)
+    schedule.all_leaders = False
+    schedule.save()
+    schedule.recipients.set([chosen])
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    assert list(summary.deliveries.values_list("leader", flat=True)) == [chosen.pk]
+
+
+def test_a_quiet_period_still_goes_out_and_says_so(schedule):
+    LeaderFactory(campaign=schedule.campaign)
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    assert summary.is_empty and not summary.skipped
+    assert summary.deliveries.count() == 1
+
+
+def test_a_quiet_period_is_skipped_when_the_schedule_says_so(schedule):
+    schedule.skip_empty = True
+    schedule.save()
+    LeaderFactory(campaign=schedule.campaign)
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    assert summary.skipped and summary.deliveries.count() == 0
+    assert summaries_dispatch_due(now=MONDAY_9) == []
+
+
+def test_skip_empty_does_not_skip_a_period_with_something_to_report(schedule):
+    schedule.skip_empty = True
+    schedule.save()
+    FeedbackFactory(campaign=schedule.campaign, received_on=date(2026, 11, 10))
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    assert not summary.skipped
+
+
+def test_the_command_runs_the_dispatcher_once(schedule, capsys):
+    with time_machine.travel(MONDAY_9, tick=False):
+        call_command("send_due_summaries")
+        call_command("send_due_summaries")
+    out = capsys.readouterr().out
+    assert "1 summary created." in out and "0 summaries created." in out
+    assert ExecutiveSummary.objects.count() == 1
+
+
+# --- Content ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def crafted(campaign):
+    """A week of feedback built so that every figure of the summary is known."""
+    support = DepartmentFactory(campaign=campaign, name="Support")
+    billing_dept = DepartmentFactory(campaign=campaign, name="Billing")
+    billing, delivery, waiting, attitude = (
+        FeedbackThemeFactory(campaign=campaign, name=name)
+        for name in ("Billing", "Delivery", "Waiting time", "Attitude")
+    )
+
+    def complaint(on, severity="medium", **fields):
+        return FeedbackFactory(campaign=campaign, received_on=on, severity=severity, **fields)
+
+    # This period (9–15 Nov): 5 complaints. The period before (2–8 Nov): 2.
+    complaint(date(2026, 11, 9), "critical", department=support, theme=delivery, action="Courier replaced")
+    complaint(date(2026, 11, 10), "high", department=support, theme=delivery)
+    complaint(
+        date(2026, 11, 11),
+        "low",
+        department=billing_dept,
+        theme=billing,
+        status="resolved",
+        resolved_on=date(2026, 11, 12),
+        action="Refunded",
+    )
+    complaint(date(2026, 11, 12), "medium", department=billing_dept, theme=billing)
+    complaint(date(2026, 11, 15), "medium", theme=waiting)
+    complaint(date(2026, 11, 3), "high", department=support, theme=billing)
+    complaint(date(2026, 11, 4), "low", department=support, theme=attitude)
+    # An old open complaint, and one after the period (not counted).
+    complaint(date(2026, 10, 1), "low", department=support, action="Waiting on IT")
+    complaint(date(2026, 11, 16), "critical")
+    FeedbackFactory(
+        campaign=campaign, kind="compliment", severity="", received_on=date(2026, 11, 13), summary="Lovely driver"
+    )
+    FeedbackFactory(
+        campaign=campaign,
+        kind="compliment",
+        severity="",
+        received_on=date(2026, 11, 14),
+        summary="Quick refund",
+        featured=True,
+    )
+    ServiceProblemFactory(
+        campaign=campaign, title="Labels printed twice", status="won", won_on=date(2026, 11, 12), story_figure="2 → 1"
+    )
+    ServiceProblemFactory(campaign=campaign, title="Old win", status="won", won_on=date(2026, 10, 1))
+    ServiceProblemFactory(
+        campaign=campaign, title="Budget for a second van", is_roadblock=True, roadblock_ask="Approve the van"
+    )
+    ServiceProblemFactory(campaign=campaign, title="Cleared", is_roadblock=True, roadblock_cleared_on=date(2026, 11, 1))
+    ServiceProblemFactory(campaign=campaign, title="Dropped", is_roadblock=True, status=ServiceProblem.Status.DROPPED)
+    TouchpointFactory(campaign=campaign, happened_on=date(2026, 11, 10))
+    return campaign
+
+
+def test_the_content_figures_on_a_crafted_week(crafted):
+    s = summary_content(campaign=crafted, period=PERIOD)
+    assert s["complaints"] == {"now": 5, "before": 2, "delta": 3}
+    assert [(row["label"], row["now"], row["before"]) for row in s["by_severity"]] == [
+        ("Critical", 1, 0),
+        ("High", 1, 1),
+        ("Medium", 2, 0),
+        ("Low", 1, 1),
+    ]
+    assert [(row["name"], row["now"], row["before"]) for row in s["by_department"]] == [
+        ("Billing", 2, 0),
+        ("Support", 2, 2),
+        ("No department", 1, 0),
+    ]
+    assert [(row["name"], row["now"], row["delta"]) for row in s["themes"]] == [
+        ("Billing", 2, 1),
+        ("Delivery", 2, 2),
+        ("Waiting time", 1, 1),
+    ]
+    assert s["open_count"] == 7  # everything open received before the send day
+    assert s["resolved_count"] == 1 and s["resolved"][0]["action"] == "Refunded"
+    # Most severe first, then oldest.
+    assert [item["severity"] for item in s["open_complaints"][:2]] == ["Critical", "High"]
+    assert s["open_complaints"][0]["action"] == "Courier replaced"
+    old = next(item for item in s["open_complaints"] if item["action"] == "Waiting on IT")
+    assert old["days_open"] == 46
+    assert [item["summary"] for item in s["compliments"]] == ["Quick refund"]  # the featured one
+    assert [item["title"] for item in s["wins"]] == ["Labels printed twice"]
+    assert [item["title"] for item in s["roadblocks"]] == ["Budget for a second van"]
+    assert s["momentum"]["figures"]["touchpoints"] == {"now": 1, "before": 0}
+    assert s["momentum"]["figures"]["problems_won"] == {"now": 1, "before": 0}
+    assert s["momentum"]["trend"] == "up"
+    assert s["is_empty"] is False
+
+
+def test_without_featured_compliments_the_most_recent_are_chosen(campaign):
+    for day in (10, 11, 12, 13):
+        FeedbackFactory(
+            campaign=campaign, kind="compliment", severity="", received_on=date(2026, 11, day), summary=f"Thanks {day}"
+        )
+    s = summary_content(campaign=campaign, period=PERIOD)
+    assert [item["summary"] for item in s["compliments"]] == ["Thanks 13", "Thanks 12", "Thanks 11"]
+
+
+def test_another_campaigns_feedback_never_enters_the_summary(campaign, other_campaign):
+    FeedbackFactory(campaign=other_campaign, received_on=date(2026, 11, 10))
+    s = summary_content(campaign=campaign, period=PERIOD)
+    assert s["complaints"]["now"] == 0 and s["is_empty"]
+
+
+def test_the_content_is_computed_in_a_fixed_number_of_queries(crafted, django_assert_max_num_queries):
+    FeedbackFactory.create_batch(50, campaign=crafted, received_on=date(2026, 11, 10))
+    with django_assert_max_num_queries(14):
+        summary_content(campaign=crafted, period=PERIOD)
+
+
+def test_the_snapshot_is_stored_and_does_not_change_with_later_edits(schedule):
+    item = FeedbackFactory(campaign=schedule.campaign, received_on=date(2026, 11, 10), summary="Before the edit")
+    [summary] = summaries_dispatch_due(now=MONDAY_9)
+    item.summary = "After the edit"
+    item.save()
+    summary.refresh_from_db()
+    assert summary.snapshot["open_complaints"][0]["summary"] == "Before the edit"
+
+
+def test_beat_runs_the_dispatcher_and_the_reaper_with_expiry_under_their_period():
+    from django.conf import settings
+
+    for name, task in [
+        ("dispatch-due-summaries", "leadership.tasks.dispatch_due_summaries"),
+        ("reap-summary-deliveries", "leadership.tasks.reap_summary_deliveries"),
+    ]:
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task
+        assert 0 < entry["options"]["expires"] < entry["schedule"]
