@@ -6,12 +6,14 @@ its own demo data in `<app>/demo.py`, a `seed(campaign)` function listed in
 DEMO_SEEDERS below, run in that order (allies first: the others refer to them).
 """
 
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from campaign.models import Campaign, Department, Goal, Membership, Role
 
@@ -39,6 +41,8 @@ CAMPAIGN = {
     ),
     "time_zone": "Europe/London",
 }
+# The demo's activity (allies, wins, feedback) spans the last three months: the campaign started before it.
+DEMO_AGE_DAYS = 100
 
 DEPARTMENTS = [
     ("Customer Support", Department.Kind.CUSTOMER_FACING),
@@ -108,7 +112,8 @@ class Command(BaseCommand):
 
 
 def seed_campaign():
-    campaign, _ = Campaign.objects.update_or_create(slug="demo", defaults=CAMPAIGN)
+    start = timezone.localdate() - timedelta(days=DEMO_AGE_DAYS)
+    campaign, _ = Campaign.objects.update_or_create(slug="demo", defaults={**CAMPAIGN, "start_date": start})
     for name, kind in DEPARTMENTS:
         Department.objects.update_or_create(campaign=campaign, name=name, defaults={"kind": kind})
     for title, kind, measure in GOALS:
