@@ -18,7 +18,7 @@ S, D, Impact = ServiceProblem.Status, ServiceProblem.Difficulty, ServiceProblem.
 
 @pytest.fixture
 def busy_campaign(campaign, admin_user):
-    """Two thousand problems, some with people and roadblocks, and a year of ally, touchpoint, card and feedback activity."""
+    """Two thousand problems (some with people, some roadblocks) and a year of allies, touchpoints, cards, feedback."""
     rng = random.Random(7)
     today = timezone.localdate()
     departments = DepartmentFactory.create_batch(12, campaign=campaign)
