@@ -227,7 +227,8 @@ def campaign_activity(*, campaign, period):
             f"on the ladder, {figures['problems_won']['now']} problems won and {figures['feedback_logged']['now']} "
             f"pieces of feedback logged: {now} in all, against {before} the period before."
         )
-    judged = campaign_momentum.momentum(campaign, today=period.end).trend
+    # A preview's period ends in the future: judge the weeks up to today, not empty weeks to come.
+    judged = campaign_momentum.momentum(campaign, today=min(period.end, timezone.localdate(timezone=tz))).trend
     verdict = {"rising": "Rising. ", "fading": "Fading. "}.get(judged.state, "")
     return {"trend": judged.state, "line": f"{verdict}{judged.reason} {period_line}", "figures": figures}
 

@@ -245,6 +245,16 @@ def test_the_momentum_line_agrees_with_the_campaign_home(campaign):
     assert s["momentum"]["line"].startswith(f"Fading. {home.reason} ")
 
 
+def test_a_period_still_in_progress_is_judged_on_the_weeks_up_to_today(campaign):
+    # Weekly 3, 3, 2, 1: two falls. Counting the empty days to come as a week would make it three.
+    for week, count in ((4, 3), (3, 3), (2, 2), (1, 1)):
+        FeedbackFactory.create_batch(count, campaign=campaign, received_on=date(2026, 11, 16) - timedelta(weeks=week))
+    in_progress = Period(start=date(2026, 11, 16), end=date(2026, 11, 23), due_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False):
+        s = summary_content(campaign=campaign, period=in_progress)
+    assert s["momentum"]["trend"] == "flat"  # not "fading" from the empty days still to come
+
+
 def test_the_content_is_computed_in_a_fixed_number_of_queries(crafted, django_assert_max_num_queries):
     FeedbackFactory.create_batch(50, campaign=crafted, received_on=date(2026, 11, 10))
     # 13 of its own, and one grouped query per source of the campaign's momentum.
