@@ -239,7 +239,8 @@ def problem_delete(request, pk):
 @campaign_view()
 def stories(request):
     """Won problems with their stories, newest first, paginated."""
-    page = Paginator(ServiceProblem.objects.stories(request.campaign), PER_PAGE).get_page(request.GET.get("page"))
+    stories = ServiceProblem.objects.stories(request.campaign).select_related("feedback")  # the complaint it began as
+    page = Paginator(stories, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "campaign/stories.html", {"campaign": request.campaign, "page": page})
 
 

@@ -86,3 +86,19 @@ def test_story_page_queries_do_not_depend_on_the_complaint_or_the_people(client_
         response = detail(client, from_complaint)
     assert response.context["complaint"] is not None
     assert len(with_complaint) == len(without) <= 8
+
+
+def test_stories_list_says_which_story_began_as_a_complaint(client_for, viewer, campaign):
+    from_complaint = ServiceProblemFactory(campaign=campaign, status=S.WON, won_on=date(2026, 11, 2), **STORY)
+    ServiceProblemFactory(campaign=campaign, status=S.WON, won_on=date(2026, 11, 3), **STORY)
+    FeedbackFactory(
+        campaign=campaign,
+        summary="Nobody answered for an hour.",
+        received_on=date(2026, 10, 20),
+        status="resolved",
+        resolved_on=date(2026, 10, 21),
+        service_problem=from_complaint,
+    )
+    response = client_for(viewer).get(reverse("campaign:stories", kwargs={"slug": campaign.slug}))
+    assert response.text.count("Began as a complaint") == 1
+    assert "Began as a complaint received 20 October 2026: “Nobody answered for an hour.”" in response.text
