@@ -108,7 +108,14 @@ def check_bullseye(campaign, figures, goals):
     status = AMBER if parts else GREEN
     summary = " ".join(parts) if parts else drift.sentence
     return CheckItem(
-        "bullseye", "On the bull's-eye", status, f"{drift.number}% unaimed", summary, step, url, for_admins=bool(activity)
+        "bullseye",
+        "On the bull's-eye",
+        status,
+        f"{drift.number}% unaimed",
+        summary,
+        step,
+        url,
+        for_admins=bool(activity),
     )
 
 
