@@ -68,7 +68,9 @@ def _board_response(request, **extra):
 @require_GET
 @campaign_view()
 def board(request):
-    return _board_response(request)
+    # `focus`: the card the keyboard returns to when its story form is cancelled.
+    focus = request.GET.get("focus", "")
+    return _board_response(request, moved_id=int(focus) if focus.isdigit() else None)
 
 
 @require_GET
