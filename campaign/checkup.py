@@ -24,6 +24,8 @@ class CheckItem(NamedTuple):
     summary: str
     next_step: str
     url: str
+    # The page to act on is an admin's (campaign settings): others are told to ask one.
+    for_admins: bool = False
 
     @property
     def status_label(self):
@@ -90,6 +92,7 @@ def check_bullseye(campaign, figures, goals):
         return CheckItem(
             "bullseye", "On the bull's-eye", RED, "0", "No bull's-eye goals: wins have nothing to aim at.",
             "Set two or three goals measured by what customers do.", _url(campaign, "campaign:settings-goals"),
+            for_admins=True,
         )  # fmt: skip
     drift = rules.unaimed_share(figures)
     activity = [goal for goal in goals if goal.bullseye_hint]
@@ -104,7 +107,16 @@ def check_bullseye(campaign, figures, goals):
         url = _url(campaign, "campaign:settings-goals")
     status = AMBER if parts else GREEN
     summary = " ".join(parts) if parts else drift.sentence
-    return CheckItem("bullseye", "On the bull's-eye", status, f"{drift.number}% unaimed", summary, step, url)
+    return CheckItem(
+        "bullseye",
+        "On the bull's-eye",
+        status,
+        f"{drift.number}% unaimed",
+        summary,
+        step,
+        url,
+        for_admins=bool(activity),
+    )
 
 
 def check_celebration(campaign, figures):

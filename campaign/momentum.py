@@ -4,6 +4,10 @@ Momentum: how much happened in the campaign each week, and whether it is fading.
 An initiative that starts with a burst and peters out becomes a "flavor of the month". Each
 source below is counted per week in the database (TruncWeek + Count, at most WEEKS rows per
 source); the few rows are summed in Python. To count something new, add one Source line.
+
+Feedback counts in the week it was received (`received_on`), not the week it was typed in: a CSV
+import of last quarter's complaints lands in the weeks they happened instead of making one week
+look like a burst, and the feedback log's weekly chart and the executive summary count the same way.
 """
 
 import operator
@@ -18,6 +22,7 @@ from django.utils import timezone
 
 from allies.models import LADDER, Stage, StageChange, Touchpoint
 from campaign.models import ServiceProblem
+from leadership.models import Feedback
 from personas.models import PersonaCard
 
 WEEKS = 12
@@ -49,6 +54,7 @@ SOURCES = [
     Source("persona cards", lambda c: PersonaCard.objects.filter(campaign=c), "created_at"),
     Source("problems started", lambda c: ServiceProblem.objects.filter(campaign=c), "started_on"),
     Source("problems won", lambda c: ServiceProblem.objects.filter(campaign=c), "won_on"),
+    Source("feedback logged", lambda c: Feedback.objects.filter(campaign=c), "received_on"),
 ]
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import StageChange, Touchpoint
+from campaign import momentum as campaign_momentum
 from campaign.emails import make_message
 from campaign.models import ServiceProblem
 from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
@@ -187,7 +188,9 @@ def _compliments(in_period):
 def campaign_activity(*, campaign, period):
     """
     The campaign's momentum in one line: touchpoints, stage changes, problems won and feedback
-    logged this period against the one before, each a single aggregate.
+    logged this period against the one before, each a single aggregate. The verdict (rising, flat,
+    fading, quiet) is the campaign home's, from `campaign.momentum` on the weeks before the period
+    ends, so leaders and champions read the same judgement.
     """
     prev_start, prev_end = period.previous_bounds()
     tz = SummarySchedule(campaign=campaign).tz
@@ -217,16 +220,17 @@ def campaign_activity(*, campaign, period):
     now = sum(value["now"] for value in figures.values())
     before = sum(value["before"] for value in figures.values())
     if now == before == 0:
-        trend = "quiet"
-        line = "No campaign activity was recorded this period or the one before."
+        period_line = "No campaign activity was recorded this period or the one before."
     else:
-        trend = "up" if now > before else "down" if now < before else "steady"
-        line = (
+        period_line = (
             f"{figures['touchpoints']['now']} touchpoints with allies, {figures['stage_changes']['now']} allies moved "
             f"on the ladder, {figures['problems_won']['now']} problems won and {figures['feedback_logged']['now']} "
             f"pieces of feedback logged: {now} in all, against {before} the period before."
         )
-    return {"trend": trend, "line": line, "figures": figures}
+    # A preview's period ends in the future: judge the weeks up to today, not empty weeks to come.
+    judged = campaign_momentum.momentum(campaign, today=min(period.end, timezone.localdate(timezone=tz))).trend
+    verdict = {"rising": "Rising. ", "fading": "Fading. "}.get(judged.state, "")
+    return {"trend": judged.state, "line": f"{verdict}{judged.reason} {period_line}", "figures": figures}
 
 
 # --- Creating summaries --------------------------------------------------------------

@@ -6,6 +6,8 @@ An htmx request from the board gets the board region back (its rules and counts 
 each move); a plain request gets a redirect, so every button also works without JavaScript.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +30,10 @@ SUGGESTED = 3
 PER_PAGE = 20
 
 
-def _problem(request, pk, **filters):
+def _problem(request, pk, *, related=(), **filters):
     """A problem of the requesting campaign (another campaign's id is a 404)."""
     problems = request.campaign.problems.select_related(
-        "goal", "department", "owner", "roadblock_leader", "celebrated_by"
+        "goal", "department", "owner", "roadblock_leader", "celebrated_by", *related
     )
     return get_object_or_404(problems, pk=pk, **filters)
 
@@ -66,7 +68,9 @@ def _board_response(request, **extra):
 @require_GET
 @campaign_view()
 def board(request):
-    return _board_response(request)
+    # `focus`: the card the keyboard returns to when its story form is cancelled.
+    focus = request.GET.get("focus", "")
+    return _board_response(request, moved_id=int(focus) if focus.isdigit() else None)
 
 
 @require_GET
@@ -108,10 +112,13 @@ def problem_edit(request, pk):
 @campaign_view()
 def problem_detail(request, pk):
     """The problem and, once won, its service story: readable by everyone in the campaign."""
-    problem = _problem(request, pk)
+    problem = _problem(request, pk, related=["feedback__department"])
     context = {
         "campaign": request.campaign,
         "problem": problem,
+        # The complaint it was made from, on the feedback log ("turn into a service story"), if any.
+        "complaint": (complaint := getattr(problem, "feedback", None)),
+        "complaint_url": _log_entry_url(request.campaign, complaint) if complaint else "",
         "people": list(problem.people.select_related("department")),
         "can_write": request.membership.role_enum.allows(Role.CHAMPION),
     }
@@ -157,6 +164,13 @@ def problem_story(request, pk):
     if request.htmx:
         return _story_form_in_card(request, problem, form)
     return render(request, "campaign/problem_form.html", _form_context(request, form, "story", problem))
+
+
+def _log_entry_url(campaign, feedback):
+    """The feedback log narrowed to the day the complaint came in, scrolled to its row."""
+    day = feedback.received_on.isoformat()
+    query = urlencode({"kind": feedback.kind, "since": day, "until": day})
+    return f"{reverse('leadership:feedback-list', kwargs={'slug': campaign.slug})}?{query}#feedback-{feedback.pk}"
 
 
 def _story_form_in_card(request, problem, form):
@@ -227,7 +241,8 @@ def problem_delete(request, pk):
 @campaign_view()
 def stories(request):
     """Won problems with their stories, newest first, paginated."""
-    page = Paginator(ServiceProblem.objects.stories(request.campaign), PER_PAGE).get_page(request.GET.get("page"))
+    stories = ServiceProblem.objects.stories(request.campaign).select_related("feedback")  # the complaint it began as
+    page = Paginator(stories, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "campaign/stories.html", {"campaign": request.campaign, "page": page})
 
 

@@ -47,7 +47,13 @@ def test_champion_takes_an_easy_problem_from_backlog_to_a_celebrated_story(
     expect(page.locator("#messages")).to_contain_text("Moved")
 
     # Won without a story: the story form opens in the card, which stays in progress.
+    # Cancelling it from the keyboard puts focus back on the card; then the story is written.
     card.get_by_role("button", name=f"Won: {TITLE}").click()
+    story = in_progress.locator("li.card--editing")
+    expect(story.get_by_label("What they did")).to_be_focused()
+    story.get_by_role("link", name="Cancel").press("Enter")
+    expect(in_progress.locator("li.card", has_text=TITLE)).to_be_focused()
+    in_progress.locator("li.card", has_text=TITLE).get_by_role("button", name=f"Won: {TITLE}").press("Enter")
     story = in_progress.locator("li.card--editing")
     expect(story.get_by_label("What they did")).to_be_focused()
     check_accessibility(page, axe_path, "the story form on the board")

@@ -187,3 +187,13 @@ def test_goal_settings_hint_when_an_activity_measure_is_written(client_for, admi
     response = client.post(url, {"title": "Be heard", "kind": "other", "measure": "Emails sent each week"})
     assert response.status_code == 302  # a hint, never a block
     assert "counts messages the campaign sent out" in client.get(url).text
+
+
+def test_only_admins_are_sent_to_the_goal_settings_others_are_told_to_ask(client_for, admin_user, champion, campaign):
+    goals_url = reverse("campaign:settings-goals", kwargs={"slug": campaign.slug})
+    assert checkup.check_bullseye(campaign, figures(), []).for_admins
+    as_champion = client_for(champion).get(campaign.get_absolute_url()).text
+    assert f'href="{goals_url}"' not in as_champion
+    assert "Goals are set by an admin of the campaign: ask one." in as_champion
+    as_admin = client_for(admin_user).get(campaign.get_absolute_url()).text
+    assert f'<a href="{goals_url}">Set two or three goals measured by what customers do.</a>' in as_admin

@@ -8,7 +8,13 @@ from django.utils import timezone
 from allies.models import Stage, StageChange
 from campaign import momentum
 from campaign.models import ServiceProblem
-from tests.factories import AllyFactory, PersonaCardFactory, ServiceProblemFactory, TouchpointFactory
+from tests.factories import (
+    AllyFactory,
+    FeedbackFactory,
+    PersonaCardFactory,
+    ServiceProblemFactory,
+    TouchpointFactory,
+)
 
 TODAY = date(2026, 11, 18)  # a Wednesday: its week starts on Monday 16 November
 
@@ -77,6 +83,10 @@ def test_series_counts_each_source_per_week(campaign, other_campaign):
         campaign=campaign, status=ServiceProblem.Status.WON, started_on=last_week, won_on=TODAY, story_what="x"
     )
     ServiceProblemFactory(campaign=campaign, started_on=TODAY - timedelta(days=200))  # outside the window
+    FeedbackFactory(campaign=campaign, received_on=TODAY)
+    FeedbackFactory(campaign=other_campaign, received_on=TODAY)
+    # Logged this week, received last week: it counts where it was received.
+    FeedbackFactory(campaign=campaign, received_on=last_week + timedelta(days=4), created_at=_at(TODAY))
 
     weeks = momentum.series(campaign, today=TODAY)
 
@@ -89,6 +99,7 @@ def test_series_counts_each_source_per_week(campaign, other_campaign):
         "persona cards": 0,
         "problems started": 0,
         "problems won": 1,
+        "feedback logged": 1,
     }
     assert weeks[-2].counts == {
         "allies moved up": 0,
@@ -96,6 +107,7 @@ def test_series_counts_each_source_per_week(campaign, other_campaign):
         "persona cards": 1,
         "problems started": 1,
         "problems won": 0,
+        "feedback logged": 1,
     }
     assert sum(week.total for week in weeks[:-2]) == 0
 
@@ -160,3 +172,12 @@ def test_weeks_start_on_monday_in_the_campaigns_time_zone(campaign):
     result = momentum.momentum(campaign, today=TODAY)
     assert result.weeks[-1].counts["allies moved up"] == 1
     assert result.weeks[-2].counts["allies moved up"] == 0
+
+
+def test_feedback_logged_keeps_a_campaign_from_reading_as_quiet(campaign):
+    for back in range(1, 6):
+        FeedbackFactory(campaign=campaign, received_on=TODAY - timedelta(weeks=back))
+    result = momentum.momentum(campaign, today=TODAY)
+    assert "feedback logged" in result.labels
+    assert result.trend.state == "flat"
+    assert [week.counts["feedback logged"] for week in result.weeks[-6:]] == [1, 1, 1, 1, 1, 0]

@@ -410,3 +410,13 @@ def test_removing_a_problem_asks_first(client_for, champion, campaign):
     response = client.post(url("problem-delete", campaign, pk=problem.pk))
     assert response.url == url("board", campaign)
     assert not ServiceProblem.objects.filter(pk=problem.pk).exists()
+
+
+def test_cancelling_the_story_form_puts_the_keyboard_back_on_the_card(client_for, champion, campaign):
+    problem = ServiceProblemFactory(campaign=campaign, status=S.IN_PROGRESS, started_on="2026-11-02")
+    client = client_for(champion)
+    form = client.post(url("problem-move", campaign, pk=problem.pk), {"to": "won"}, **HTMX).text
+    assert f'hx-get="{url("board", campaign)}?focus={problem.pk}"' in form
+    board = client.get(url("board", campaign), {"focus": problem.pk}, **HTMX).text
+    assert f'id="problem-{problem.pk}" tabindex="-1" data-moved' in board
+    assert "data-moved" not in client.get(url("board", campaign), {"focus": "x"}, **HTMX).text

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from campaign import demo, momentum
+from campaign import demo, demo_complaints, momentum
 from campaign.models import Campaign, ServiceProblem
 from tests.factories import AllyFactory, LeaderFactory
 
@@ -48,3 +48,13 @@ def test_demo_uses_the_campaigns_allies_and_leaders(campaign):
     assert {row.ally_id for row in worked} <= {ally.pk for ally in allies}
     assert worked.exists()
     assert campaign.problems.filter(roadblock_leader=leader).count() == 2
+
+
+def test_one_demo_win_began_as_a_complaint_and_keeps_it_across_runs(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(slug="demo")
+    problem = campaign.problems.get(title=demo_complaints.PROBLEM)
+    assert problem.feedback.summary == demo_complaints.COMPLAINT
+    assert problem.feedback.status == "resolved"
+    assert campaign.feedback.filter(service_problem__isnull=False).count() == 1

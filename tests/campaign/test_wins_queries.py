@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from allies.models import Ally, Stage, StageChange, Touchpoint
 from campaign.models import Level, ServiceProblem
+from leadership.models import Feedback
 from personas.models import PersonaCard
 from tests.factories import DepartmentFactory, GoalFactory, LeaderFactory
 
@@ -17,7 +18,7 @@ S, D, Impact = ServiceProblem.Status, ServiceProblem.Difficulty, ServiceProblem.
 
 @pytest.fixture
 def busy_campaign(campaign, admin_user):
-    """Two thousand problems, some with people and roadblocks, and a year of ally, touchpoint and card activity."""
+    """Two thousand problems (some with people, some roadblocks) and a year of allies, touchpoints, cards, feedback."""
     rng = random.Random(7)
     today = timezone.localdate()
     departments = DepartmentFactory.create_batch(12, campaign=campaign)
@@ -81,6 +82,10 @@ def busy_campaign(campaign, admin_user):
     PersonaCard.objects.bulk_create(
         PersonaCard(campaign=campaign, role="Buyer", wants="x", so_that="y") for _ in range(300)
     )
+    Feedback.objects.bulk_create(
+        Feedback(campaign=campaign, received_on=today - timedelta(days=d % 365), summary="Late again", severity="low")
+        for d in range(730)
+    )
     return campaign
 
 
@@ -119,8 +124,8 @@ def test_problem_list_queries_do_not_grow(client_for, admin_user, busy_campaign,
 def test_campaign_home_queries_do_not_grow(client_for, admin_user, busy_campaign, django_assert_max_num_queries):
     client = client_for(admin_user)
     # Session, user, membership, switcher, departments with coverage, levels, goals, members,
-    # board figures, and one grouped query per momentum source.
-    with django_assert_max_num_queries(15):
+    # board figures, and one grouped query per momentum source (six, feedback included).
+    with django_assert_max_num_queries(16):
         response = client.get(busy_campaign.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="checkup__item') == 6

@@ -1,11 +1,12 @@
 """The dispatcher: one summary per campaign and period, its snapshot and deliveries, whatever the ticks."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
 
+from campaign import momentum
 from campaign.models import Campaign, ServiceProblem
 from leadership.models import ExecutiveSummary, SummaryDelivery
 from leadership.models.summaries import Period
@@ -211,7 +212,10 @@ def test_the_content_figures_on_a_crafted_week(crafted):
     assert [item["title"] for item in s["roadblocks"]] == ["Budget for a second van"]
     assert s["momentum"]["figures"]["touchpoints"] == {"now": 1, "before": 0}
     assert s["momentum"]["figures"]["problems_won"] == {"now": 1, "before": 0}
-    assert s["momentum"]["trend"] == "up"
+    # The verdict is the campaign home's (campaign.momentum on the weeks up to the period's end).
+    assert s["momentum"]["trend"] == "rising"
+    assert s["momentum"]["line"].startswith("Rising. The last three weeks averaged")
+    assert "7 pieces of feedback logged: 9 in all, against 2 the period before." in s["momentum"]["line"]
     assert s["is_empty"] is False
 
 
@@ -230,9 +234,31 @@ def test_another_campaigns_feedback_never_enters_the_summary(campaign, other_cam
     assert s["complaints"]["now"] == 0 and s["is_empty"]
 
 
+def test_the_momentum_line_agrees_with_the_campaign_home(campaign):
+    # Busy weeks, then three quiet ones: the home page says fading, and so must the summary sent on Monday.
+    for week in range(2, 8):
+        FeedbackFactory.create_batch(4, campaign=campaign, received_on=date(2026, 10, 26) - timedelta(weeks=week))
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 10))
+    home = momentum.momentum(campaign, today=date(2026, 11, 16)).trend
+    s = summary_content(campaign=campaign, period=PERIOD)
+    assert home.state == s["momentum"]["trend"] == "fading"
+    assert s["momentum"]["line"].startswith(f"Fading. {home.reason} ")
+
+
+def test_a_period_still_in_progress_is_judged_on_the_weeks_up_to_today(campaign):
+    # Weekly 3, 3, 2, 1: two falls. Counting the empty days to come as a week would make it three.
+    for week, count in ((4, 3), (3, 3), (2, 2), (1, 1)):
+        FeedbackFactory.create_batch(count, campaign=campaign, received_on=date(2026, 11, 16) - timedelta(weeks=week))
+    in_progress = Period(start=date(2026, 11, 16), end=date(2026, 11, 23), due_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False):
+        s = summary_content(campaign=campaign, period=in_progress)
+    assert s["momentum"]["trend"] == "flat"  # not "fading" from the empty days still to come
+
+
 def test_the_content_is_computed_in_a_fixed_number_of_queries(crafted, django_assert_max_num_queries):
     FeedbackFactory.create_batch(50, campaign=crafted, received_on=date(2026, 11, 10))
-    with django_assert_max_num_queries(14):
+    # 13 of its own, and one grouped query per source of the campaign's momentum.
+    with django_assert_max_num_queries(13 + len(momentum.SOURCES)):
         summary_content(campaign=crafted, period=PERIOD)
 
 

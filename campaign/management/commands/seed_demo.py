@@ -76,6 +76,7 @@ DEMO_SEEDERS = [
     "leadership.demo",
     "campaign.demo",
     "leadership.demo_feedback",
+    "campaign.demo_complaints",
 ]
 
 USERS = [
