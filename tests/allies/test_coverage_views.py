@@ -42,7 +42,7 @@ def test_coverage_page_shows_the_checks_with_their_next_steps(client_for, viewer
     html = client_for(viewer).get(coverage_url(campaign)).text
 
     assert 'id="check-empty-departments"' in html
-    assert "1 of 1 departments has nobody committed: Legal." in html
+    assert "1 of 1 department has nobody committed: Legal." in html
     assert "check--red" in html
     assert "Next: <a href=" in html
     assert html.count('class="check check--') == 6
