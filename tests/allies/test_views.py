@@ -361,7 +361,8 @@ def test_the_ally_page_shows_history_touchpoints_cards_and_problems(client_for, 
     assert "Book club" in text
     assert "Chapter 3" in text
     assert "With Bo" in text
-    assert "My name is</span> Rita" in text
+    card = ally.persona_cards.get()
+    assert f'My name is</span> <a href="/c/{campaign.slug}/personas/{card.pk}/">Rita</a>,' in text
     assert "And I am</span> Warehouse lead" in text
     assert "Invoices nobody reads" in text
     assert "Log a touchpoint" not in text
