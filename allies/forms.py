@@ -54,6 +54,10 @@ class AllyForm(forms.ModelForm):
             "stage": "Where they are on the ladder today. Later moves are recorded in their history.",
             "source": "Early on, volunteers carry a movement further than people who were sent.",
         }
+        error_messages = {
+            "name": {"required": "Give the ally's name."},
+            "department": {"required": "Choose the department they work in: the coverage map counts them there."},
+        }
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

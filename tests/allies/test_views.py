@@ -246,7 +246,13 @@ def test_the_same_email_is_fine_in_another_campaign(client_for, champion, campai
 
 def test_a_name_is_required(client_for, champion, campaign, department):
     response = client_for(champion).post(url("ally-new", campaign), ally_data(department, name="   "))
-    assert "This field is required" in response.text or "Give the ally" in response.text
+    assert "Give the ally&#x27;s name." in response.text
+    assert not Ally.objects.exists()
+
+
+def test_a_missing_department_says_why_it_matters(client_for, champion, campaign, department):
+    response = client_for(champion).post(url("ally-new", campaign), {**ally_data(department), "department": ""})
+    assert "Choose the department they work in" in response.text
     assert not Ally.objects.exists()
 
 
