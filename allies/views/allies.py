@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -215,6 +216,21 @@ def touchpoint_new(request):
     context = {"campaign": campaign, "form": form, "next": _next_url(request, "")}
     template = "allies/touchpoint_form.html#touchpoint-form" if request.htmx else "allies/touchpoint_form.html"
     return render(request, template, context)
+
+
+@champion_only
+def touchpoint_delete(request, pk):
+    """Take back a touchpoint logged by mistake, after saying whose pages it leaves."""
+    campaign = request.campaign
+    touchpoint = get_object_or_404(campaign.touchpoints.select_related("logged_by").prefetch_related("allies"), pk=pk)
+    back = _next_url(request, _list_url(campaign))
+    if request.method == "POST":
+        touchpoint.delete()
+        day = date_format(touchpoint.happened_on, "j M Y")
+        messages.success(request, f"Removed the {touchpoint.get_kind_display().lower()} of {day}.")
+        return redirect(back)
+    context = {"campaign": campaign, "touchpoint": touchpoint, "back": back}
+    return render(request, "allies/touchpoint_confirm_delete.html", context)
 
 
 @require_GET

@@ -462,3 +462,54 @@ def test_an_ally_whose_owner_left_the_campaign_can_still_be_edited(client_for, c
     data["recruited_by"] = UserFactory(username="stranger").pk
     response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
     assert "Select a valid choice" in response.text
+
+
+# --- taking back a touchpoint ----------------------------------------------------------
+
+
+def test_removing_a_touchpoint_asks_first_naming_everyone_it_was_with(client_for, champion, campaign):
+    ana, bo = AllyFactory(campaign=campaign, name="Ana"), AllyFactory(campaign=campaign, name="Bo")
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana, bo], kind="lunch", note="<b>Pasta</b>")
+    page = client_for(champion).get(url("ally-detail", campaign, pk=ana.pk))
+    remove = url("touchpoint-delete", campaign, pk=touchpoint.pk)
+    assert f'href="{remove}?next=' in page.text
+    response = client_for(champion).get(remove, {"next": ana.get_absolute_url()})
+    assert response.status_code == 200
+    assert "It goes from the pages of Ana and Bo" in response.text
+    assert "&lt;b&gt;Pasta&lt;/b&gt;" in response.text
+    assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
+
+
+def test_removing_a_touchpoint_leaves_the_allies_and_returns_to_the_page_it_came_from(client_for, champion, campaign):
+    ana = AllyFactory(campaign=campaign, name="Ana")
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana], kind="lunch")
+    response = client_for(champion).post(
+        url("touchpoint-delete", campaign, pk=touchpoint.pk), {"next": ana.get_absolute_url()}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == ana.get_absolute_url()
+    assert "Removed the lunch of" in response.text
+    assert not Touchpoint.objects.exists()
+    assert Ally.objects.filter(pk=ana.pk).exists()
+
+
+def test_removing_a_touchpoint_ignores_a_next_outside_the_campaign(client_for, champion, campaign):
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[AllyFactory(campaign=campaign)])
+    response = client_for(champion).post(
+        url("touchpoint-delete", campaign, pk=touchpoint.pk), {"next": "https://evil.example/"}
+    )
+    assert response.url == url("ally-list", campaign)
+
+
+def test_a_viewer_cannot_remove_a_touchpoint_nor_see_the_link(client_for, viewer, campaign):
+    ana = AllyFactory(campaign=campaign)
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana])
+    client = client_for(viewer)
+    assert "touchpoints/" not in client.get(url("ally-detail", campaign, pk=ana.pk)).text
+    assert client.post(url("touchpoint-delete", campaign, pk=touchpoint.pk)).status_code == 403
+    assert Touchpoint.objects.exists()
+
+
+def test_another_campaigns_touchpoint_cannot_be_removed(client_for, champion, campaign, other_campaign):
+    foreign = TouchpointFactory(campaign=other_campaign, allies=[AllyFactory(campaign=other_campaign)])
+    assert client_for(champion).post(url("touchpoint-delete", campaign, pk=foreign.pk)).status_code == 404
+    assert Touchpoint.objects.filter(pk=foreign.pk).exists()
