@@ -241,5 +241,6 @@ def follow_ups(request):
         "campaign": campaign,
         "due": list(Ally.objects.follow_ups_due(request.user, campaign)),
         "upcoming": list(Ally.objects.follow_ups_upcoming(request.user, campaign)),
+        "can_write": _can_write(request),
     }
     return render(request, "allies/follow_ups.html", context)

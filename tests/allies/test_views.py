@@ -411,6 +411,25 @@ def test_my_follow_ups_lists_my_due_and_upcoming_allies(client_for, champion, ad
     assert "Admin&#x27;s Ada" not in text
 
 
+def test_a_follow_up_is_logged_from_its_row_and_comes_back_to_the_list(client_for, champion, campaign):
+    olu = AllyFactory(campaign=campaign, name="Olu", recruited_by=champion, follow_up_on=timezone.localdate())
+    client = client_for(champion)
+    follow_ups = url("follow-ups", campaign)
+    log = f"{url('touchpoint-new', campaign)}?ally={olu.pk}&amp;next={follow_ups}"
+    assert f'href="{log}"' in client.get(follow_ups).text
+    data = {"allies": [olu.pk], "kind": "lunch", "happened_on": timezone.localdate().isoformat(), "note": ""}
+    response = client.post(f"{url('touchpoint-new', campaign)}?ally={olu.pk}", {**data, "next": follow_ups})
+    assert response.url == follow_ups
+    assert olu.touchpoints.count() == 1
+
+
+def test_a_viewer_sees_follow_ups_without_log_buttons(client_for, viewer, campaign):
+    AllyFactory(campaign=campaign, recruited_by=viewer, follow_up_on=timezone.localdate())
+    text = client_for(viewer).get(url("follow-ups", campaign)).text
+    assert "Due today or overdue (1)" in text
+    assert "touchpoints/new" not in text
+
+
 def test_my_follow_ups_has_an_empty_state(client_for, champion, campaign):
     assert "Nothing due" in client_for(champion).get(url("follow-ups", campaign)).text
 
