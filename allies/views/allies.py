@@ -213,7 +213,7 @@ def touchpoint_new(request):
     if request.htmx and request.method == "GET":
         # Fetched by a row's "Log" button: take the keyboard to the form that just appeared.
         form.fields["kind"].widget.attrs["autofocus"] = True
-    context = {"campaign": campaign, "form": form, "next": _next_url(request, "")}
+    context = {"campaign": campaign, "form": form, "next": _next_url(request, ""), "standalone": not request.htmx}
     template = "allies/touchpoint_form.html#touchpoint-form" if request.htmx else "allies/touchpoint_form.html"
     return render(request, template, context)
 

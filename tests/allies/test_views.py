@@ -417,6 +417,10 @@ def test_a_follow_up_is_logged_from_its_row_and_comes_back_to_the_list(client_fo
     follow_ups = url("follow-ups", campaign)
     log = f"{url('touchpoint-new', campaign)}?ally={olu.pk}&amp;next={follow_ups}"
     assert f'href="{log}"' in client.get(follow_ups).text
+    # On its own page the form posts plainly (no htmx), so a success goes back to `next`.
+    standalone = client.get(url("touchpoint-new", campaign), {"ally": olu.pk, "next": follow_ups}).text
+    assert "hx-post" not in standalone
+    assert f'name="next" value="{follow_ups}"' in standalone
     data = {"allies": [olu.pk], "kind": "lunch", "happened_on": timezone.localdate().isoformat(), "note": ""}
     response = client.post(f"{url('touchpoint-new', campaign)}?ally={olu.pk}", {**data, "next": follow_ups})
     assert response.url == follow_ups

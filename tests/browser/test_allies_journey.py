@@ -161,8 +161,14 @@ def test_follow_ups_and_the_join_link_page_are_accessible(page, axe_path, live_s
     AllyFactory(campaign=campaign, name="Due Dana", recruited_by=admin_user, follow_up_on=timezone.localdate())
     log_in(page, admin_user.username)
     page.goto(f"{live_server.url}/c/{campaign.slug}/allies/follow-ups/")
-    expect(page.get_by_role("link", name="Due Dana")).to_be_visible()
+    expect(page.get_by_role("link", name="Due Dana", exact=True)).to_be_visible()
     check_accessibility(page, axe_path, "my follow-ups")
+    # A follow-up done is logged from its row, and the champion lands back on the follow-ups.
+    page.get_by_role("link", name="Log a touchpoint with Due Dana").click()
+    page.get_by_label("Note (optional)").fill("Coffee, as promised")
+    page.get_by_role("button", name="Log touchpoint").click()
+    expect(page.get_by_role("heading", level=1, name="My follow-ups")).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text("Logged a one-on-one with Due Dana.")
 
     page.get_by_role("navigation", name="Allies").get_by_role("link", name="Join link").click()
     page.get_by_role("button", name="Publish a join link").click()
