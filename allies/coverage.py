@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,13 +247,17 @@ def check_empty_departments(campaign, grid):
         )
     empty = [row.department for row in rows if row.total == 0]
     if not empty:
-        return _ok("empty-departments", f"Every one of the {len(rows)} departments has a committed ally.", 0)
+        if len(rows) == 1:
+            return _ok("empty-departments", "Every department has a committed ally: the campaign's one.", 0)
+        return _ok("empty-departments", f"Every department has a committed ally: all {len(rows)} of them.", 0)
     verb = "has" if len(empty) == 1 else "have"
     return MovementCheck(
         key="empty-departments",
         ok=False,
         level="red" if len(empty) == len(rows) else "amber",
-        sentence=f"{len(empty)} of {len(rows)} departments {verb} nobody committed: {_names(empty)}.",
+        sentence=(
+            f"{len(empty)} of {len(rows)} department{pluralize(len(rows))} {verb} nobody committed: {_names(empty)}."
+        ),
         number=len(empty),
         next_step=f"Find someone in {empty[0]} who cares about service and start a conversation.",
         url=ally_list_url(campaign, department=empty[0].pk),

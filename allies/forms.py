@@ -1,7 +1,9 @@
+import time
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.utils import timezone
 
 from allies.models import Ally, Stage, Touchpoint
@@ -51,6 +53,10 @@ class AllyForm(forms.ModelForm):
             "email": "Optional. Two allies of one campaign cannot share an address.",
             "stage": "Where they are on the ladder today. Later moves are recorded in their history.",
             "source": "Early on, volunteers carry a movement further than people who were sent.",
+        }
+        error_messages = {
+            "name": {"required": "Give the ally's name."},
+            "department": {"required": "Choose the department they work in: the coverage map counts them there."},
         }
 
     def __init__(self, *args, campaign, **kwargs):
@@ -156,8 +162,24 @@ class TouchpointForm(forms.ModelForm):
         return day
 
 
+# A person needs a few seconds to read the page and type a name and an address; a script posts at once.
+JOIN_MIN_SECONDS = 3
+# The form's stamp stays good for a working day left open in a tab; after that it asks to be sent again.
+JOIN_STAMP_MAX_AGE = 12 * 60 * 60
+JOIN_STAMP_SALT = "allies.join-form"
+
+
+def join_stamp():
+    """A signed note of when the join form was shown, so a submission can say how long it took."""
+    return signing.dumps({"shown": time.time()}, salt=JOIN_STAMP_SALT)
+
+
 class JoinForm(forms.Form):
-    """The public "join the movement" form. `website` is a honeypot: people never see it, bots fill it."""
+    """
+    The public "join the movement" form. Two quiet bot traps besides the rate limit and CSRF:
+    `website` is a honeypot (people never see it, bots fill it) and `started` is a signed stamp
+    of when the form was shown (a post without one, or faster than a person types, is a script).
+    """
 
     name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(label="Your work email", help_text="So a champion can get in touch.")
@@ -179,11 +201,37 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "e.g. I'm tired of apologising for late invoices"}),
     )
     website = forms.CharField(label="Leave this field empty", required=False)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = campaign.departments.all()
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        # Shown afresh each time, also when a refused form comes back, so the next try is timed anew.
+        self.fresh_stamp = join_stamp()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._stamp_age() is None and self._stamp_expired:
+            raise forms.ValidationError(
+                "This page was open for a long time, so we could not accept it as it was. Please send it again."
+            )
+        return cleaned
+
+    def _stamp_age(self):
+        """Seconds since the form was shown; None when the stamp is missing, forged or too old."""
+        self._stamp_expired = False
+        try:
+            shown = signing.loads(self.data.get("started", ""), salt=JOIN_STAMP_SALT, max_age=JOIN_STAMP_MAX_AGE)
+        except signing.SignatureExpired:
+            self._stamp_expired = True
+            return None
+        except signing.BadSignature:
+            return None
+        try:
+            return time.time() - float(shown["shown"])
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -193,4 +241,11 @@ class JoinForm(forms.Form):
 
     @property
     def is_bot(self):
-        return bool(self.data.get("website"))
+        """A filled honeypot, a missing or forged stamp, or a post faster than a person could type."""
+        if self.data.get("website"):
+            return True
+        age = self._stamp_age()
+        if age is None:
+            # An honest stamp that grew old in an open tab is a person: `clean` asks them to send again.
+            return not self._stamp_expired
+        return age < JOIN_MIN_SECONDS

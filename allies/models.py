@@ -129,7 +129,12 @@ class AllyQuerySet(models.QuerySet):
             .with_last_touch()
             .prefetch_related(
                 models.Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-                "persona_cards",
+                models.Prefetch(
+                    "persona_cards",
+                    queryset=self.model._meta.get_field("persona_cards")
+                    .related_model.objects.select_related("department_served")
+                    .order_by("-created_at", "-pk"),
+                ),
                 models.Prefetch("problems", queryset=ServiceProblem.objects.order_by("-opened_on", "-pk")),
             )
         )

@@ -94,8 +94,8 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
     Someone signed up through the join link. They land as a volunteer at "interested", waiting for
     a champion to accept them. An email already on the list is merged into that ally, never a second
     row: their new line of motivation is kept, and someone lower on the ladder (or who had declined)
-    moves up to "interested", since volunteering says as much. Name, department and level stay as the
-    champions recorded them. Returns (ally, created).
+    moves up to "interested", since volunteering says as much, and waits for a champion to accept the
+    move. Name, department and level stay as the champions recorded them. Returns (ally, created).
     """
     existing = _ally_with_email(campaign, email)
     if existing is None:
@@ -124,6 +124,9 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
         existing.save(update_fields=["motivation", "updated_at"])
     if Stage(existing.stage).rank < Stage.INTERESTED.rank:
         ally_move_stage(ally=existing, stage=Stage.INTERESTED, by=None)
+        # Anyone holding the link could type this address: a champion confirms the move up.
+        existing.awaiting_review = True
+        existing.save(update_fields=["awaiting_review", "updated_at"])
     return existing, False
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<slug:slug>/allies/new/", allies.ally_new, name="ally-new"),
     path("c/<slug:slug>/allies/follow-ups/", allies.follow_ups, name="follow-ups"),
     path("c/<slug:slug>/allies/touchpoints/new/", allies.touchpoint_new, name="touchpoint-new"),
+    path("c/<slug:slug>/allies/touchpoints/<int:pk>/delete/", allies.touchpoint_delete, name="touchpoint-delete"),
     path("c/<slug:slug>/allies/join-link/", join.join_link, name="join-link"),
     path("c/<slug:slug>/allies/join-link/off/", join.join_link_off, name="join-link-off"),
     path("c/<slug:slug>/allies/<int:pk>/", allies.ally_detail, name="ally-detail"),

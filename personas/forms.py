@@ -49,6 +49,9 @@ class PersonaCardForm(forms.ModelForm):
     def __init__(self, *args, campaign, participant_required=False, **kwargs):
         kwargs.setdefault("label_suffix", "")  # the labels end in "…", which a colon would spoil
         super().__init__(*args, **kwargs)
+        if not self.instance.pk and "scope" not in (kwargs.get("initial") or {}):
+            # Most cards are about colleagues: that is what draws the service map.
+            self.initial["scope"] = PersonaCard.Scope.INSIDE
         self.instance.campaign = campaign
         writer = self.fields["writer_ally"]
         writer.queryset = campaign.allies.select_related("department")

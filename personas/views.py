@@ -77,7 +77,10 @@ def _save_card(request, form, **extra):
 
 @champion_only
 def card_new(request):
-    form = PersonaCardForm(request.POST or None, campaign=request.campaign)
+    # "Write a card for them" on an ally page names the writer; the form still checks it is the campaign's.
+    writer = request.GET.get("writer_ally", "")
+    initial = {"writer_ally": writer} if writer.isdigit() else {}
+    form = PersonaCardForm(request.POST or None, campaign=request.campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         card = _save_card(request, form)
         messages.success(request, f"Card for {card.persona_name or card.role} saved.")

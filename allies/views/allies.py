@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -212,9 +213,24 @@ def touchpoint_new(request):
     if request.htmx and request.method == "GET":
         # Fetched by a row's "Log" button: take the keyboard to the form that just appeared.
         form.fields["kind"].widget.attrs["autofocus"] = True
-    context = {"campaign": campaign, "form": form, "next": _next_url(request, "")}
+    context = {"campaign": campaign, "form": form, "next": _next_url(request, ""), "standalone": not request.htmx}
     template = "allies/touchpoint_form.html#touchpoint-form" if request.htmx else "allies/touchpoint_form.html"
     return render(request, template, context)
+
+
+@champion_only
+def touchpoint_delete(request, pk):
+    """Take back a touchpoint logged by mistake, after saying whose pages it leaves."""
+    campaign = request.campaign
+    touchpoint = get_object_or_404(campaign.touchpoints.select_related("logged_by").prefetch_related("allies"), pk=pk)
+    back = _next_url(request, _list_url(campaign))
+    if request.method == "POST":
+        touchpoint.delete()
+        day = date_format(touchpoint.happened_on, "j M Y")
+        messages.success(request, f"Removed the {touchpoint.get_kind_display().lower()} of {day}.")
+        return redirect(back)
+    context = {"campaign": campaign, "touchpoint": touchpoint, "back": back}
+    return render(request, "allies/touchpoint_confirm_delete.html", context)
 
 
 @require_GET
@@ -225,5 +241,6 @@ def follow_ups(request):
         "campaign": campaign,
         "due": list(Ally.objects.follow_ups_due(request.user, campaign)),
         "upcoming": list(Ally.objects.follow_ups_upcoming(request.user, campaign)),
+        "can_write": _can_write(request),
     }
     return render(request, "allies/follow_ups.html", context)

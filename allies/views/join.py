@@ -83,7 +83,7 @@ def join(request, token):
         if form.is_bot:
             return redirect("allies:join-thanks", token=token)
         if form.is_valid():
-            data = {key: value for key, value in form.cleaned_data.items() if key != "website"}
+            data = {key: value for key, value in form.cleaned_data.items() if key not in ("website", "started")}
             services.ally_volunteer(campaign=campaign, **data)
             return redirect("allies:join-thanks", token=token)
     return render(request, "allies/join.html", {"join_campaign": campaign, "form": form})

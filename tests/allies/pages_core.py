@@ -1,7 +1,7 @@
 """The allies core's entries in the role × page matrix (see tests/campaign/pages.py for the shape)."""
 
 from campaign.models import Role
-from tests.factories import AllyFactory
+from tests.factories import AllyFactory, TouchpointFactory
 from tests.matrix import Page
 
 
@@ -13,11 +13,16 @@ def _awaiting_ally(campaign):
     return {"pk": AllyFactory(campaign=campaign, awaiting_review=True).pk}
 
 
+def _touchpoint(campaign):
+    return {"pk": TouchpointFactory(campaign=campaign, allies=[AllyFactory(campaign=campaign)]).pk}
+
+
 PAGES = {
     "allies:ally-list": Page(Role.VIEWER, None),
     "allies:ally-new": Page(Role.CHAMPION, Role.CHAMPION),
     "allies:follow-ups": Page(Role.VIEWER, None),
     "allies:touchpoint-new": Page(Role.CHAMPION, Role.CHAMPION),
+    "allies:touchpoint-delete": Page(Role.CHAMPION, Role.CHAMPION, _touchpoint),
     "allies:join-link": Page(Role.ADMIN, Role.ADMIN),
     "allies:join-link-off": Page(None, Role.ADMIN),
     "allies:ally-detail": Page(Role.VIEWER, None, _ally),

@@ -139,6 +139,13 @@ def test_every_department_with_a_committed_ally_passes(campaign, support, financ
     assert result.ok
     assert result.level == "green"
     assert result.number == 0
+    assert result.sentence == "Every department has a committed ally: all 2 of them."
+
+
+def test_a_single_department_reads_in_the_singular(campaign, finance):
+    assert check(campaign, "empty-departments").sentence == "1 of 1 department has nobody committed: Finance."
+    committed(campaign, finance)
+    assert check(campaign, "empty-departments").sentence == "Every department has a committed ally: the campaign's one."
 
 
 def test_a_campaign_without_departments_is_sent_to_add_them(campaign):

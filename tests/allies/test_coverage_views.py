@@ -30,6 +30,7 @@ def test_coverage_page_shows_the_grid_as_an_accessible_table(client_for, viewer,
     assert '<th scope="rowgroup" colspan="6">Customer-facing departments · 2 committed</th>' in html
     assert '<th scope="rowgroup" colspan="6">Internal service provider departments · 0 committed</th>' in html
     assert "2 of 5 needed" in html
+    assert "now one ally per 35 of 70 people" in html
     assert "coverage__row--under" in html
     assert "coverage__row--empty" in html
     assert "Headcount unknown" in html
@@ -42,7 +43,7 @@ def test_coverage_page_shows_the_checks_with_their_next_steps(client_for, viewer
     html = client_for(viewer).get(coverage_url(campaign)).text
 
     assert 'id="check-empty-departments"' in html
-    assert "1 of 1 departments has nobody committed: Legal." in html
+    assert "1 of 1 department has nobody committed: Legal." in html
     assert "check--red" in html
     assert "Next: <a href=" in html
     assert html.count('class="check check--') == 6

@@ -3,7 +3,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from allies import services
+from allies import forms, services
+from allies.forms import join_stamp
 from allies.models import Ally, JoinLink
 from tests.factories import AllyFactory, DepartmentFactory, JoinLinkFactory
 
@@ -14,6 +15,12 @@ def _fresh_rate_limit():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_typing_delay(monkeypatch):
+    """The tests post at machine speed; the time trap has tests of its own below."""
+    monkeypatch.setattr(forms, "JOIN_MIN_SECONDS", 0)
 
 
 @pytest.fixture
@@ -33,6 +40,7 @@ def sign_up(client, link, department, **overrides):
         "level": "middle",
         "motivation": "Late invoices drive me mad",
         "website": "",
+        "started": join_stamp(),
         **overrides,
     }
     return client.post(join_url(link), data)
@@ -74,6 +82,16 @@ def test_signing_up_twice_with_one_email_merges(client, campaign, link, departme
     sign_up(client, link, department, email="VI@EXAMPLE.COM", name="Vi Again", motivation="Second thoughts")
     ally = Ally.objects.get(campaign=campaign)
     assert (ally.name, ally.motivation, ally.stage) == ("Vi Known", "Second thoughts", "interested")
+    assert ally.awaiting_review
+
+
+def test_a_sign_up_matching_an_ally_further_along_leaves_their_stage_and_review_alone(
+    client, campaign, link, department
+):
+    AllyFactory(campaign=campaign, email="vi@example.com", stage="committed")
+    sign_up(client, link, department)
+    ally = Ally.objects.get(campaign=campaign)
+    assert (ally.stage, ally.awaiting_review) == ("committed", False)
 
 
 def test_a_bad_form_is_shown_again_with_messages_beside_the_fields(client, campaign, link, department):
@@ -95,6 +113,43 @@ def test_a_filled_honeypot_pretends_success_and_stores_nothing(client, campaign,
     response = sign_up(client, link, department, website="http://spam.example")
     assert response.status_code == 302
     assert response.url.endswith("/thanks/")
+    assert not Ally.objects.exists()
+
+
+def test_a_post_without_the_forms_stamp_is_treated_as_a_bot(client, campaign, link, department):
+    for stamp in ("", "forged:stamp"):
+        response = sign_up(client, link, department, started=stamp)
+        assert response.status_code == 302
+        assert response.url.endswith("/thanks/")
+    assert not Ally.objects.exists()
+
+
+def test_a_post_faster_than_a_person_types_is_treated_as_a_bot(client, campaign, link, department, monkeypatch):
+    monkeypatch.setattr(forms, "JOIN_MIN_SECONDS", 3)
+    response = sign_up(client, link, department)
+    assert response.url.endswith("/thanks/")
+    assert not Ally.objects.exists()
+
+
+def test_a_person_who_took_their_time_is_let_in(client, campaign, link, department, monkeypatch):
+    monkeypatch.setattr(forms, "JOIN_MIN_SECONDS", 3)
+    ten_seconds_ago = forms.time.time() - 10
+    with monkeypatch.context() as patch:
+        patch.setattr(forms.time, "time", lambda: ten_seconds_ago)
+        stamp = join_stamp()
+    assert sign_up(client, link, department, started=stamp).status_code == 302
+    assert Ally.objects.filter(campaign=campaign).count() == 1
+
+
+def test_a_form_left_open_too_long_asks_to_be_sent_again(client, campaign, link, department, monkeypatch):
+    old = forms.time.time() - forms.JOIN_STAMP_MAX_AGE - 60
+    with monkeypatch.context() as patch:
+        patch.setattr(forms.time, "time", lambda: old)
+        stamp = join_stamp()
+    response = sign_up(client, link, department, started=stamp)
+    assert response.status_code == 200
+    assert "Please send it again" in response.text
+    assert stamp not in response.text
     assert not Ally.objects.exists()
 
 

@@ -246,7 +246,13 @@ def test_the_same_email_is_fine_in_another_campaign(client_for, champion, campai
 
 def test_a_name_is_required(client_for, champion, campaign, department):
     response = client_for(champion).post(url("ally-new", campaign), ally_data(department, name="   "))
-    assert "This field is required" in response.text or "Give the ally" in response.text
+    assert "Give the ally&#x27;s name." in response.text
+    assert not Ally.objects.exists()
+
+
+def test_a_missing_department_says_why_it_matters(client_for, champion, campaign, department):
+    response = client_for(champion).post(url("ally-new", campaign), {**ally_data(department), "department": ""})
+    assert "Choose the department they work in" in response.text
     assert not Ally.objects.exists()
 
 
@@ -361,7 +367,8 @@ def test_the_ally_page_shows_history_touchpoints_cards_and_problems(client_for, 
     assert "Book club" in text
     assert "Chapter 3" in text
     assert "With Bo" in text
-    assert "My name is</span> Rita" in text
+    card = ally.persona_cards.get()
+    assert f'My name is</span> <a href="/c/{campaign.slug}/personas/{card.pk}/">Rita</a>,' in text
     assert "And I am</span> Warehouse lead" in text
     assert "Invoices nobody reads" in text
     assert "Log a touchpoint" not in text
@@ -402,6 +409,29 @@ def test_my_follow_ups_lists_my_due_and_upcoming_allies(client_for, champion, ad
     assert "Overdue Olu" in due
     assert "Soon Sana" in upcoming
     assert "Admin&#x27;s Ada" not in text
+
+
+def test_a_follow_up_is_logged_from_its_row_and_comes_back_to_the_list(client_for, champion, campaign):
+    olu = AllyFactory(campaign=campaign, name="Olu", recruited_by=champion, follow_up_on=timezone.localdate())
+    client = client_for(champion)
+    follow_ups = url("follow-ups", campaign)
+    log = f"{url('touchpoint-new', campaign)}?ally={olu.pk}&amp;next={follow_ups}"
+    assert f'href="{log}"' in client.get(follow_ups).text
+    # On its own page the form posts plainly (no htmx), so a success goes back to `next`.
+    standalone = client.get(url("touchpoint-new", campaign), {"ally": olu.pk, "next": follow_ups}).text
+    assert "hx-post" not in standalone
+    assert f'name="next" value="{follow_ups}"' in standalone
+    data = {"allies": [olu.pk], "kind": "lunch", "happened_on": timezone.localdate().isoformat(), "note": ""}
+    response = client.post(f"{url('touchpoint-new', campaign)}?ally={olu.pk}", {**data, "next": follow_ups})
+    assert response.url == follow_ups
+    assert olu.touchpoints.count() == 1
+
+
+def test_a_viewer_sees_follow_ups_without_log_buttons(client_for, viewer, campaign):
+    AllyFactory(campaign=campaign, recruited_by=viewer, follow_up_on=timezone.localdate())
+    text = client_for(viewer).get(url("follow-ups", campaign)).text
+    assert "Due today or overdue (1)" in text
+    assert "touchpoints/new" not in text
 
 
 def test_my_follow_ups_has_an_empty_state(client_for, champion, campaign):
@@ -455,3 +485,54 @@ def test_an_ally_whose_owner_left_the_campaign_can_still_be_edited(client_for, c
     data["recruited_by"] = UserFactory(username="stranger").pk
     response = client_for(champion).post(url("ally-edit", campaign, pk=ally.pk), data)
     assert "Select a valid choice" in response.text
+
+
+# --- taking back a touchpoint ----------------------------------------------------------
+
+
+def test_removing_a_touchpoint_asks_first_naming_everyone_it_was_with(client_for, champion, campaign):
+    ana, bo = AllyFactory(campaign=campaign, name="Ana"), AllyFactory(campaign=campaign, name="Bo")
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana, bo], kind="lunch", note="<b>Pasta</b>")
+    page = client_for(champion).get(url("ally-detail", campaign, pk=ana.pk))
+    remove = url("touchpoint-delete", campaign, pk=touchpoint.pk)
+    assert f'href="{remove}?next=' in page.text
+    response = client_for(champion).get(remove, {"next": ana.get_absolute_url()})
+    assert response.status_code == 200
+    assert "It goes from the pages of Ana and Bo" in response.text
+    assert "&lt;b&gt;Pasta&lt;/b&gt;" in response.text
+    assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
+
+
+def test_removing_a_touchpoint_leaves_the_allies_and_returns_to_the_page_it_came_from(client_for, champion, campaign):
+    ana = AllyFactory(campaign=campaign, name="Ana")
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana], kind="lunch")
+    response = client_for(champion).post(
+        url("touchpoint-delete", campaign, pk=touchpoint.pk), {"next": ana.get_absolute_url()}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == ana.get_absolute_url()
+    assert "Removed the lunch of" in response.text
+    assert not Touchpoint.objects.exists()
+    assert Ally.objects.filter(pk=ana.pk).exists()
+
+
+def test_removing_a_touchpoint_ignores_a_next_outside_the_campaign(client_for, champion, campaign):
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[AllyFactory(campaign=campaign)])
+    response = client_for(champion).post(
+        url("touchpoint-delete", campaign, pk=touchpoint.pk), {"next": "https://evil.example/"}
+    )
+    assert response.url == url("ally-list", campaign)
+
+
+def test_a_viewer_cannot_remove_a_touchpoint_nor_see_the_link(client_for, viewer, campaign):
+    ana = AllyFactory(campaign=campaign)
+    touchpoint = TouchpointFactory(campaign=campaign, allies=[ana])
+    client = client_for(viewer)
+    assert "touchpoints/" not in client.get(url("ally-detail", campaign, pk=ana.pk)).text
+    assert client.post(url("touchpoint-delete", campaign, pk=touchpoint.pk)).status_code == 403
+    assert Touchpoint.objects.exists()
+
+
+def test_another_campaigns_touchpoint_cannot_be_removed(client_for, champion, campaign, other_campaign):
+    foreign = TouchpointFactory(campaign=other_campaign, allies=[AllyFactory(campaign=other_campaign)])
+    assert client_for(champion).post(url("touchpoint-delete", campaign, pk=foreign.pk)).status_code == 404
+    assert Touchpoint.objects.filter(pk=foreign.pk).exists()

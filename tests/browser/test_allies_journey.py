@@ -1,4 +1,4 @@
-"""A champion's first ally, in a real browser: add them, log a touchpoint, move them up the ladder."""
+"""A champion's first ally in a real browser: add, log a touchpoint, move up the ladder, see the map change."""
 
 import re
 
@@ -9,9 +9,24 @@ from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory
 
 
-def test_champion_adds_an_ally_logs_a_touchpoint_and_moves_a_stage(page, axe_path, live_server, campaign, champion):
+def coverage_cell(page, department, column):
+    """The coverage map's cell for `department` in `column` (0 top, 1 middle, 2 frontline, 3 total)."""
+    row = page.locator("tr", has=page.get_by_role("rowheader", name=department, exact=True))
+    return row.locator("td").nth(column)
+
+
+def test_champion_adds_an_ally_logs_a_touchpoint_moves_a_stage_and_sees_the_coverage_map_change(
+    page, axe_path, live_server, campaign, champion
+):
+    """The issue's journey in one go: the map starts empty and shows the ally once they commit."""
     DepartmentFactory(campaign=campaign, name="Finance & Billing")
     log_in(page, champion.username)
+    coverage = f"{live_server.url}/c/{campaign.slug}/allies/coverage/"
+    page.goto(coverage)
+    expect(coverage_cell(page, "Finance & Billing", 1)).to_have_text("0")
+    expect(page.locator("#check-empty-departments")).to_contain_text("1 of 1 department has nobody committed")
+    expect(page.locator("#check-missing-level")).to_contain_text("Nobody at the top, middle and frontline levels")
+
     page.goto(f"{live_server.url}/c/{campaign.slug}/allies/")
     expect(page.get_by_role("heading", name="find your first few allies")).to_be_visible()
     check_accessibility(page, axe_path, "the empty ally list")
@@ -61,6 +76,15 @@ def test_champion_adds_an_ally_logs_a_touchpoint_and_moves_a_stage(page, axe_pat
     expect(page.locator("#messages")).to_contain_text("is now at “Committed”")
     ally.refresh_from_db()
     assert ally.stage == "committed"
+
+    # Committed now, so the coverage map counts them where they sit: Finance & Billing, middle.
+    page.get_by_role("navigation", name="Allies").get_by_role("link", name="Coverage").click()
+    expect(page.get_by_role("heading", level=1, name="Coverage")).to_be_visible()
+    expect(coverage_cell(page, "Finance & Billing", 1)).to_have_text("1")
+    expect(coverage_cell(page, "Finance & Billing", 3)).to_have_text("1")
+    expect(page.locator("#check-empty-departments")).to_contain_text("Every department has a committed ally")
+    expect(page.locator("#check-missing-level")).to_contain_text("Nobody at the top and frontline levels")
+    check_accessibility(page, axe_path, "the coverage page after the ally committed")
     assert page.console_log.errors == []
 
 
@@ -101,8 +125,12 @@ def test_ticked_allies_share_one_touchpoint_under_the_sites_csp(strict_page, liv
     assert page.console_log.errors == []
 
 
-def test_a_colleague_volunteers_through_the_join_link(page, axe_path, live_server, campaign):
+def test_a_colleague_volunteers_through_the_join_link(page, axe_path, live_server, campaign, monkeypatch):
+    from allies import forms
     from tests.factories import JoinLinkFactory
+
+    # The robot fills the form faster than a person; the time trap is tested without a browser.
+    monkeypatch.setattr(forms, "JOIN_MIN_SECONDS", 0)
 
     DepartmentFactory(campaign=campaign, name="Logistics")
     link = JoinLinkFactory(campaign=campaign)
@@ -133,8 +161,14 @@ def test_follow_ups_and_the_join_link_page_are_accessible(page, axe_path, live_s
     AllyFactory(campaign=campaign, name="Due Dana", recruited_by=admin_user, follow_up_on=timezone.localdate())
     log_in(page, admin_user.username)
     page.goto(f"{live_server.url}/c/{campaign.slug}/allies/follow-ups/")
-    expect(page.get_by_role("link", name="Due Dana")).to_be_visible()
+    expect(page.get_by_role("link", name="Due Dana", exact=True)).to_be_visible()
     check_accessibility(page, axe_path, "my follow-ups")
+    # A follow-up done is logged from its row, and the champion lands back on the follow-ups.
+    page.get_by_role("link", name="Log a touchpoint with Due Dana").click()
+    page.get_by_label("Note (optional)").fill("Coffee, as promised")
+    page.get_by_role("button", name="Log touchpoint").click()
+    expect(page.get_by_role("heading", level=1, name="My follow-ups")).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text("Logged a one-on-one with Due Dana.")
 
     page.get_by_role("navigation", name="Allies").get_by_role("link", name="Join link").click()
     page.get_by_role("button", name="Publish a join link").click()

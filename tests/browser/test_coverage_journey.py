@@ -48,7 +48,7 @@ def test_champion_imports_allies_and_sees_the_coverage_map_change(page, axe_path
 
     page.goto(coverage)
     expect(finance_row(page).locator("td").nth(1)).to_have_text("1")
-    expect(empty_departments).to_contain_text("Every one of the 2 departments")
+    expect(empty_departments).to_contain_text("Every department has a committed ally: all 2 of them.")
     check_accessibility(page, axe_path, "the coverage page after the import")
     assert page.console_log.errors == []
 

@@ -178,3 +178,23 @@ def test_editing_a_card_shows_the_hints_for_it_as_saved(client_for, campaign, ch
     card = PersonaCardFactory(campaign=campaign, persona_name="", wants="more support", rhythm="")
     response = client_for(champion).get(url("card-edit", campaign, pk=card.pk))
     assert [hint.field for hint in response.context["hints"]] == ["persona_name", "wants"]
+
+
+def test_a_new_card_starts_inside_the_organisation(client_for, campaign, champion):
+    response = client_for(champion).get(reverse("personas:card-new", kwargs={"slug": campaign.slug}))
+    assert response.context["form"]["scope"].value() == "inside"
+
+
+def test_write_a_card_from_an_ally_page_names_the_ally_as_writer(client_for, campaign, champion):
+    ally = AllyFactory(campaign=campaign, name="Fay")
+    page = client_for(champion).get(reverse("allies:ally-detail", kwargs={"slug": campaign.slug, "pk": ally.pk}))
+    link = f"/c/{campaign.slug}/personas/new/?writer_ally={ally.pk}"
+    assert f'href="{link}"' in page.text
+    response = client_for(champion).get(link)
+    assert str(response.context["form"]["writer_ally"].value()) == str(ally.pk)
+
+
+def test_an_ally_page_offers_viewers_no_card_writing(client_for, campaign, viewer):
+    ally = AllyFactory(campaign=campaign)
+    page = client_for(viewer).get(reverse("allies:ally-detail", kwargs={"slug": campaign.slug, "pk": ally.pk}))
+    assert "Write a card for" not in page.text

@@ -79,6 +79,17 @@ def test_service_map_page_shows_the_matrix_as_a_table(client_for, campaign, view
     assert "Serve others, served by nobody on record" in text
 
 
+def test_each_number_on_the_map_opens_the_cards_behind_it(client_for, campaign, viewer, crafted):
+    client = client_for(viewer)
+    text = client.get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).content.decode()
+    finance, sales = crafted["Finance"], crafted["Sales"]
+    gallery = reverse("personas:card-list", kwargs={"slug": campaign.slug})
+    link = f"{gallery}?writer_department={finance.pk}&amp;served={sales.pk}"
+    assert f'<a href="{link}">2<span class="visually-hidden"> cards: Finance serves Sales</span></a>' in text
+    response = client.get(gallery, {"writer_department": finance.pk, "served": sales.pk})
+    assert response.context["page_obj"].paginator.count == 2
+
+
 def test_service_map_without_departments_says_what_to_do(client_for, campaign, viewer):
     text = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).content.decode()
     assert "no departments yet" in text
