@@ -64,6 +64,39 @@ def recreate_database(url):
         conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(MARKER)))
 
 
+def check_ours(url):
+    """Refuse (NotOurDatabase) unless the database exists and carries the bench's marker."""
+    admin_url, name = _maintenance_url(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+    if row is None or row[0] != MARKER:
+        raise NotOurDatabase(f"The database {name!r} was not built by the bench: run it once without BENCH_REUSE.")
+
+
+def existing():
+    """What `build` returned, read back from a database it built earlier (for BENCH_REUSE=1)."""
+    from django.contrib.auth import get_user_model
+
+    from campaign.models import Campaign
+    from leadership.models import ApiToken, BriefingPack
+
+    main = Campaign.objects.get(slug="bench-a")
+    user = get_user_model().objects.get(username="bench-admin")
+    ApiToken.objects.filter(campaign=main).delete()
+    token = ApiToken(campaign=main, name="Bench helpdesk", created_by=user)
+    raw_token = token.issue()
+    token.save()
+    return {
+        "campaign": main,
+        "other": Campaign.objects.get(slug="bench-b"),
+        "user": user,
+        "token": raw_token,
+        "pack": BriefingPack.objects.filter(campaign=main).order_by("pk").first(),
+    }
+
+
 def vacuum_analyze(url):
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

@@ -30,7 +30,7 @@ HOST = "127.0.0.1"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "8140"))
 SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "8141"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
-ROUNDS = 3
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = (1, 4)
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "2"))
 TRIVIAL_SECONDS = 1
@@ -142,9 +142,27 @@ def run_wrk(path, connections, seconds, request):
     if line is None:
         raise RuntimeError(f"wrk gave no result for {path}: {out.stdout} {out.stderr}")
     result = json.loads(line.removeprefix("BENCHJSON "))
-    if result["bad_status"] or result["socket_errors"] or not result["requests"]:
+    if result["bad_status"] or result["socket_errors"]:
         raise RuntimeError(f"{path} answered badly under load: {result}")
+    if result["requests"] < 3:
+        # Slower than the run itself: time three requests one by one instead.
+        return time_by_hand(path, request)
     return result
+
+
+def time_by_hand(path, request):
+    body = Path(request["body_path"]).read_bytes() if request.get("body_path") else None
+    timings = []
+    for _ in range(3):
+        conn = http.client.HTTPConnection(HOST, WEB_PORT, timeout=120)
+        started = time.perf_counter()
+        conn.request(request.get("method", "GET"), path, body=body, headers=request["headers"])
+        response = conn.getresponse()
+        response.read()
+        timings.append(time.perf_counter() - started)
+        if response.status >= 400:
+            raise RuntimeError(f"{path} answered {response.status}")
+    return {"requests": 3, "p50_us": statistics.median(timings) * 1e6, "p95_us": max(timings) * 1e6}
 
 
 def measure_pages(pages, trivial):
@@ -156,6 +174,9 @@ def measure_pages(pages, trivial):
             for name, request in pages.items():
                 base = run_wrk(trivial["path"], connections, TRIVIAL_SECONDS, trivial)
                 page = run_wrk(request["path"], connections, PAGE_SECONDS, request)
+                # wrk stops sending but gunicorn finishes what it took: let it drain before the next baseline.
+                time.sleep(min(30, 2 * page["p95_us"] / 1e6) + 0.2)
+                log(f"    {name}: {page['p50_us'] / 1000:.1f} ms (trivial {base['p50_us'] / 1000:.2f} ms)")
                 samples[name][connections].append(
                     {
                         "median_ms": page["p50_us"] / 1000,
@@ -261,6 +282,8 @@ def time_emails(schedule, period, sink, processes, logdir):
         worker_log,
     )
     wait_for(lambda: "ready." in worker_log.read_text(errors="replace"), "the Celery worker", timeout=90)
+    # A rerun on a reused database sends the same period again.
+    schedule.campaign.executive_summaries.filter(period_start=period.start).delete()
     started = time.perf_counter()
     summary = summary_create_for_period(schedule=schedule, period=period)
     expected = SummaryDelivery.objects.filter(summary=summary).count()
@@ -282,13 +305,14 @@ def time_csv_import(campaign, user):
     from allies.transfer import allies_import, import_preview
 
     departments = list(campaign.departments.values_list("name", flat=True))
+    run = secrets.token_hex(4)
     files = []
     for part in range(20):
         lines = ["name,email,department,level,stage,source"]
         for i in range(1000):
             n = part * 1000 + i
             department = departments[n % len(departments)]
-            lines.append(f"Imported {n},imported{n}@bench.example,{department},frontline,identified,recruited")
+            lines.append(f"Imported {n},imported{n}-{run}@bench.example,{department},frontline,identified,recruited")
         files.append("\n".join(lines).encode())
     started = time.perf_counter()
     for data in files:
@@ -381,14 +405,20 @@ def report(result, detail):
 
 
 def main():
+    # A Ctrl-C or a kill still stops gunicorn and the worker (Processes.stop_all in a finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     url = configure_environment()
     check_tools()
     total_started = time.monotonic()
     from bench import data
 
-    log(f"bench: rebuilding {url.rsplit('/', 1)[-1]} (refused unless the bench created it)")
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    log(f"bench: {'reusing' if reuse else 'rebuilding'} {url.rsplit('/', 1)[-1]} (refused unless the bench created it)")
     try:
-        data.recreate_database(url)
+        if reuse:
+            data.check_ours(url)
+        else:
+            data.recreate_database(url)
     except data.NotOurDatabase as error:
         sys.exit(f"bench: {error}")
 
@@ -401,11 +431,14 @@ def main():
     redis.Redis.from_url(REDIS_URL).flushdb()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    started = time.monotonic()
-    log("bench: building two campaigns of a million feedback items each")
-    built = data.build(log=log)
-    data.vacuum_analyze(url)
-    log(f"bench: data built and analysed in {time.monotonic() - started:.0f} s")
+    if reuse:
+        built = data.existing()
+    else:
+        started = time.monotonic()
+        log("bench: building two campaigns of a million feedback items each")
+        built = data.build(log=log)
+        data.vacuum_analyze(url)
+        log(f"bench: data built and analysed in {time.monotonic() - started:.0f} s")
 
     campaign, user, token = built["campaign"], built["user"], built["token"]
     from django.conf import settings
@@ -466,6 +499,7 @@ def main():
 
     log("bench: counting each page's queries")
     queries = count_queries(pages, user, token)
+    log("  " + ", ".join(f"{name} {count}" for name, count in queries.items()))
 
     processes = Processes()
     logdir = ROOT / "var" / "bench"
