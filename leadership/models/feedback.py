@@ -105,12 +105,11 @@ class FeedbackQuerySet(models.QuerySet):
         if since is not None:
             scoped = scoped.filter(received_on__gte=since)
         return (
-            scoped
-            .values("department__name")
+            scoped.values("department__name")
             .annotate(
-                complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
-                compliments=Count("pk", filter=Q(kind=Kind.COMPLIMENT)),
-                total=Count("pk"),
+                complaints=Count("kind", filter=Q(kind=Kind.COMPLAINT)),
+                compliments=Count("kind", filter=Q(kind=Kind.COMPLIMENT)),
+                total=Count("*"),
             )
             .order_by("-total", "department__name")
         )
@@ -122,8 +121,8 @@ class FeedbackQuerySet(models.QuerySet):
             .annotate(week=TruncWeek("received_on"))
             .values("week")
             .annotate(
-                complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
-                compliments=Count("pk", filter=Q(kind=Kind.COMPLIMENT)),
+                complaints=Count("kind", filter=Q(kind=Kind.COMPLAINT)),
+                compliments=Count("kind", filter=Q(kind=Kind.COMPLIMENT)),
             )
             .order_by("week")
         )
