@@ -18,6 +18,7 @@ help:
 	@echo "make run    install, migrate, load the demo campaign, start web + worker + beat on 127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  build two million-feedback campaigns in PostgreSQL and measure every main page (about 10 min)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -54,3 +55,15 @@ format: install
 
 clean:
 	rm -rf $(VENV) var
+
+# The bench's own PostgreSQL database: created, marked, dropped and rebuilt by the bench (it refuses any other).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/risingtide_bench
+
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || { echo "bench: installing wrk (the load tool) from Debian"; \
+		(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)) \
+		|| { echo "bench: could not install wrk; run 'apt-get install -y wrk' as root"; exit 1; }; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "bench: PostgreSQL is not answering on 127.0.0.1:5432 (see shared TOOLS: pg_ctlcluster … start)"; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "bench: Redis is not answering on 127.0.0.1:6379 (redis-server --daemonize yes …)"; exit 1; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run

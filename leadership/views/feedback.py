@@ -50,7 +50,7 @@ def _bars(rows, *, width=240):
 
 def _charts(campaign):
     since = campaign_today(campaign) - timedelta(weeks=CHART_WEEKS)
-    by_department = list(Feedback.objects.counts_by_department(campaign)[:CHART_DEPARTMENTS])
+    by_department = list(Feedback.objects.counts_by_department(campaign, since=since)[:CHART_DEPARTMENTS])
     for row in by_department:
         row["name"] = row["department__name"] or "No department"
     by_week = list(Feedback.objects.counts_by_week(campaign, since=since))
