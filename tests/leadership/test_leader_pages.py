@@ -1,0 +1,115 @@
+"""The leaders' own pages, reached without an account: both web versions, Accept/Decline, unsubscribe."""
+
+import logging
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from leadership import signing
+from leadership.models import PackDelivery
+from leadership.models.summaries import Period
+from leadership.summaries import build_delivery_message, summary_content
+from leadership.tasks import deliver_pack
+from tests.factories import (
+    BriefingPackFactory,
+    EventFactory,
+    ExecutiveSummaryFactory,
+    LeaderFactory,
+    SummaryDeliveryFactory,
+)
+
+
+@pytest.fixture
+def summary_delivery(campaign):
+    summary = ExecutiveSummaryFactory(campaign=campaign, period_start=date(2026, 11, 9), period_end=date(2026, 11, 16))
+    period = Period(start=summary.period_start, end=summary.period_end, due_at=summary.due_at)
+    summary.snapshot = summary_content(campaign=campaign, period=period)
+    summary.save()
+    return SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign, name="Helen Osei"))
+
+
+@pytest.fixture
+def pack_delivery(campaign, champion):
+    pack = BriefingPackFactory(campaign=campaign, status="sent", title="November briefing", created_by=champion)
+    leader = LeaderFactory(campaign=campaign, name="Rupert Vance")
+    pack.recipients.add(leader)
+    return PackDelivery.objects.create(pack=pack, leader=leader)
+
+
+def local(url):
+    return url.removeprefix(settings.SITE_URL)
+
+
+def test_both_web_versions_are_the_emails_own_html_under_the_same_csp(client, pack_delivery, summary_delivery):
+    deliver_pack(pack_delivery.pk)
+    pack_page = client.get(local(signing.pack_web_url(pack_delivery)))
+    summary_page = client.get(local(signing.summary_web_url(summary_delivery)))
+    for page in (pack_page, summary_page):
+        assert page.status_code == 200
+        assert page["Content-Security-Policy"] == pack_page["Content-Security-Policy"]
+        assert "script-src" not in page["Content-Security-Policy"]
+        assert "Read it on the web" not in page.text  # already on the web
+        assert "You receive this" in page.text  # the email's footer
+        assert "no-cache" in page["Cache-Control"]
+    assert "Dear Rupert Vance" in pack_page.text
+    assert "Dear Helen Osei" in summary_page.text
+    assert "Stop these summaries" in summary_page.text
+
+
+def test_both_emails_share_the_web_link_and_the_footer(summary_delivery, pack_delivery):
+    deliver_pack(pack_delivery.pk)
+    pack = mail.outbox[0]
+    summary = build_delivery_message(summary_delivery)
+    for message in (pack, summary):
+        text, html = message.body, message.alternatives[0].content
+        assert "Read it on the web: http" in text
+        assert "Easier to read in a browser?" in html
+        assert "You receive this" in text and "as one of its leaders" in text
+        assert "as one of its leaders" in html
+        assert "\n--\nSent by " in text
+
+
+def test_a_member_following_a_summary_link_is_not_counted_as_the_leader_opening_it(
+    client_for, admin_user, summary_delivery
+):
+    client_for(admin_user).get(local(signing.summary_web_url(summary_delivery)))
+    summary_delivery.refresh_from_db()
+    assert summary_delivery.opened_at is None
+
+
+@pytest.mark.parametrize("kind", ["pack", "summary", "unsubscribe", "answer"])
+def test_a_tampered_leader_link_is_a_logged_404(client, caplog, kind, pack_delivery, summary_delivery, campaign):
+    url = {
+        "pack": lambda: signing.pack_web_url(pack_delivery),
+        "summary": lambda: signing.summary_web_url(summary_delivery),
+        "unsubscribe": lambda: signing.unsubscribe_url(summary_delivery.leader),
+        "answer": lambda: signing.answer_url(
+            event=EventFactory(campaign=campaign), leader=pack_delivery.leader, accepted=True
+        ),
+    }[kind]()
+    tampered = local(url).replace(":", ":x", 1)
+    with caplog.at_level(logging.WARNING, logger="leadership.signing"):
+        response = client.get(tampered)
+    assert response.status_code == 404
+    assert "tampered leader link refused" in caplog.text
+
+
+def test_a_token_for_one_purpose_does_not_open_another(client, summary_delivery):
+    token = local(signing.summary_web_url(summary_delivery)).split("/")[2]
+    assert client.get(f"/l/briefing/{token}/").status_code == 404
+    assert client.get(f"/s/{token}/unsubscribe/").status_code == 404
+
+
+def test_the_unsubscribe_and_answer_pages_need_no_login_and_look_alike(
+    client, summary_delivery, pack_delivery, campaign
+):
+    event = EventFactory(campaign=campaign, title="Trade breakfast")
+    answer = client.get(local(signing.answer_url(event=event, leader=pack_delivery.leader, accepted=True)))
+    unsubscribe = client.get(local(signing.unsubscribe_url(summary_delivery.leader)))
+    for page in (answer, unsubscribe):
+        assert page.status_code == 200
+        assert '<div class="narrow panel">' in page.text
+        assert campaign.name in page.text
+        assert 'class="campaign-nav"' not in page.text
