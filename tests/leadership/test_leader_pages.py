@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from leadership import signing
 from leadership.models import PackDelivery
@@ -113,3 +114,36 @@ def test_the_unsubscribe_and_answer_pages_need_no_login_and_look_alike(
         assert '<div class="narrow panel">' in page.text
         assert campaign.name in page.text
         assert 'class="campaign-nav"' not in page.text
+
+
+def test_the_pack_and_summary_pages_show_delivery_states_the_same_way(
+    client_for, admin_user, viewer, campaign, pack_delivery, summary_delivery
+):
+    PackDelivery.objects.filter(pk=pack_delivery.pk).update(status="failed", attempts=3, last_error="550 no such user")
+    pages = {
+        "pack": reverse("leadership:pack-compose", kwargs={"slug": campaign.slug, "pk": pack_delivery.pack_id}),
+        "summary": reverse(
+            "leadership:summary-detail", kwargs={"slug": campaign.slug, "pk": summary_delivery.summary_id}
+        ),
+    }
+    admin = client_for(admin_user)
+    for kind, address in pages.items():
+        text = admin.get(address).text
+        assert "Delivery to each leader" in text
+        assert '<th scope="col">The email</th>' in text
+        assert (
+            reverse(
+                "leadership:outbox-message",
+                kwargs={
+                    "slug": campaign.slug,
+                    "kind": kind,
+                    "pk": (pack_delivery if kind == "pack" else summary_delivery).pk,
+                },
+            )
+            in text
+        )
+    pack_page = admin.get(pages["pack"]).text
+    assert "after 3 attempts" in pack_page and "550 no such user" in pack_page
+    # A viewer cannot open the outbox: the pack page offers the preview instead, the summary page no link.
+    assert "As Rupert Vance sees it" in client_for(viewer).get(pages["pack"]).text
+    assert "/outbox/" not in client_for(viewer).get(pages["summary"]).text
