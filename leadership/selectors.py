@@ -187,19 +187,25 @@ OUTBOX_COLUMNS = (
 )
 
 
-def pack_outbox_rows(campaign):
-    return PackDelivery.objects.filter(pack__campaign=campaign).values_list(
-        Value("pack", output_field=CharField()),
+def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None):
+    """`deliveries` as rows in OUTBOX_COLUMNS order; a kind without a period leaves those columns empty."""
+    no_date = Value(None, output_field=DateField())
+    return deliveries.values_list(
+        Value(kind, output_field=CharField()),
         "pk",
-        F("pack__title"),
-        Value(None, output_field=DateField()),
-        Value(None, output_field=DateField()),
+        title,
+        period_start or no_date,
+        period_end or no_date,
         F("leader__name"),
         F("leader__email"),
         "status",
         "created_at",
         "sent_at",
     )
+
+
+def pack_outbox_rows(campaign):
+    return _outbox_rows(PackDelivery.objects.filter(pack__campaign=campaign), kind="pack", title=F("pack__title"))
 
 
 def pack_outbox_delivery(campaign, pk):
@@ -213,17 +219,12 @@ def pack_outbox_message(delivery):
 
 
 def summary_outbox_rows(campaign):
-    return SummaryDelivery.objects.filter(summary__campaign=campaign).values_list(
-        Value("summary", output_field=CharField()),
-        "pk",
-        Value("Executive summary", output_field=CharField()),
-        F("summary__period_start"),
-        F("summary__period_end"),
-        F("leader__name"),
-        F("leader__email"),
-        "status",
-        "created_at",
-        "sent_at",
+    return _outbox_rows(
+        SummaryDelivery.objects.filter(summary__campaign=campaign),
+        kind="summary",
+        title=Value("Executive summary", output_field=CharField()),
+        period_start=F("summary__period_start"),
+        period_end=F("summary__period_end"),
     )
 
 
