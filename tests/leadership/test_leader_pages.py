@@ -147,3 +147,14 @@ def test_the_pack_and_summary_pages_show_delivery_states_the_same_way(
     # A viewer cannot open the outbox: the pack page offers the preview instead, the summary page no link.
     assert "As Rupert Vance sees it" in client_for(viewer).get(pages["pack"]).text
     assert "/outbox/" not in client_for(viewer).get(pages["summary"]).text
+
+
+def test_date_fields_render_the_iso_value_a_date_input_accepts(client_for, champion, campaign):
+    # A date input ignores "23/10/2026" (the en-gb format): the edit form would show an empty date.
+    from tests.factories import BenchmarkVisitFactory
+
+    visit = BenchmarkVisitFactory(campaign=campaign, visited_on=date(2026, 10, 23))
+    response = client_for(champion).get(
+        reverse("leadership:visit-edit", kwargs={"slug": campaign.slug, "pk": visit.pk})
+    )
+    assert 'name="visited_on" value="2026-10-23"' in response.text
