@@ -158,3 +158,9 @@ def test_date_fields_render_the_iso_value_a_date_input_accepts(client_for, champ
         reverse("leadership:visit-edit", kwargs={"slug": campaign.slug, "pk": visit.pk})
     )
     assert 'name="visited_on" value="2026-10-23"' in response.text
+
+
+def test_a_leaders_page_says_whether_they_still_receive_summaries(client_for, viewer, campaign):
+    leader = LeaderFactory(campaign=campaign, receives_summaries=False)
+    address = reverse("leadership:leader-detail", kwargs={"slug": campaign.slug, "pk": leader.pk})
+    assert "unsubscribed from this campaign's summaries" in client_for(viewer).get(address).text
