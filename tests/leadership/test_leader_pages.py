@@ -164,3 +164,14 @@ def test_a_leaders_page_says_whether_they_still_receive_summaries(client_for, vi
     leader = LeaderFactory(campaign=campaign, receives_summaries=False)
     address = reverse("leadership:leader-detail", kwargs={"slug": campaign.slug, "pk": leader.pk})
     assert "unsubscribed from this campaign's summaries" in client_for(viewer).get(address).text
+
+
+def test_a_test_copy_of_a_summary_says_it_is_one_and_offers_no_unsubscribe(summary_delivery, admin_user):
+    from leadership.summaries import summary_send_test
+
+    summary_send_test(summary=summary_delivery.summary, user=admin_user)
+    [message] = mail.outbox
+    for part in (message.body, message.alternatives[0].content):
+        assert "This is a test copy" in part
+        assert "Stop these summaries" not in part
+        assert "Dear " not in part
