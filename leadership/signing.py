@@ -41,9 +41,12 @@ def answer_url(*, event, leader, accepted):
     return _absolute(reverse("leadership:event-answer", kwargs={"token": token}))
 
 
+def summary_web_token(delivery):
+    return signing.dumps({"d": delivery.pk}, salt=SUMMARY_SALT, compress=True)
+
+
 def summary_web_url(delivery):
-    token = signing.dumps({"d": delivery.pk}, salt=SUMMARY_SALT, compress=True)
-    return _absolute(reverse("leadership:summary-web", kwargs={"token": token}))
+    return _absolute(reverse("leadership:summary-web", kwargs={"token": summary_web_token(delivery)}))
 
 
 def unsubscribe_token(leader):

@@ -290,6 +290,10 @@ def summaries_dispatch_due(*, now=None):
 
 # --- The email --------------------------------------------------------------------------
 
+# The signed links live in leadership.signing with every other leader link; these names stay for callers.
+web_version_token = signing.summary_web_token
+unsubscribe_token = signing.unsubscribe_token
+
 
 def leader_unsubscribe(*, leader):
     """Stop executive summaries of this leader's campaign for this leader only."""
