@@ -146,7 +146,9 @@ def test_the_pack_and_summary_pages_show_delivery_states_the_same_way(
     assert "after 3 attempts" in pack_page and "550 no such user" in pack_page
     # A viewer cannot open the outbox: the pack page offers the preview instead, the summary page no link.
     assert "As Rupert Vance sees it" in client_for(viewer).get(pages["pack"]).text
-    assert "/outbox/" not in client_for(viewer).get(pages["summary"]).text
+    viewer_summary = client_for(viewer).get(pages["summary"]).text
+    assert "/outbox/" not in viewer_summary
+    assert '<th scope="col">The email</th>' not in viewer_summary
 
 
 def test_date_fields_render_the_iso_value_a_date_input_accepts(client_for, champion, campaign):
@@ -175,3 +177,17 @@ def test_a_test_copy_of_a_summary_says_it_is_one_and_offers_no_unsubscribe(summa
         assert "This is a test copy" in part
         assert "Stop these summaries" not in part
         assert "Dear " not in part
+
+
+def test_the_outbox_page_of_a_summary_says_whether_the_leader_opened_it(
+    client_for, admin_user, campaign, summary_delivery
+):
+    from django.utils import timezone
+
+    type(summary_delivery).objects.filter(pk=summary_delivery.pk).update(opened_at=timezone.now())
+    address = reverse(
+        "leadership:outbox-message", kwargs={"slug": campaign.slug, "kind": "summary", "pk": summary_delivery.pk}
+    )
+    text = client_for(admin_user).get(address).text
+    assert "Opened the web version" in text
+    assert "not yet" not in text.split("Opened the web version")[1][:80]
