@@ -19,14 +19,21 @@ from leadership.models import Event, Leader, PackDelivery, SummaryDelivery
 from leadership.views.briefings import EMAIL_PAGE_CSP
 
 
+def _signed_delivery(token, deliveries, *, salt, max_age):
+    """The delivery a web-version link names; 404 when the link is bad or the delivery is gone."""
+    payload = signing.load(token, salt=salt, max_age=max_age)
+    delivery = deliveries.filter(pk=payload.get("d")).first()
+    if delivery is None:
+        raise Http404("This email no longer exists.")
+    return delivery
+
+
 @require_GET
 @never_cache
 @csp_override(EMAIL_PAGE_CSP)
 def pack_web(request, token):
-    payload = signing.load(token, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
-    delivery = PackDelivery.objects.select_related("pack", "leader").filter(pk=payload.get("d")).first()
-    if delivery is None:
-        raise Http404("This briefing no longer exists.")
+    deliveries = PackDelivery.objects.select_related("pack", "leader")
+    delivery = _signed_delivery(token, deliveries, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
     return HttpResponse(emails.pack_web_html(delivery))
 
 
@@ -50,10 +57,8 @@ def event_answer(request, token):
 @never_cache
 @csp_override(EMAIL_PAGE_CSP)
 def summary_web(request, token):
-    payload = signing.load(token, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
-    delivery = SummaryDelivery.objects.select_related("summary__campaign", "leader").filter(pk=payload.get("d")).first()
-    if delivery is None:
-        raise Http404("This summary no longer exists.")
+    deliveries = SummaryDelivery.objects.select_related("summary__campaign", "leader")
+    delivery = _signed_delivery(token, deliveries, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
     # Leaders have no account: a signed-in member opening the link (from the outbox, say) is not the leader.
     if not request.user.is_authenticated:
         summaries.delivery_mark_opened(delivery=delivery)
