@@ -1,16 +1,25 @@
 from django.contrib import admin
 
 from leadership.models import (
+    ApiToken,
     BenchmarkVisit,
     BriefingPack,
     Clipping,
     Engagement,
     Event,
+    ExecutiveSummary,
+    Feedback,
+    FeedbackTheme,
     Leader,
     Objection,
     PackDelivery,
+    SummaryDelivery,
+    SummarySchedule,
     VisitAction,
 )
+
+# Delivery rows are the outbox's truth: admins read them, the delivery service writes them.
+DELIVERY_READONLY = ["leader", "status", "attempts", "last_error", "created_at", "claimed_at", "sent_at"]
 
 
 class EngagementInline(admin.TabularInline):
@@ -67,8 +76,7 @@ class PackDeliveryInline(admin.TabularInline):
     model = PackDelivery
     extra = 0
     can_delete = False
-    # The rows are the outbox's truth: admins read them, the delivery service writes them.
-    readonly_fields = ["leader", "status", "attempts", "last_error", "created_at", "claimed_at", "sent_at"]
+    readonly_fields = DELIVERY_READONLY
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -81,3 +89,89 @@ class BriefingPackAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["recipients", "stories", "clippings", "visits", "events", "roadblocks", "created_by", "sent_by"]
     inlines = [PackDeliveryInline]
+
+
+@admin.register(FeedbackTheme)
+class FeedbackThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign"]
+    list_filter = ["campaign"]
+    search_fields = ["name"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["summary_start", "campaign", "kind", "severity", "status", "received_on", "department", "source"]
+    list_filter = ["campaign", "kind", "status", "severity", "channel", "source", "featured", "received_on"]
+    search_fields = ["summary", "action", "customer", "external_id"]
+    date_hierarchy = "received_on"
+    raw_id_fields = ["department", "theme", "owner", "service_problem", "logged_by"]
+    list_select_related = ["campaign", "department"]
+
+    @admin.display(description="summary")
+    def summary_start(self, obj):
+        return obj.summary[:80]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    # The hash stays out of every admin view: it is not secret on its own, but nothing needs it.
+    fields = ["campaign", "name", "hint", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["campaign", "hint", "created_by", "created_at", "last_used_at"]
+    list_display = ["name", "campaign", "hint", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["campaign", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "hint"]
+
+    def has_add_permission(self, request):
+        # A token is shown once when made, so it is made where it can be shown: campaign settings or
+        # `manage.py create_api_token`.
+        return False
+
+
+@admin.register(SummarySchedule)
+class SummaryScheduleAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "enabled", "cadence", "weekday", "day_of_month", "hour", "all_leaders", "skip_empty"]
+    list_filter = ["enabled", "cadence", "all_leaders", "skip_empty"]
+    search_fields = ["campaign__name", "campaign__slug"]
+    raw_id_fields = ["recipients"]
+
+
+class SummaryDeliveryInline(admin.TabularInline):
+    model = SummaryDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = [*DELIVERY_READONLY, "opened_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExecutiveSummary)
+class ExecutiveSummaryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "period_start", "period_end", "is_empty", "skipped", "created_at"]
+    list_filter = ["campaign", "is_empty", "skipped"]
+    search_fields = ["campaign__name"]
+    date_hierarchy = "period_start"
+    # The snapshot is what leaders were sent: shown, never edited.
+    readonly_fields = [
+        "campaign",
+        "period_start",
+        "period_end",
+        "due_at",
+        "snapshot",
+        "is_empty",
+        "skipped",
+        "created_at",
+    ]
+    inlines = [SummaryDeliveryInline]
+
+
+@admin.register(SummaryDelivery)
+class SummaryDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["summary", "leader", "status", "attempts", "sent_at", "opened_at"]
+    list_filter = ["status", "summary__campaign", ("opened_at", admin.EmptyFieldListFilter)]
+    search_fields = ["leader__name", "leader__email", "last_error"]
+    list_select_related = ["summary__campaign", "leader"]
+    readonly_fields = ["summary", *DELIVERY_READONLY, "opened_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,9 +1,13 @@
-"""A briefing pack's email to one leader, and the same content as the leader's web version."""
+"""
+Leader emails as the leader's web versions: the email's own HTML, without the 'read it on the web'
+link, so what a leader opens in a browser is what they were sent. And a briefing pack's email.
+"""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from campaign.emails import make_message
-from leadership import selectors, signing
+from leadership import selectors, signing, summaries
 
 
 def pack_context(delivery, *, pack=None):
@@ -42,9 +46,17 @@ def pack_message(delivery, *, pack=None):
     return make_message("briefing-pack", [delivery.leader.email], context, headers=headers)
 
 
-def pack_web_html(delivery):
-    """The HTML the leader reads on the web: the email's own HTML, without the 'read on the web' link."""
-    from django.conf import settings
+def web_html(name, context):
+    return render_to_string(f"emails/{name}-body.html", {"site_url": settings.SITE_URL, **context, "web": True})
 
-    context = {"site_url": settings.SITE_URL, **pack_context(delivery), "web": True}
-    return render_to_string("emails/briefing-pack-body.html", context)
+
+def pack_web_html(delivery):
+    """The HTML the leader reads on the web for a briefing pack."""
+    return web_html("briefing-pack", pack_context(delivery))
+
+
+def summary_web_html(delivery):
+    """The HTML the leader reads on the web for an executive summary, with its unsubscribe link."""
+    context = summaries.summary_context(delivery.summary)
+    context.update(leader=delivery.leader, unsubscribe_url=signing.unsubscribe_url(delivery.leader))
+    return web_html("summary", context)

@@ -2,12 +2,21 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import CharField, Count, F, Prefetch, Q, Value
+from django.db.models import CharField, Count, DateField, F, Prefetch, Q, Value
 
 from allies.models import Ally
 from campaign.models import ServiceProblem
-from leadership.models import BenchmarkVisit, BriefingPack, Clipping, PackDelivery, Wiifm
+from leadership.models import (
+    BenchmarkVisit,
+    BriefingPack,
+    Clipping,
+    DeliveryStatus,
+    PackDelivery,
+    SummaryDelivery,
+    Wiifm,
+)
 
 B = ServiceProblem.Benefit
 
@@ -56,7 +65,9 @@ def sent_content(leaders):
     leader_ids = [leader.pk for leader in leaders]
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
     pairs = list(
-        PackDelivery.objects.filter(leader_id__in=leader_ids, status="sent").values_list("pack_id", "leader_id")
+        PackDelivery.objects.filter(leader_id__in=leader_ids, status=DeliveryStatus.SENT).values_list(
+            "pack_id", "leader_id"
+        )
     )
     leaders_by_pack = defaultdict(set)
     for pack_id, leader_id in pairs:
@@ -160,22 +171,41 @@ def roadblocks_for(pack, leader):
 # --- Outbox ---------------------------------------------------------------------------------------
 # Every kind of leader email is one entry here: its rows for the list (a values() queryset with the
 # common columns, so kinds combine with union() and paginate in the database) and its message
-# builder for the "as rendered" view. Executive summaries add their own entry.
+# builder for the "as rendered" view.
 
-OUTBOX_COLUMNS = ("kind", "pk", "subject", "leader_name", "leader_email", "status", "created_at", "sent_at")
+OUTBOX_COLUMNS = (
+    "kind",
+    "pk",
+    "title",
+    "period_start",
+    "period_end",
+    "leader_name",
+    "leader_email",
+    "status",
+    "created_at",
+    "sent_at",
+)
 
 
-def pack_outbox_rows(campaign):
-    return PackDelivery.objects.filter(pack__campaign=campaign).values_list(
-        Value("pack", output_field=CharField()),
+def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None):
+    """`deliveries` as rows in OUTBOX_COLUMNS order; a kind without a period leaves those columns empty."""
+    no_date = Value(None, output_field=DateField())
+    return deliveries.values_list(
+        Value(kind, output_field=CharField()),
         "pk",
-        F("pack__title"),
+        title,
+        period_start or no_date,
+        period_end or no_date,
         F("leader__name"),
         F("leader__email"),
         "status",
         "created_at",
         "sent_at",
     )
+
+
+def pack_outbox_rows(campaign):
+    return _outbox_rows(PackDelivery.objects.filter(pack__campaign=campaign), kind="pack", title=F("pack__title"))
 
 
 def pack_outbox_delivery(campaign, pk):
@@ -188,6 +218,26 @@ def pack_outbox_message(delivery):
     return pack_message(delivery)
 
 
+def summary_outbox_rows(campaign):
+    return _outbox_rows(
+        SummaryDelivery.objects.filter(summary__campaign=campaign),
+        kind="summary",
+        title=Value("Executive summary", output_field=CharField()),
+        period_start=F("summary__period_start"),
+        period_end=F("summary__period_end"),
+    )
+
+
+def summary_outbox_delivery(campaign, pk):
+    return SummaryDelivery.objects.select_related("summary__campaign", "leader").get(pk=pk, summary__campaign=campaign)
+
+
+def summary_outbox_message(delivery):
+    from leadership.summaries import build_delivery_message
+
+    return build_delivery_message(delivery)
+
+
 @dataclass(frozen=True)
 class OutboxKind:
     label: str
@@ -196,14 +246,19 @@ class OutboxKind:
     build: object  # delivery -> EmailMessage (unsent)
 
 
-OUTBOX_KINDS = {"pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message)}
+OUTBOX_KINDS = {
+    "pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message),
+    "summary": OutboxKind("Executive summary", summary_outbox_rows, summary_outbox_delivery, summary_outbox_message),
+}
 
 
 @dataclass
 class OutboxEntry:
     kind: str
     pk: int
-    subject: str
+    title: str
+    period_start: object
+    period_end: object  # exclusive, as on ExecutiveSummary
     leader_name: str
     leader_email: str
     status: str
@@ -213,6 +268,17 @@ class OutboxEntry:
     @property
     def kind_label(self):
         return OUTBOX_KINDS[self.kind].label
+
+    @property
+    def subject(self):
+        """What the list calls the mail: the pack's title, or the summary's period."""
+        if self.period_start is None:
+            return self.title
+        last_day = self.period_end - timedelta(days=1)
+        return f"{self.title}, {self.period_start.day} {self.period_start:%b} – {last_day.day} {last_day:%b %Y}"
+
+    def get_status_display(self):
+        return DeliveryStatus(self.status).label
 
 
 class OutboxRows:
@@ -224,7 +290,7 @@ class OutboxRows:
         if status:
             querysets = [qs.filter(status=status) for qs in querysets]
         union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-        self.queryset = union.order_by("-created_at")
+        self.queryset = union.order_by("-created_at", "-pk")
 
     def count(self):
         return self.queryset.count()
@@ -256,7 +322,7 @@ def pack_list(campaign):
         .select_related("created_by")
         .annotate(
             recipient_count=Count("recipients", distinct=True),
-            sent_count=Count("deliveries", filter=Q(deliveries__status="sent"), distinct=True),
+            sent_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT), distinct=True),
         )
         .order_by("-created_at", "-pk")
     )

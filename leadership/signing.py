@@ -1,7 +1,8 @@
 """
-Signed links for leaders, who never log in: the web version of a pack, and Accept/Decline on an
-invitation. Each purpose has its own salt, so a token made for one can never open the other, and
-an age limit. A tampered or expired token is a 404, and a log line for whoever watches for probing.
+Signed links for leaders, who never log in: the web version of a briefing pack or an executive
+summary, Accept/Decline on an invitation, and the summaries' unsubscribe link. Each purpose has
+its own salt, so a token made for one can never open another, and an age limit. A tampered or
+expired token is a 404, and a log line for whoever watches for probing.
 """
 
 import logging
@@ -16,9 +17,14 @@ logger = logging.getLogger(__name__)
 
 PACK_SALT = "leadership.pack-web"
 ANSWER_SALT = "leadership.event-answer"
+SUMMARY_SALT = "leadership.summary-web-version"
+UNSUBSCRIBE_SALT = "leadership.summary-unsubscribe"
 # Long enough to read a pack after a holiday; short enough that a forwarded mail stops working.
 PACK_MAX_AGE = timedelta(days=60)
 ANSWER_MAX_AGE = timedelta(days=60)
+SUMMARY_MAX_AGE = timedelta(days=90)
+# None: an unsubscribe link in an old email must still work, and it can only switch summaries off.
+UNSUBSCRIBE_MAX_AGE = None
 
 
 def _absolute(path):
@@ -33,6 +39,22 @@ def pack_web_url(delivery):
 def answer_url(*, event, leader, accepted):
     token = signing.dumps({"e": event.pk, "l": leader.pk, "a": int(bool(accepted))}, salt=ANSWER_SALT, compress=True)
     return _absolute(reverse("leadership:event-answer", kwargs={"token": token}))
+
+
+def summary_web_token(delivery):
+    return signing.dumps({"d": delivery.pk}, salt=SUMMARY_SALT, compress=True)
+
+
+def summary_web_url(delivery):
+    return _absolute(reverse("leadership:summary-web", kwargs={"token": summary_web_token(delivery)}))
+
+
+def unsubscribe_token(leader):
+    return signing.dumps({"l": leader.pk, "c": leader.campaign_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(leader):
+    return _absolute(reverse("leadership:summary-unsubscribe", kwargs={"token": unsubscribe_token(leader)}))
 
 
 def load(token, *, salt, max_age):

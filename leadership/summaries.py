@@ -14,27 +14,22 @@ burst of stale ones.
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
-from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import StageChange, Touchpoint
 from campaign import momentum as campaign_momentum
 from campaign.emails import make_message
 from campaign.models import ServiceProblem
+from leadership import signing
 from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
 from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity, severity_rank
 
 logger = logging.getLogger(__name__)
 
-WEB_VERSION_SALT = "leadership.summary-web-version"
-UNSUBSCRIBE_SALT = "leadership.summary-unsubscribe"
-WEB_VERSION_MAX_AGE = timedelta(days=90)
 OPEN_COMPLAINTS_SHOWN = 10
 RESOLVED_SHOWN = 5
 COMPLIMENTS_SHOWN = 3
@@ -299,31 +294,9 @@ def summaries_dispatch_due(*, now=None):
 
 # --- The email --------------------------------------------------------------------------
 
-
-def web_version_token(delivery):
-    return signing.dumps({"d": delivery.pk}, salt=WEB_VERSION_SALT, compress=True)
-
-
-def delivery_for_web_token(token):
-    """The delivery a web-version link names, or None when the link is forged or has expired."""
-    try:
-        data = signing.loads(token, salt=WEB_VERSION_SALT, max_age=WEB_VERSION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return SummaryDelivery.objects.select_related("summary__campaign", "leader").filter(pk=data.get("d")).first()
-
-
-def unsubscribe_token(leader):
-    # No expiry: an unsubscribe link in an old email must still work.
-    return signing.dumps({"l": leader.pk, "c": leader.campaign_id}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def leader_for_unsubscribe_token(token):
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return Leader.objects.select_related("campaign").filter(pk=data.get("l"), campaign_id=data.get("c")).first()
+# The signed links live in leadership.signing with every other leader link; these names stay for callers.
+web_version_token = signing.summary_web_token
+unsubscribe_token = signing.unsubscribe_token
 
 
 def leader_unsubscribe(*, leader):
@@ -345,9 +318,7 @@ def summary_message(*, summary, to, leader=None, web_url=None):
     ctx = summary_context(summary)
     headers = {}
     if leader is not None:
-        unsubscribe_url = settings.SITE_URL + reverse(
-            "leadership:summary-unsubscribe", kwargs={"token": unsubscribe_token(leader)}
-        )
+        unsubscribe_url = signing.unsubscribe_url(leader)
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -360,7 +331,7 @@ def summary_message(*, summary, to, leader=None, web_url=None):
 def build_delivery_message(delivery):
     """The email for one summary delivery (what `delivery_send` sends)."""
     summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
-    web_url = settings.SITE_URL + reverse("leadership:summary-web", kwargs={"token": web_version_token(delivery)})
+    web_url = signing.summary_web_url(delivery)
     return summary_message(summary=summary, to=delivery.leader.email, leader=delivery.leader, web_url=web_url)
 
 

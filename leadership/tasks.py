@@ -17,6 +17,25 @@ from leadership.models import ExecutiveSummary, PackDelivery, SummaryDelivery
 
 logger = logging.getLogger(__name__)
 
+# What every leader-email task declares: retry transient failures only, backing off with jitter.
+DELIVERY_TASK = {
+    "ignore_result": True,
+    "autoretry_for": (delivery.TransientSendError,),
+    "retry_backoff": delivery.RETRY_BACKOFF,
+    "retry_backoff_max": delivery.RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": delivery.MAX_ATTEMPTS - 1,
+}
+
+
+def _requeue_stale(model, task, what):
+    ids = list(delivery.deliveries_stale(model=model).values_list("pk", flat=True))
+    for delivery_id in ids:
+        task.delay(delivery_id)
+    if ids:
+        logger.warning("re-enqueued %s stale %s", len(ids), what)
+    return ids
+
 
 @shared_task(ignore_result=True)
 def dispatch_due_summaries():
@@ -25,14 +44,7 @@ def dispatch_due_summaries():
     return [summary.pk for summary in created]
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(delivery.TransientSendError,),
-    retry_backoff=delivery.RETRY_BACKOFF,
-    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=delivery.MAX_ATTEMPTS - 1,
-)
+@shared_task(**DELIVERY_TASK)
 def send_summary_delivery(delivery_id):
     """Send one leader's executive summary, exactly once."""
     return delivery.delivery_send(model=SummaryDelivery, pk=delivery_id, build=summaries.build_delivery_message)
@@ -41,12 +53,7 @@ def send_summary_delivery(delivery_id):
 @shared_task(ignore_result=True)
 def reap_summary_deliveries():
     """Enqueue again the deliveries a lost broker message or a killed worker left behind."""
-    ids = list(delivery.deliveries_stale(model=SummaryDelivery).values_list("pk", flat=True))
-    for delivery_id in ids:
-        send_summary_delivery.delay(delivery_id)
-    if ids:
-        logger.warning("re-enqueued %s stale summary deliveries", len(ids))
-    return ids
+    return _requeue_stale(SummaryDelivery, send_summary_delivery, "summary deliveries")
 
 
 @shared_task(ignore_result=True)
@@ -60,14 +67,7 @@ def send_summary_test(summary_id, user_id):
     summaries.summary_send_test(summary=summary, user=user)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(delivery.TransientSendError,),
-    retry_backoff=delivery.RETRY_BACKOFF,
-    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=delivery.MAX_ATTEMPTS - 1,
-)
+@shared_task(**DELIVERY_TASK)
 def deliver_pack(delivery_id):
     """Email one briefing pack to one leader, exactly once (see leadership.delivery)."""
     return delivery.delivery_send(model=PackDelivery, pk=delivery_id, build=pack_message)
@@ -79,9 +79,4 @@ def requeue_stale_pack_deliveries():
     Enqueue again the pack deliveries a lost broker message or a killed worker left behind.
     Beat runs it every few minutes; the claim in delivery_send keeps it from sending twice.
     """
-    ids = list(delivery.deliveries_stale(model=PackDelivery).values_list("pk", flat=True))
-    for delivery_id in ids:
-        deliver_pack.delay(delivery_id)
-    if ids:
-        logger.warning("re-enqueued %s stale briefing pack deliveries", len(ids))
-    return ids
+    return _requeue_stale(PackDelivery, deliver_pack, "briefing pack deliveries")

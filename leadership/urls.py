@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadership.views import briefings, feedback, leaders, outbox, public, summaries, summary_public
+from leadership.views import briefings, feedback, leaders, outbox, public, summaries
 
 app_name = "leadership"
 
@@ -64,6 +64,6 @@ urlpatterns = [
     path(f"{C}summaries/<int:pk>/send-test/", summaries.summary_test, name="summary-test"),
     path(f"{C}summaries/<int:pk>/retry-failed/", summaries.summary_retry, name="summary-retry"),
     # Leaders' pages: no account, the signed token is the key.
-    path("s/<str:token>/", summary_public.summary_web, name="summary-web"),
-    path("s/<str:token>/unsubscribe/", summary_public.summary_unsubscribe, name="summary-unsubscribe"),
+    path("s/<str:token>/", public.summary_web, name="summary-web"),
+    path("s/<str:token>/unsubscribe/", public.summary_unsubscribe, name="summary-unsubscribe"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
+from campaign.models import Role
 from leadership import emails, selectors, services
 from leadership.forms import EventForm, PackComposeForm, PackCreateForm
 from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
@@ -79,6 +80,7 @@ def _pack_sent(request, pack):
     deliveries = list(selectors.pack_deliveries(pack))
     pending = any(d.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING) for d in deliveries)
     context = {"campaign": request.campaign, "pack": pack, "deliveries": deliveries, "pending": pending}
+    context["can_open_outbox"] = request.membership.role_enum.allows(Role.ADMIN)
     if request.method == "POST":
         messages.error(request, "This pack has been sent and can no longer be changed.")
         return redirect(pack)

@@ -1,29 +1,39 @@
 """
 Pages leaders reach from their email without logging in: the signed link is the credential.
 
-A tampered or expired link is a 404 (see leadership.signing), the same answer as a link to
-something that no longer exists, so a guesser learns nothing.
+The web versions of a briefing pack and of an executive summary are the email's own HTML (inline
+styles, so a CSP that allows those and nothing else); the answer and unsubscribe pages are plain
+site pages. A tampered or expired link is a 404 (see leadership.signing), the same answer as a
+link to something that no longer exists, so a guesser learns nothing.
 """
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from leadership import emails, services, signing
-from leadership.models import Event, Leader, PackDelivery
+from leadership import emails, services, signing, summaries
+from leadership.models import Event, Leader, PackDelivery, SummaryDelivery
 from leadership.views.briefings import EMAIL_PAGE_CSP
+
+
+def _signed_delivery(token, deliveries, *, salt, max_age):
+    """The delivery a web-version link names; 404 when the link is bad or the delivery is gone."""
+    payload = signing.load(token, salt=salt, max_age=max_age)
+    delivery = deliveries.filter(pk=payload.get("d")).first()
+    if delivery is None:
+        raise Http404("This email no longer exists.")
+    return delivery
 
 
 @require_GET
 @never_cache
 @csp_override(EMAIL_PAGE_CSP)
 def pack_web(request, token):
-    payload = signing.load(token, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
-    delivery = PackDelivery.objects.select_related("pack", "leader").filter(pk=payload.get("d")).first()
-    if delivery is None:
-        raise Http404("This briefing no longer exists.")
+    deliveries = PackDelivery.objects.select_related("pack", "leader")
+    delivery = _signed_delivery(token, deliveries, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
     return HttpResponse(emails.pack_web_html(delivery))
 
 
@@ -41,3 +51,33 @@ def event_answer(request, token):
     context = {"event": event, "leader": leader, "engagement": engagement, "campaign": event.campaign}
     context["other_url"] = signing.answer_url(event=event, leader=leader, accepted=not payload.get("a"))
     return render(request, "leadership/event_answer.html", context)
+
+
+@require_GET
+@never_cache
+@csp_override(EMAIL_PAGE_CSP)
+def summary_web(request, token):
+    deliveries = SummaryDelivery.objects.select_related("summary__campaign", "leader")
+    delivery = _signed_delivery(token, deliveries, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
+    # Leaders have no account: a signed-in member opening the link (from the outbox, say) is not the leader.
+    if not request.user.is_authenticated:
+        summaries.delivery_mark_opened(delivery=delivery)
+    return HttpResponse(emails.summary_web_html(delivery))
+
+
+# RFC 8058: a mail client's one-click unsubscribe POSTs here with no cookie and no CSRF token; the
+# signed token in the address is the authorisation, and it can only switch summaries off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def summary_unsubscribe(request, token):
+    payload = signing.load(token, salt=signing.UNSUBSCRIBE_SALT, max_age=signing.UNSUBSCRIBE_MAX_AGE)
+    leader = Leader.objects.select_related("campaign").filter(pk=payload.get("l"), campaign_id=payload.get("c")).first()
+    if leader is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        summaries.leader_unsubscribe(leader=leader)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse("Unsubscribed.", content_type="text/plain")
+    context = {"leader": leader, "campaign": leader.campaign, "done": request.method == "POST"}
+    return render(request, "leadership/summaries_unsubscribed.html", context)

@@ -1,4 +1,4 @@
-"""A champion logs a complaint, says what is being done, and a leader reads it in the summary."""
+"""A complaint logged and acted on reaches the leader in the summary, and an admin finds it in the outbox."""
 
 import re
 from datetime import timedelta
@@ -19,7 +19,7 @@ ACTION = "A second person answers the phones on Monday mornings"
 
 
 def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
-    page, axe_path, live_server, campaign, champion, monkeypatch
+    page, axe_path, live_server, campaign, champion, admin_user, monkeypatch
 ):
     # The delivery is sent below by calling the service; nothing goes to the broker from here.
     enqueued = []
@@ -78,3 +78,13 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
     expect(page.get_by_role("cell", name=re.compile("Yes,"))).to_be_visible()
     check_accessibility(page, axe_path, "the summary page")
     assert page.console_log.errors == []
+
+    # An admin finds the summary in the outbox, beside any briefing pack, and reads it as sent.
+    admin_page = page.context.browser.new_context(base_url=live_server.url, bypass_csp=True).new_page()
+    log_in(admin_page, admin_user.username)
+    admin_page.goto(f"/c/{campaign.slug}/outbox/")
+    admin_page.get_by_role("link", name=re.compile("^Executive summary, ")).click()
+    expect(admin_page.locator(".mail-text")).to_contain_text("Dear Lena Boss")
+    expect(admin_page.locator(".mail-text")).to_contain_text(ACTION)
+    check_accessibility(admin_page, axe_path, "a summary in the outbox")
+    admin_page.context.close()

@@ -75,7 +75,7 @@ def test_admin_briefs_a_new_leader_and_opens_the_web_version_from_the_outbox(
     page.get_by_role("link", name="Wins this month").click()
     expect(page.locator(".mail-text")).to_contain_text("Dear Rupert Vance")
     page.get_by_role("link", name="Open the HTML part as rendered").click()
-    page.get_by_role("link", name="Open this briefing on the web").click()
+    page.get_by_role("link", name="Read it on the web").click()
 
     expect(page).to_have_url(re.compile(r"/l/briefing/"))
     expect(page.get_by_text("Dear Rupert Vance")).to_be_visible()

@@ -240,7 +240,7 @@ def test_the_web_version_opens_without_login(client, sent_delivery):
     response = client.get(path_of(signing.pack_web_url(sent_delivery)))
     assert response.status_code == 200
     assert "Dear Rupert Vance" in response.text
-    assert "Open this briefing on the web" not in response.text
+    assert "Read it on the web" not in response.text
 
 
 def test_a_tampered_web_link_is_404_and_logged(client, sent_delivery, caplog):

@@ -17,7 +17,8 @@ from django.urls import reverse
 from leadership import delivery as delivery_module
 from leadership.delivery import MAX_ATTEMPTS, TransientSendError, deliveries_stale, delivery_send
 from leadership.models import DeliveryStatus, Leader, SummaryDelivery
-from leadership.summaries import build_delivery_message, summaries_dispatch_due, unsubscribe_token
+from leadership.signing import unsubscribe_token
+from leadership.summaries import build_delivery_message, summaries_dispatch_due
 from leadership.tasks import reap_summary_deliveries, send_summary_delivery, send_summary_test
 from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFactory
 

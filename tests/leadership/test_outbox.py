@@ -1,0 +1,90 @@
+"""The outbox lists both kinds of leader mail, briefing packs and executive summaries, each as rendered."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from leadership.models import DeliveryStatus, PackDelivery
+from leadership.models.summaries import Period
+from leadership.summaries import build_delivery_message, summary_content
+from tests.factories import (
+    BriefingPackFactory,
+    ExecutiveSummaryFactory,
+    LeaderFactory,
+    SummaryDeliveryFactory,
+)
+
+
+def url(name, campaign, **kwargs):
+    return reverse(f"leadership:{name}", kwargs={"slug": campaign.slug, **kwargs})
+
+
+def summary_for(campaign):
+    summary = ExecutiveSummaryFactory(campaign=campaign, period_start=date(2026, 11, 9), period_end=date(2026, 11, 16))
+    period = Period(start=summary.period_start, end=summary.period_end, due_at=summary.due_at)
+    summary.snapshot = summary_content(campaign=campaign, period=period)
+    summary.save()
+    return summary
+
+
+def test_the_outbox_lists_summary_deliveries_beside_briefing_packs(client_for, admin_user, campaign):
+    pack = BriefingPackFactory(campaign=campaign, status="sent", title="November briefing")
+    PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign, name="Rupert Vance"))
+    summary = summary_for(campaign)
+    SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign, name="Helen Osei"), status="sent")
+    response = client_for(admin_user).get(url("outbox-list", campaign))
+    assert "November briefing" in response.text
+    assert "Executive summary, 9 Nov – 15 Nov 2026" in response.text
+    assert "Helen Osei" in response.text and "Rupert Vance" in response.text
+    assert url("outbox-message", campaign, kind="summary", pk=summary.deliveries.get().pk) in response.text
+
+
+def test_the_outbox_filter_applies_to_summaries_too(client_for, admin_user, campaign):
+    summary = summary_for(campaign)
+    SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign, name="Helen Osei"), status="failed")
+    client = client_for(admin_user)
+    assert "Helen Osei" in client.get(url("outbox-list", campaign), {"status": "failed"}).text
+    empty = client.get(url("outbox-list", campaign), {"status": "sent"}).text
+    assert "Helen Osei" not in empty
+    assert "No leader email is sent right now" in empty
+
+
+def test_a_summary_in_the_outbox_shows_both_parts_as_sent(client_for, admin_user, campaign):
+    summary = summary_for(campaign)
+    delivery = SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign, name="Helen Osei"))
+    client = client_for(admin_user)
+    page = client.get(url("outbox-message", campaign, kind="summary", pk=delivery.pk))
+    assert page.status_code == 200
+    assert "Dear Helen Osei" in page.text  # the plain-text part, on the page
+    assert "Executive summary" in page.text
+    html = client.get(url("outbox-message-html", campaign, kind="summary", pk=delivery.pk))
+    sent = build_delivery_message(delivery)
+    assert html.text == sent.alternatives[0].content
+    assert "style-src 'unsafe-inline'" in html["Content-Security-Policy"]
+    assert "script-src" not in html["Content-Security-Policy"]
+
+
+def test_another_campaigns_summary_is_404_in_the_outbox(client_for, admin_user, campaign, other_campaign):
+    delivery = SummaryDeliveryFactory(summary=summary_for(other_campaign))
+    client = client_for(admin_user)
+    assert client.get(url("outbox-message", campaign, kind="summary", pk=delivery.pk)).status_code == 404
+    assert client.get(url("outbox-message-html", campaign, kind="summary", pk=delivery.pk)).status_code == 404
+
+
+def test_a_champion_cannot_read_a_summary_in_the_outbox(client_for, champion, campaign):
+    delivery = SummaryDeliveryFactory(summary=summary_for(campaign))
+    response = client_for(champion).get(url("outbox-message", campaign, kind="summary", pk=delivery.pk))
+    assert response.status_code == 403
+
+
+def test_the_outbox_with_both_kinds_stays_flat(client_for, admin_user, campaign, django_assert_max_num_queries):
+    pack = BriefingPackFactory(campaign=campaign, status="sent")
+    summary = summary_for(campaign)
+    for _ in range(30):
+        PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign), status=DeliveryStatus.SENT)
+        SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign), status=DeliveryStatus.SENT)
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(url("outbox-list", campaign))
+    assert response.text.count("tag--delivery-sent") == 25
+    assert "Page 1 of 3" in response.text
