@@ -30,7 +30,7 @@ def dispatch_due_summaries():
     autoretry_for=(delivery.TransientSendError,),
     retry_backoff=delivery.RETRY_BACKOFF,
     retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
+    retry_jitter=delivery.RETRY_JITTER,
     max_retries=delivery.MAX_ATTEMPTS - 1,
 )
 def send_summary_delivery(delivery_id):
@@ -65,7 +65,7 @@ def send_summary_test(summary_id, user_id):
     autoretry_for=(delivery.TransientSendError,),
     retry_backoff=delivery.RETRY_BACKOFF,
     retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
+    retry_jitter=delivery.RETRY_JITTER,
     max_retries=delivery.MAX_ATTEMPTS - 1,
 )
 def deliver_pack(delivery_id):
