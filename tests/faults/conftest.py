@@ -141,11 +141,11 @@ def private_redis(tmp_path):
 
 class Sink:
     """
-        What the SMTP server does with each message: `mode` is accept, 451 (every message), 451-once (the
-        first try of each Message-ID), or hold (wait, answering nothing, until released; also once
-    `hold_after` messages were accepted). Addresses
-        in `reject` are refused with 550 at RCPT. A message counts as received only when the 250 goes out
-        to a client still connected: a client that died or gave up never saw it accepted.
+    What the SMTP server does with each message: `mode` is accept, 451-once (a 451 for the first try
+    of each Message-ID) or hold (wait without answering until released; `hold_after` holds once that
+    many messages were accepted). Addresses in `reject` get a 550 at RCPT; refusing connections is
+    SmtpServer.stop(). A message counts as received only when the 250 goes out to a client still
+    connected: a client that died or gave up never saw it accepted.
     """
 
     def __init__(self):
@@ -180,7 +180,7 @@ class Sink:
         with self.lock:
             self.tries[message_id] += 1
             first_try = self.tries[message_id] == 1
-        if self.mode == "451" or (self.mode == "451-once" and first_try):
+        if self.mode == "451-once" and first_try:
             return "451 4.3.0 Try again later"
         if self.holding():
             with self.lock:
