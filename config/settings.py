@@ -352,6 +352,15 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 4 * 60},
     },
 }
+# Leader emails (leadership.delivery): tries per delivery, retry backoff in seconds (doubling, capped,
+# with jitter) and how long a delivery may sit queued or sending before the reaper enqueues it again.
+# The fault tests shorten them through the environment; the stale delay must stay longer than any
+# retry wait and any single send (EMAIL_TIMEOUT), or the reaper would enqueue a delivery still in hand.
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 5)
+DELIVERY_RETRY_BACKOFF = env_int("DELIVERY_RETRY_BACKOFF", 30)
+DELIVERY_RETRY_BACKOFF_MAX = env_int("DELIVERY_RETRY_BACKOFF_MAX", 10 * 60)
+DELIVERY_RETRY_JITTER = env_bool("DELIVERY_RETRY_JITTER", True)
+DELIVERY_STALE_AFTER_SECONDS = env_int("DELIVERY_STALE_AFTER_SECONDS", 15 * 60)
 # /healthz calls the heartbeat stale after this many seconds.
 HEARTBEAT_MAX_AGE = env_int("HEARTBEAT_MAX_AGE", 5 * 60)
 

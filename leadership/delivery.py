@@ -20,6 +20,7 @@ import smtplib
 import socket
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,12 +30,13 @@ logger = logging.getLogger(__name__)
 
 # Tries per delivery, the first included. Retries wait 30 s, 1, 2 and 4 minutes (with jitter, never
 # more than RETRY_BACKOFF_MAX): all of it far inside the Redis visibility timeout (an hour), so a
-# waiting retry is never redelivered as if it were lost.
-MAX_ATTEMPTS = 5
-RETRY_BACKOFF = 30
-RETRY_BACKOFF_MAX = 10 * 60
+# waiting retry is never redelivered as if it were lost. Settings (DELIVERY_*) can shorten them.
+MAX_ATTEMPTS = settings.DELIVERY_MAX_ATTEMPTS
+RETRY_BACKOFF = settings.DELIVERY_RETRY_BACKOFF
+RETRY_BACKOFF_MAX = settings.DELIVERY_RETRY_BACKOFF_MAX
+RETRY_JITTER = settings.DELIVERY_RETRY_JITTER
 # Longer than any retry wait, so the reaper does not pick up a delivery that is only waiting its turn.
-STALE_AFTER = timedelta(minutes=15)
+STALE_AFTER = timedelta(seconds=settings.DELIVERY_STALE_AFTER_SECONDS)
 
 
 class TransientSendError(Exception):
@@ -75,14 +77,15 @@ def delivery_send(*, model, pk, build):
     if delivery is None:
         logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
         return None
+    # Marks apply to this claim only: if the reaper gave the row to another worker meanwhile (a send that
+    # outlasted STALE_AFTER), this worker's outcome must not overwrite that worker's.
+    mine = model.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at)
     try:
         message = build(delivery)
     except Exception as error:
         # A message that cannot be built will not build on a retry either: fail it rather than leave
         # it in sending, where the reaper would put it back to queued again and again.
-        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.FAILED, last_error=_describe(error)
-        )
+        mine.update(status=DeliveryStatus.FAILED, last_error=_describe(error))
         raise
     message.extra_headers["Message-ID"] = delivery.message_id
     try:
@@ -91,16 +94,14 @@ def delivery_send(*, model, pk, build):
         transient = is_transient(error)
         give_up = not transient or delivery.attempts >= MAX_ATTEMPTS
         status = DeliveryStatus.FAILED if give_up else DeliveryStatus.QUEUED
-        model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(status=status, last_error=_describe(error))
+        mine.update(status=status, last_error=_describe(error))
         if not give_up:
             raise TransientSendError(str(error)) from error
         logger.warning(
             "delivery %s %s failed for good after %s attempt(s): %s", model._meta.label, pk, delivery.attempts, error
         )
         return status
-    model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
     return DeliveryStatus.SENT
 
 

@@ -10,7 +10,7 @@ import tablib
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Department, ServiceProblem
+from campaign.models import Campaign, Department, ServiceProblem
 from leadership.feedback_forms import FeedbackIntakeForm
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Status
@@ -67,8 +67,18 @@ def feedback_create_many(*, campaign, items, source, by=None):
 
     An item whose external id is already stored (or repeated in the batch) is not stored again,
     which is what makes a resent batch harmless; the unique constraint backs this up under races.
+    Batches for one campaign take turns (a lock on the campaign's row, which does not block other
+    writes about the campaign), so that when the same batch arrives twice at once, the second one
+    sees the first's rows and reports them as existing rather than created.
     """
     ids = [item["external_id"] for item in items if item["external_id"]]
+    with transaction.atomic():
+        if ids:
+            list(Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).values_list("pk"))
+        return _feedback_store(campaign=campaign, items=items, ids=ids, source=source, by=by)
+
+
+def _feedback_store(*, campaign, items, ids, source, by):
     existing = set(
         Feedback.objects.filter(campaign=campaign, external_id__in=ids).values_list("external_id", flat=True)
     )
@@ -100,8 +110,7 @@ def feedback_create_many(*, campaign, items, source, by=None):
                 theme=item["theme"],
             )
         )
-    with transaction.atomic():
-        Feedback.objects.bulk_create(rows, batch_size=500, ignore_conflicts=bool(ids))
+    Feedback.objects.bulk_create(rows, batch_size=500, ignore_conflicts=bool(ids))
     return created, sorted(existing), len(rows)
 
 

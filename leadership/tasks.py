@@ -23,7 +23,7 @@ DELIVERY_TASK = {
     "autoretry_for": (delivery.TransientSendError,),
     "retry_backoff": delivery.RETRY_BACKOFF,
     "retry_backoff_max": delivery.RETRY_BACKOFF_MAX,
-    "retry_jitter": True,
+    "retry_jitter": delivery.RETRY_JITTER,
     "max_retries": delivery.MAX_ATTEMPTS - 1,
 }
 

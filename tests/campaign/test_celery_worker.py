@@ -7,6 +7,7 @@ running `make run` is not disturbed); in CI it is Redis.
 
 import time
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -40,10 +41,17 @@ def celery_worker(transactional_db, tmp_path):
 
 
 def reset_producer_pool():
-    """Drop pooled broker connections so the next send uses the current transport options."""
+    """
+    Drop pooled broker connections and producers so the next send uses a live connection with the
+    current transport options. Closing only the connection pool would leave the app's producer pool
+    (and kombu's global pools) pointing at it, and the next worker test would fail with
+    "Acquire on closed pool".
+    """
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 def wait_for(condition, seconds=20):
@@ -79,3 +87,9 @@ def test_ci_runs_on_postgresql(db):
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_a_second_worker_in_the_same_session_runs_tasks_too(celery_worker):
+    """The fixture leaves the broker pools usable: a worker test after another one still sends."""
+    record_heartbeat.delay("second-worker")
+    assert wait_for(lambda: Heartbeat.objects.filter(name="second-worker").exists())
