@@ -68,7 +68,7 @@ class EngagementForm(CampaignModelForm):
     class Meta:
         model = Engagement
         fields = ["kind", "recognition", "happened_on", "outcome", "note"]
-        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean(self):
         cleaned = super().clean()
@@ -121,7 +121,7 @@ class VisitForm(CampaignModelForm):
         model = BenchmarkVisit
         fields = ["organisation", "visited_on", "who_went", "saw", "learned"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "saw": forms.Textarea(attrs={"rows": 4}),
             "learned": forms.Textarea(attrs={"rows": 4}),
         }
@@ -144,7 +144,10 @@ class EventForm(CampaignModelForm):
         model = Event
         fields = ["kind", "title", "happens_on", "where", "details"]
         labels = {"kind": "What kind of invitation"}
-        widgets = {"happens_on": forms.DateInput(attrs={"type": "date"}), "details": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "happens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "details": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class PackCreateForm(CampaignModelForm):
