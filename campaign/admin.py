@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, Department, Goal, Heartbeat, Invitation, Membership, ServiceProblem
+from campaign.models import (
+    AuditEntry,
+    Campaign,
+    Department,
+    Goal,
+    Heartbeat,
+    Invitation,
+    Membership,
+    ServiceProblem,
+)
 
 
 class DepartmentInline(admin.TabularInline):
@@ -76,3 +85,22 @@ class ServiceProblemAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "goal"]
     autocomplete_fields = ["owner"]
     raw_id_fields = ["people", "department", "goal", "celebrated_by", "roadblock_leader"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Readable by staff, changeable by nobody: the log is evidence."""
+
+    list_display = ["at", "campaign", "actor_name", "action", "target"]
+    list_filter = ["campaign"]
+    search_fields = ["actor_name", "action", "target"]
+    list_select_related = ["campaign"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

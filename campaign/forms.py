@@ -35,7 +35,7 @@ class CampaignForm(forms.ModelForm):
             "why": forms.Textarea(attrs={"rows": 3}),
             "how": forms.Textarea(attrs={"rows": 3}),
             "what": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         }
 
     # Coverage settings left blank fall back to the model's defaults rather than failing the whole form.

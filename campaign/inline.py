@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
+from campaign.audit import audit_record, snapshot
 from campaign.models import Role
 
 admin_only = campaign_view(read=Role.ADMIN, write=Role.ADMIN)
@@ -52,10 +53,15 @@ class InlineList:
             path(f"{route}<int:pk>/delete/", admin_only(self.delete_view), name=f"{name}-delete"),
         ]
 
+    def audit(self, request, verb, item, **change):
+        action = f"{self.noun.capitalize()} {verb}"
+        audit_record(campaign=request.campaign, actor=request.user, action=action, target=item, **change)
+
     def list_view(self, request):
         form = self.form_class(request.POST or None, campaign=request.campaign)
         if request.method == "POST" and form.is_valid():
             item = form.save()
+            self.audit(request, "added", item, after=snapshot(item))
             messages.success(request, f"Added {self.noun} “{item}”.")
             if not request.htmx:
                 return redirect(self.list_url(request.campaign))
@@ -73,8 +79,10 @@ class InlineList:
         form = self.form_class(
             request.POST or None, instance=item, campaign=request.campaign, auto_id=f"id_edit_{item.pk}_%s"
         )
+        before = snapshot(item)
         if request.method == "POST" and form.is_valid():
             item = form.save()
+            self.audit(request, "changed", item, before=before, after=snapshot(item))
             messages.success(request, f"Saved {self.noun} “{item}”.")
             if not request.htmx:
                 return redirect(self.list_url(request.campaign))
@@ -96,6 +104,7 @@ class InlineList:
             except ProtectedError:
                 messages.error(request, f"“{item}” is still in use, so it cannot be removed.")
             else:
+                self.audit(request, "removed", item, before=snapshot(item))
                 messages.success(request, f"Removed {self.noun} “{item}”.")
             if request.htmx:
                 form = self.form_class(campaign=request.campaign)

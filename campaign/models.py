@@ -555,3 +555,43 @@ class ServiceProblem(models.Model):
             self.dropped_on = None
             self.started_on = None
         self.status = status
+
+
+class AuditEntry(models.Model):
+    """
+    One change to who may do what in a campaign, or to how it is set up: who, when, before and after.
+
+    Written only by `campaign.audit.audit_record`; never changed or removed afterwards (save refuses
+    an update, delete refuses outright). Entries go only with their campaign.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="audit_entries")
+    # The account may be deleted later; its name at the time stays readable.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=60)  # "campaign settings changed", "member role changed", …
+    target = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["campaign", "-at"], name="audit_campaign_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action} {self.target}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted.")
+
+    def changes(self):
+        """(field, before, after) for each field that differs, for the audit page."""
+        keys = list(dict.fromkeys([*self.before, *self.after]))
+        return [(key, self.before.get(key), self.after.get(key)) for key in keys]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign import emails
+from campaign.audit import audit_record
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
 from leadership import services as leadership_services
 
@@ -38,6 +39,7 @@ def member_add_by_email(*, campaign, email, role, by):
             if Membership.objects.filter(campaign=campaign, user=user).exists():
                 raise ValidationError({"email": f"{email} is already a member of this campaign."})
             membership = Membership.objects.create(campaign=campaign, user=user, role=role)
+            audit_record(campaign=campaign, actor=by, action="Member added", target=user, after={"role": role})
             transaction.on_commit(lambda: emails.send_added_to_campaign(membership=membership))
             return "added", membership
         if Invitation.objects.pending().filter(campaign=campaign, email__iexact=email).exists():
@@ -47,6 +49,7 @@ def member_add_by_email(*, campaign, email, role, by):
         invitation = Invitation(campaign=campaign, email=email, role=role, invited_by=by)
         token = invitation.issue_token()
         invitation.save()
+        audit_record(campaign=campaign, actor=by, action="Member invited", target=email, after={"role": role})
         transaction.on_commit(lambda: emails.send_invitation(invitation=invitation, token=token))
         return "invited", invitation
 
@@ -98,24 +101,40 @@ def _ensure_an_admin_remains(membership, new_role=None):
 
 
 @transaction.atomic
-def membership_change_role(*, membership, role):
+def membership_change_role(*, membership, role, by=None):
     # Lock the campaign's admin rows so two admins demoting each other at once
     # cannot leave the campaign with none.
     list(Membership.objects.select_for_update().filter(campaign_id=membership.campaign_id, role=Role.ADMIN))
     membership.refresh_from_db()
     _ensure_an_admin_remains(membership, new_role=role)
+    before = membership.role
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])
+    audit_record(
+        campaign=membership.campaign,
+        actor=by,
+        action="Member role changed",
+        target=membership.user,
+        before={"role": before},
+        after={"role": role},
+    )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership):
+def membership_remove(*, membership, by=None):
     list(Membership.objects.select_for_update().filter(campaign_id=membership.campaign_id, role=Role.ADMIN))
     membership.refresh_from_db()
     _ensure_an_admin_remains(membership)
     membership.delete()
+    audit_record(
+        campaign=membership.campaign,
+        actor=by,
+        action="Member removed",
+        target=membership.user,
+        before={"role": membership.role},
+    )
 
 
 @transaction.atomic

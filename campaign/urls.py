@@ -32,6 +32,7 @@ urlpatterns = [
     path("c/<slug:slug>/settings/members/", views.member_list, name="settings-members"),
     path("c/<slug:slug>/settings/members/<int:pk>/role/", views.member_role, name="settings-members-role"),
     path("c/<slug:slug>/settings/members/<int:pk>/remove/", views.member_remove, name="settings-members-remove"),
+    path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
     path(
         "c/<slug:slug>/settings/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

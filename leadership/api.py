@@ -7,6 +7,7 @@ campaign that does not exist. Intake is all or nothing: one bad item refuses the
 answer names every bad item by index and field. It is idempotent on the sender's `external_id`.
 """
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from leadership import feedback_services as services
 from leadership.models import ApiToken, ExecutiveSummary, Feedback
@@ -26,6 +27,7 @@ from leadership.models.feedback import Channel, Kind, Severity, Source
 from leadership.models.feedback import Status as FeedbackStatus
 
 MAX_BATCH = services.MAX_BATCH
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Per token; generous for a helpdesk's nightly export, a brake on a runaway loop.
 RATE = getattr(settings, "FEEDBACK_API_RATE", "120/m")
 
@@ -138,6 +140,24 @@ class FeedbackFilters(Schema):
     since: date | None = Field(None, description="Received on or after.")
     until: date | None = Field(None, description="Received on or before.")
 
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def iso_dates_only(cls, value):
+        # pydantic would read a bare number as seconds since 1970; the schema promises YYYY-MM-DD.
+        if value is None or isinstance(value, date):
+            return value
+        if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            raise ValueError("Give a date as YYYY-MM-DD.")
+        return value
+
+
+class BoundedPages(PageNumberPagination):
+    """Page numbers the database can count to: a 25-digit page is a 422, not an overflow in the OFFSET."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
 
 class SummaryOut(Schema):
     id: int
@@ -202,7 +222,7 @@ def _strings(item):
 
 
 @router.get("/campaigns/{slug}/feedback", response=list[FeedbackOut], url_name="feedback_list", summary="Read feedback")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPages, page_size=100)
 def feedback_list(request, slug: str, filters: Query[FeedbackFilters]):
     """The campaign's feedback, newest first, 100 a page, for BI tools."""
     campaign = campaign_for(request, slug)
@@ -226,7 +246,7 @@ def feedback_list(request, slug: str, filters: Query[FeedbackFilters]):
     url_name="summary_list",
     summary="Read executive summaries",
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPages, page_size=20)
 def summary_list(request, slug: str):
     """The campaign's executive summaries, newest first, each with the content that was sent."""
     campaign = campaign_for(request, slug)

@@ -26,3 +26,55 @@ def all_pages():
         module = import_module(f"tests.{path.parent.name}.{path.stem}")
         pages.update(module.PAGES)
     return pages
+
+
+# --- Everything outside /c/<slug>/ --------------------------------------------------
+
+# The token-authenticated API, per route name: the methods it answers. tests/security/test_access_complete.py
+# checks each one: no token → 401, another campaign's token → 404 and nothing stored, its own token → 2xx.
+API_ROUTES = {
+    "api-v1:feedback_create": ("POST",),
+    "api-v1:feedback_list": ("GET",),
+    "api-v1:summary_list": ("GET",),
+}
+
+# Pages that are not a campaign's: who may open them, and why they need no membership.
+PUBLIC_PAGES = {
+    "healthz": "the load balancer's health check; says nothing about campaigns",
+    "login": "the login form",
+    "logout": "POST only; ends the session",
+    "password_change": "login required (Django's own view)",
+    "password_change_done": "login required (Django's own view)",
+    "password_reset": "answers the same for known and unknown addresses",
+    "password_reset_done": "static text",
+    "password_reset_confirm": "Django's signed, single-use token",
+    "password_reset_complete": "static text",
+    "invitation-accept": "a hashed single-use token",
+    "campaign:list": "login required; lists only the user's own campaigns",
+    "campaign:new": "login required; the creator becomes the new campaign's admin",
+    "allies:join": "a campaign's join link token; creates a volunteer ally only",
+    "allies:join-thanks": "a campaign's join link token; static thanks",
+    "leadership:pack-web": "a signed, expiring token for one delivery",
+    "leadership:event-answer": "a signed, expiring token for one leader and invitation",
+    "leadership:summary-web": "a signed, expiring token for one delivery",
+    "leadership:summary-unsubscribe": "a signed token for one leader; can only switch summaries off",
+    "api-v1:openapi-json": "the API's public description",
+    "api-v1:api-root": "the API's root; every route under it needs a token",
+}
+
+
+def all_url_names():
+    """(route, name) for every named URL pattern in the project, admin's excepted (Django's, staff only)."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = pattern.namespace or None
+                full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), full)
+            elif pattern.name:
+                yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    from django.urls import get_resolver
+
+    return [(route, name) for route, name in walk(get_resolver().url_patterns) if not route.startswith("admin/")]

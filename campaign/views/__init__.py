@@ -2,6 +2,7 @@
 
 from campaign.views.home import home
 from campaign.views.setup import (
+    audit_log,
     campaign_list,
     campaign_new,
     departments,
@@ -32,6 +33,7 @@ from campaign.views.wins import (
 )
 
 __all__ = [
+    "audit_log",
     "board",
     "campaign_list",
     "campaign_new",

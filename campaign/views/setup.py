@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign import services
 from campaign.access import campaign_view
+from campaign.audit import audit_record, snapshot
 from campaign.forms import (
     CampaignForm,
     DepartmentForm,
@@ -28,7 +30,7 @@ from campaign.forms import (
     NewCampaignForm,
 )
 from campaign.inline import InlineList
-from campaign.models import Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +54,17 @@ def campaign_new(request):
 @campaign_view(read=Role.ADMIN, write=Role.ADMIN)
 def golden_circle_edit(request):
     campaign = request.campaign
+    before = snapshot(campaign, GoldenCircleForm.Meta.fields)
     form = GoldenCircleForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit_record(
+            campaign=campaign,
+            actor=request.user,
+            action="Golden Circle changed",
+            before=before,
+            after=snapshot(campaign),
+        )
         messages.success(request, "The Golden Circle is saved.")
         if request.htmx:
             return render(request, "campaign/home.html#golden-circle", {"campaign": campaign})
@@ -75,9 +85,14 @@ def golden_circle(request):
 @campaign_view(read=Role.ADMIN, write=Role.ADMIN)
 def settings_general(request):
     campaign = request.campaign
+    before = snapshot(campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         campaign = form.save()
+        after = snapshot(campaign)
+        audit_record(
+            campaign=campaign, actor=request.user, action="Campaign settings changed", before=before, after=after
+        )
         messages.success(request, "Campaign settings saved.")
         return redirect("campaign:settings", slug=campaign.slug)
     return render(request, "campaign/settings_general.html", {"campaign": campaign, "form": form})
@@ -144,7 +159,7 @@ def member_role(request, pk):
     form = MembershipRoleForm(request.POST, instance=membership)
     if form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -162,7 +177,7 @@ def member_remove(request, pk):
     back_url = reverse("campaign:settings-members", kwargs={"slug": request.campaign.slug})
     if request.method == "POST":
         try:
-            services.membership_remove(membership=membership)
+            services.membership_remove(membership=membership, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -188,6 +203,13 @@ def member_remove(request, pk):
 def invitation_revoke(request, pk):
     invitation = get_object_or_404(request.campaign.invitations.pending(), pk=pk)
     invitation.delete()
+    audit_record(
+        campaign=request.campaign,
+        actor=request.user,
+        action="Invitation revoked",
+        target=invitation.email,
+        before={"role": invitation.role},
+    )
     messages.success(request, f"The invitation to {invitation.email} is revoked; its link no longer works.")
     if request.htmx:
         return _render_members(request, MemberInviteForm())
@@ -263,3 +285,12 @@ def _broker_check():
     except Exception as error:  # noqa: BLE001 - any failure here is what the check reports
         logger.warning("healthz: broker check failed: %s", error)
         return {"ok": False, "error": error.__class__.__name__}
+
+
+@require_GET
+@campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+def audit_log(request):
+    """The campaign's audit log, newest first, 50 a page; read-only for everyone."""
+    entries = AuditEntry.objects.filter(campaign=request.campaign).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "campaign/settings_audit.html", {"campaign": request.campaign, "page": page})

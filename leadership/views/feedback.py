@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
+from campaign.audit import audit_record
 from campaign.inline import InlineList
 from campaign.models import Role
 from leadership import feedback_services as services
@@ -199,9 +200,10 @@ def api_token_list(request):
     form = ApiTokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
-        _token, raw = services.api_token_create(
+        token, raw = services.api_token_create(
             campaign=request.campaign, name=form.cleaned_data["name"], by=request.user
         )
+        audit_record(campaign=request.campaign, actor=request.user, action="API token created", target=token.name)
         messages.success(request, "Token created. Copy it now: it is not shown again.")
         form = ApiTokenForm()
     api_url = request.build_absolute_uri(reverse("api-v1:feedback_create", kwargs={"slug": request.campaign.slug}))
@@ -215,6 +217,7 @@ def api_token_revoke(request, pk):
     back_url = reverse("leadership:settings-api-tokens", kwargs={"slug": request.campaign.slug})
     if request.method == "POST":
         services.api_token_revoke(token=token)
+        audit_record(campaign=request.campaign, actor=request.user, action="API token revoked", target=token.name)
         messages.success(request, f"Token “{token.name}” revoked; requests with it are refused from now on.")
         return redirect(back_url)
     context = {

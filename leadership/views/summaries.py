@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
+from campaign.audit import audit_record, snapshot
 from campaign.models import Role
 from leadership import summaries
 from leadership.feedback_forms import SummaryScheduleForm
@@ -82,9 +83,14 @@ def schedule_edit(request):
     schedule = summaries.schedule_for(request.campaign)
     # Before the form binds: an invalid submission must not change what the page says is next.
     next_period = schedule.next_due_period() if schedule.enabled else None
+    before = snapshot(schedule)
     form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         schedule = form.save()
+        after = snapshot(schedule)
+        audit_record(
+            campaign=request.campaign, actor=request.user, action="Summary schedule changed", before=before, after=after
+        )
         if schedule.enabled:
             due = schedule.next_due_period().due_at.astimezone(schedule.tz)
             when = f"{due:%A %d %B %Y at %H:%M} ({request.campaign.time_zone})"

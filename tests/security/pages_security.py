@@ -1,0 +1,6 @@
+from campaign.models import Role
+from tests.matrix import Page
+
+PAGES = {
+    "campaign:settings-audit": Page(Role.ADMIN, None),
+}
