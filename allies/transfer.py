@@ -280,6 +280,9 @@ def import_preview(*, campaign, data):
     preview = ImportPreview(ignored_columns=[cell for cell, key in zip(header, columns, strict=True) if key is None])
     departments, members, taken = _lookups(campaign)
     first_seen = {}
+    # One form re-bound to each row in turn: building a form deep-copies all its fields, which was
+    # most of the time per row. full_clean() starts every row afresh (new errors, new cleaned_data).
+    form = AllyImportRowForm({}, departments=departments, members=members)
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
@@ -296,7 +299,8 @@ def import_preview(*, campaign, data):
             for key, cell in zip(columns, cells, strict=False)
             if key is not None
         }
-        form = AllyImportRowForm(raw, departments=departments, members=members)
+        form.data = raw
+        form.full_clean()
         reasons = [message for errors in form.errors.values() for message in errors]
         email = (form.cleaned_data.get("email") or "").casefold()
         if email and email in taken:
