@@ -17,6 +17,7 @@ its line. Edit existing allies in the app, where their history is kept.
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import tablib
 from django import forms
@@ -115,9 +116,9 @@ class ParsedRow:
     line: int
     data: dict  # cleaned values, ready for Ally(**data)
 
-    @property
+    @cached_property
     def labels(self):
-        """The row's level, stage and source as people read them."""
+        """The row's level, stage and source as people read them (the preview reads each of them)."""
         return {
             "level": Level(self.data["level"]).label,
             "stage": Stage(self.data["stage"]).label,
