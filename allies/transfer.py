@@ -17,6 +17,7 @@ its line. Edit existing allies in the app, where their history is kept.
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import tablib
 from django import forms
@@ -115,9 +116,9 @@ class ParsedRow:
     line: int
     data: dict  # cleaned values, ready for Ally(**data)
 
-    @property
+    @cached_property
     def labels(self):
-        """The row's level, stage and source as people read them."""
+        """The row's level, stage and source as people read them (the preview reads each of them)."""
         return {
             "level": Level(self.data["level"]).label,
             "stage": Stage(self.data["stage"]).label,
@@ -280,6 +281,9 @@ def import_preview(*, campaign, data):
     preview = ImportPreview(ignored_columns=[cell for cell, key in zip(header, columns, strict=True) if key is None])
     departments, members, taken = _lookups(campaign)
     first_seen = {}
+    # One form re-bound to each row in turn: building a form deep-copies all its fields, which was
+    # most of the time per row. full_clean() starts every row afresh (new errors, new cleaned_data).
+    form = AllyImportRowForm({}, departments=departments, members=members)
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
@@ -296,7 +300,8 @@ def import_preview(*, campaign, data):
             for key, cell in zip(columns, cells, strict=False)
             if key is not None
         }
-        form = AllyImportRowForm(raw, departments=departments, members=members)
+        form.data = raw
+        form.full_clean()
         reasons = [message for errors in form.errors.values() for message in errors]
         email = (form.cleaned_data.get("email") or "").casefold()
         if email and email in taken:

@@ -1,9 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from personas.models import PersonaCard, Workshop
-
-User = get_user_model()
 
 
 class AllyChoiceField(forms.ModelChoiceField):
@@ -117,6 +115,21 @@ class WorkshopForm(forms.ModelForm):
         return title
 
 
+def _writer_matches(text):
+    """Cards whose writer is named like `text`; `ally-<id>` and `member-<id>` (older links) pick one writer."""
+    kind, _, pk = text.partition("-")
+    if pk.isdigit() and kind == "ally":
+        return Q(writer_ally_id=pk)
+    if pk.isdigit() and kind == "member":
+        return Q(writer_member_id=pk, writer_ally__isnull=True)
+    member = (
+        Q(writer_member__first_name__icontains=text)
+        | Q(writer_member__last_name__icontains=text)
+        | Q(writer_member__username__icontains=text)
+    )
+    return Q(writer_ally__name__icontains=text) | (Q(writer_ally__isnull=True) & member)
+
+
 class CardFilterForm(forms.Form):
     """The gallery's filters; print and export read the same ones so they show what the gallery shows."""
 
@@ -126,7 +139,12 @@ class CardFilterForm(forms.Form):
     )
     served = forms.ModelChoiceField(label="Department served", queryset=None, required=False, empty_label="Any")
     scope = forms.ChoiceField(label="Inside or outside", required=False, choices=[("", "Either")])
-    writer = forms.ChoiceField(label="Written by", required=False)
+    writer = forms.CharField(
+        label="Written by",
+        required=False,
+        max_length=100,
+        help_text="Part of the writer's name.",
+    )
     workshop = forms.ModelChoiceField(label="Workshop session", queryset=None, required=False, empty_label="Any")
 
     def __init__(self, data, *, campaign):
@@ -136,14 +154,7 @@ class CardFilterForm(forms.Form):
         self.fields["served"].queryset = departments
         self.fields["scope"].choices += PersonaCard.Scope.choices
         self.fields["workshop"].queryset = campaign.persona_workshops.all()
-        allies = [(f"ally-{pk}", name) for pk, name in campaign.allies.values_list("pk", "name")]
-        members = [
-            (f"member-{pk}", f"{first} {last}".strip() or username)
-            for pk, username, first, last in User.objects.filter(memberships__campaign=campaign).values_list(
-                "pk", "username", "first_name", "last_name"
-            )
-        ]
-        self.fields["writer"].choices = [("", "Anyone"), ("Allies", allies), ("Members", members)]
+        # A text search rather than a list of writers: a campaign has tens of thousands of allies.
         self.is_valid()
 
     def filter(self, cards):
@@ -159,12 +170,9 @@ class CardFilterForm(forms.Form):
             cards = cards.filter(scope=data["scope"])
         if data.get("workshop"):
             cards = cards.filter(workshop=data["workshop"])
-        writer = data.get("writer") or ""
-        kind, _, pk = writer.partition("-")
-        if kind == "ally":
-            cards = cards.filter(writer_ally_id=pk)
-        elif kind == "member":
-            cards = cards.filter(writer_member_id=pk, writer_ally__isnull=True)
+        writer = (data.get("writer") or "").strip()
+        if writer:
+            cards = cards.filter(_writer_matches(writer))
         return cards
 
     @property

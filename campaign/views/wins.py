@@ -26,6 +26,8 @@ Status = ServiceProblem.Status
 champions_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
 # Cards shown per column; the rest are a click away in the paginated list.
 COLUMN_LIMIT = 25
+# Open roadblocks listed on the board; the rest are in the problem list's roadblocks view.
+ROADBLOCK_LIMIT = 10
 SUGGESTED = 3
 PER_PAGE = 20
 
@@ -52,7 +54,8 @@ def board_context(request, **extra):
         "suggested_ids": {card.pk for card in columns[0]["cards"][:SUGGESTED]},
         "findings": rules.board_findings(figures),
         "goals": Goal.objects.with_win_counts(campaign),
-        "roadblocks": ServiceProblem.objects.open_roadblocks(campaign),
+        "roadblocks": ServiceProblem.objects.open_roadblocks(campaign)[:ROADBLOCK_LIMIT],
+        "roadblock_limit": ROADBLOCK_LIMIT,
         "figures": figures,
         "can_write": request.membership.role_enum.allows(Role.CHAMPION),
         "column_limit": COLUMN_LIMIT,
@@ -76,14 +79,18 @@ def board(request):
 @require_GET
 @campaign_view()
 def problem_list(request):
-    """Every problem of one status, paginated: where a full board column continues."""
+    """Every problem of one status (or every open roadblock), paginated: where a full board column continues."""
     status = request.GET.get("status", Status.BACKLOG)
     if status not in Status.values:
         status = Status.BACKLOG
-    page = Paginator(ServiceProblem.objects.column(request.campaign, status), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    roadblocks = request.GET.get("roadblocks") == "1"
+    if roadblocks:
+        problems = ServiceProblem.objects.open_roadblocks(request.campaign)
+    else:
+        problems = ServiceProblem.objects.column(request.campaign, status)
+    page = Paginator(problems, PER_PAGE).get_page(request.GET.get("page"))
     context = {"campaign": request.campaign, "page": page, "status": Status(status), "statuses": Status.choices}
+    context["roadblocks"] = roadblocks
     return render(request, "campaign/problem_list.html", context)
 
 

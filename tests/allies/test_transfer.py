@@ -248,6 +248,26 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(client_f
     assert Ally.objects.filter(campaign=campaign).count() == 1
 
 
+def test_each_row_is_checked_on_its_own_values_alone(campaign, departments):
+    # One form is re-bound to every row: nothing of a row, good or bad, may carry over to the next.
+    text = HEADER + (
+        "Ana,ana@example.com,Finance,middle,,,,2026-05-01,,\n"
+        ",,Nowhere,sideways,,,,soon,,\n"
+        "Bo,,Customer Support,,,,,,,\n"
+        "Cy,not-an-email,Finance,,,,,,,\n"
+        "Di,di@example.com,Customer Support,,,,,,,\n"
+    )
+    preview = import_preview(campaign=campaign, data=text.encode())
+
+    assert [(problem.line, len(problem.reasons)) for problem in preview.problems] == [(3, 4), (5, 1)]
+    rows = {row.data["name"]: row.data for row in preview.rows}
+    assert list(rows) == ["Ana", "Bo", "Di"]
+    assert (rows["Ana"]["level"], rows["Ana"]["follow_up_on"]) == (Level.MIDDLE, date(2026, 5, 1))
+    assert (rows["Bo"]["email"], rows["Bo"]["level"], rows["Bo"]["follow_up_on"]) == ("", Level.FRONTLINE, None)
+    assert rows["Bo"]["department"] == departments["support"]
+    assert rows["Di"]["email"] == "di@example.com"
+
+
 def test_a_row_with_several_problems_reports_them_all(campaign, departments):
     preview = import_preview(campaign=campaign, data=(HEADER + ",,Nowhere,sideways,,,,soon,,\n").encode())
 

@@ -81,6 +81,30 @@ def test_full_columns_link_to_the_paginated_list(client_for, viewer, campaign):
     assert len(listing.context["page"].object_list) == 10
 
 
+def test_board_lists_ten_roadblocks_and_links_to_the_rest(client_for, viewer, campaign, other_campaign):
+    roadblock = {"is_roadblock": True, "roadblock_ask": "Sign it off"}
+    ServiceProblem.objects.bulk_create(
+        [ServiceProblemFactory.build(campaign=campaign, title=f"Blocked {n:02}", **roadblock) for n in range(23)]
+        + [ServiceProblemFactory.build(campaign=other_campaign, title="Elsewhere", **roadblock)]
+    )
+    response = client_for(viewer).get(url("board", campaign))
+    assert len(response.context["roadblocks"]) == 10
+    assert f"{url('problem-list', campaign)}?roadblocks=1" in response.text
+    assert "See all 23" in response.text
+    listing = client_for(viewer).get(url("problem-list", campaign), {"roadblocks": "1", "page": 2})
+    assert listing.context["page"].paginator.count == 23
+    assert "Open roadblocks: every ask of leadership" in listing.text
+    assert "?roadblocks=1&amp;page=1" in listing.text
+    assert "Elsewhere" not in listing.text
+
+
+def test_a_few_roadblocks_need_no_link_to_the_rest(client_for, viewer, campaign):
+    ServiceProblemFactory(campaign=campaign, is_roadblock=True, roadblock_ask="Sign it off")
+    response = client_for(viewer).get(url("board", campaign))
+    assert len(response.context["roadblocks"]) == 1
+    assert "?roadblocks=1" not in response.text
+
+
 # --- adding and editing --------------------------------------------------------------
 
 

@@ -115,6 +115,24 @@ def test_one_bad_item_refuses_the_whole_batch_and_every_bad_item_is_named(client
     assert not Feedback.objects.exists()
 
 
+def test_each_item_is_checked_on_its_own_values_alone(client, token):
+    # One form is re-bound to every item: nothing of an item, good or bad, may carry over to the next.
+    batch = {"items": [item(0, department="Nowhere"), item(1), item(2, summary=""), item(3, kind="compliment")]}
+    response = post(client, token, batch)
+    problems = {(e["index"], e["field"]) for e in response.json()["errors"]}
+    assert problems == {(0, "department"), (2, "summary"), (3, "severity")}
+    good = [item(0, department=""), item(1, kind="compliment", severity=None, channel=None), item(2)]
+    assert post(client, token, {"items": good}).status_code == 201
+    stored = {row.external_id: row for row in Feedback.objects.select_related("department")}
+    assert stored["HD-0"].department is None
+    assert (stored["HD-1"].kind, stored["HD-1"].severity, stored["HD-1"].channel) == ("compliment", "", "other")
+    assert (stored["HD-2"].department.name, stored["HD-2"].severity, stored["HD-2"].channel) == (
+        "Customer Support",
+        "high",
+        "phone",
+    )
+
+
 def test_a_wrong_json_type_is_refused_with_its_index_and_field(client, token):
     response = post(client, token, {"items": [item(0), item(1, summary=42)]})
     assert response.status_code == 422

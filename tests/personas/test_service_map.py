@@ -90,6 +90,15 @@ def test_each_number_on_the_map_opens_the_cards_behind_it(client_for, campaign, 
     assert response.context["page_obj"].paginator.count == 2
 
 
+def test_map_cells_say_one_card_zero_and_escape_department_names(client_for, campaign, viewer, crafted):
+    crafted["IT"].name = "R&D <IT>"
+    crafted["IT"].save()
+    text = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).content.decode()
+    assert '1<span class="visually-hidden"> card: R&amp;D &lt;IT&gt; serves Sales</span>' in text
+    assert "<IT>" not in text
+    assert '<td class="heat-0"><span class="visually-hidden">0</span></td>' in text
+
+
 def test_service_map_without_departments_says_what_to_do(client_for, campaign, viewer):
     text = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).content.decode()
     assert "no departments yet" in text
