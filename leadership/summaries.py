@@ -217,15 +217,21 @@ def campaign_activity(*, campaign, period):
     if now == before == 0:
         period_line = "No campaign activity was recorded this period or the one before."
     else:
-        period_line = (
-            f"{figures['touchpoints']['now']} touchpoints with allies, {figures['stage_changes']['now']} allies moved "
-            f"on the ladder, {figures['problems_won']['now']} problems won and {figures['feedback_logged']['now']} "
-            f"pieces of feedback logged: {now} in all, against {before} the period before."
-        )
+        counts = [
+            _count(figures["touchpoints"]["now"], "touchpoint", "touchpoints") + " with allies",
+            _count(figures["stage_changes"]["now"], "ally", "allies") + " moved on the ladder",
+            _count(figures["problems_won"]["now"], "problem", "problems") + " won",
+            _count(figures["feedback_logged"]["now"], "piece", "pieces") + " of feedback logged",
+        ]
+        period_line = f"{', '.join(counts[:-1])} and {counts[-1]}: {now} in all, against {before} the period before."
     # A preview's period ends in the future: judge the weeks up to today, not empty weeks to come.
     judged = campaign_momentum.momentum(campaign, today=min(period.end, timezone.localdate(timezone=tz))).trend
     verdict = {"rising": "Rising. ", "fading": "Fading. "}.get(judged.state, "")
     return {"trend": judged.state, "line": f"{verdict}{judged.reason} {period_line}", "figures": figures}
+
+
+def _count(number, one, many):
+    return f"{number} {one if number == 1 else many}"
 
 
 # --- Creating summaries --------------------------------------------------------------

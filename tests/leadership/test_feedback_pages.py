@@ -211,6 +211,7 @@ def test_a_resolved_complaint_becomes_a_won_service_story_linked_both_ways(clien
     response = client.post(url("feedback-story", campaign, pk=item.pk), **HTMX)
     assert "Service story:" in response.text
     problem = ServiceProblem.objects.get()
+    assert reverse("campaign:problem-detail", kwargs={"slug": campaign.slug, "pk": problem.pk}) in response.text
     assert (problem.status, problem.won_on, problem.opened_on) == ("won", date(2026, 2, 3), date(2026, 2, 1))
     assert problem.title == "Invoices arrive a month late"
     assert problem.story_what == "Invoices now go out the day the order ships"

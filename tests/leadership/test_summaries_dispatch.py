@@ -243,6 +243,11 @@ def test_the_momentum_line_agrees_with_the_campaign_home(campaign):
     s = summary_content(campaign=campaign, period=PERIOD)
     assert home.state == s["momentum"]["trend"] == "fading"
     assert s["momentum"]["line"].startswith(f"Fading. {home.reason} ")
+    # One of each reads in the singular.
+    assert (
+        "0 touchpoints with allies, 0 allies moved on the ladder, 0 problems won and 1 piece of feedback"
+        in (s["momentum"]["line"])
+    )
 
 
 def test_a_period_still_in_progress_is_judged_on_the_weeks_up_to_today(campaign):
