@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Left
 from django.urls import reverse
 
 from campaign.models import Campaign, Membership, Role
@@ -61,6 +61,8 @@ def plant(campaign):
                 if plain_text and not field.choices and not field.unique and field.name not in ("token_hash",):
                     # The row's id keeps names unique where the campaign wants them so.
                     value = Concat(Value(next(payloads)), Cast("pk", models.CharField()))
+                    if field.max_length and field.max_length < 100:
+                        value = Left(value, field.max_length)  # a short field (a token's hint) holds what fits
                     model.objects.filter(campaign=campaign).update(**{field.name: value})
 
 

@@ -15,6 +15,9 @@ def gallery(campaign):
 @pytest.fixture
 def crafted(campaign, champion):
     """Two departments, two allies, four cards: enough to tell every filter apart."""
+    # A fixed name: the writer search matches members' names too, and a random one could contain "so".
+    champion.first_name, champion.last_name = "Chris", "Tanner"
+    champion.save()
     finance = DepartmentFactory(campaign=campaign, name="Finance")
     sales = DepartmentFactory(campaign=campaign, name="Sales")
     fay = AllyFactory(campaign=campaign, name="Fay", department=finance)

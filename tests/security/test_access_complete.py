@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from campaign.models import Role
-from leadership import summaries
+from leadership import signing as leader_signing
 from leadership.models import Feedback
 from tests.factories import ApiTokenFactory, DepartmentFactory, FeedbackFactory, MembershipFactory
 from tests.matrix import API_ROUTES, PUBLIC_PAGES, all_pages, all_url_names
@@ -147,7 +147,7 @@ def test_an_unsubscribe_token_cannot_be_replayed_against_another_campaigns_leade
 
     ours = LeaderFactory(campaign=campaign)
     theirs = LeaderFactory(campaign=other_campaign, receives_summaries=True)
-    token = signing.dumps({"l": theirs.pk, "c": ours.campaign_id}, salt=summaries.UNSUBSCRIBE_SALT, compress=True)
+    token = signing.dumps({"l": theirs.pk, "c": ours.campaign_id}, salt=leader_signing.UNSUBSCRIBE_SALT, compress=True)
     assert client.post(reverse("leadership:summary-unsubscribe", kwargs={"token": token})).status_code == 404
     theirs.refresh_from_db()
     assert theirs.receives_summaries is True
