@@ -54,14 +54,31 @@ COMPLIMENTS = [
     "Invoices are finally easy to read. Thank you!",
     "The warehouse team stayed late to get our urgent order out.",
 ]
-ACTIONS = [
-    "Called the customer back, apologised and issued a credit note.",
-    "Route planning now checks site opening hours before dispatch.",
-    "Billing runs a duplicate check before invoices go out.",
-    "Team briefing on warm transfers: no customer is passed on without a name.",
-    "Extra person on the phones on Monday mornings.",
-    "Supplier asked for a corrective plan; goods inspected on arrival meanwhile.",
-]
+# What is being done, by theme: a leader reading the summary should see an answer that fits the complaint.
+ACTIONS = {
+    "Billing": [
+        "Called the customer back, apologised and issued a credit note.",
+        "Billing runs a duplicate check before invoices go out.",
+        "Price changes now reach the invoicing system the day they are agreed.",
+    ],
+    "Delivery": [
+        "Route planning now checks site opening hours before dispatch.",
+        "Drivers call ahead when a site is unattended instead of leaving goods outside.",
+        "Picking lists are checked against the order before the van is loaded.",
+    ],
+    "Staff attitude": [
+        "Team briefing on warm transfers: no customer is passed on without a name.",
+        "The team lead called the customer to apologise in person.",
+    ],
+    "Waiting time": [
+        "Extra person on the phones on Monday mornings.",
+        "Stock questions now get an answer within one working day.",
+    ],
+    "Product quality": [
+        "Supplier asked for a corrective plan; goods inspected on arrival meanwhile.",
+        "Order codes are checked against the part before a replacement ships.",
+    ],
+}
 CUSTOMERS = ["Hartley Builders", "Greenway Plumbing", "Oak & Sons", "Millbrook Hotels", "City Facilities Ltd", ""]
 DEPARTMENT_FOR_THEME = {
     "Billing": "Finance & Billing",
@@ -96,7 +113,7 @@ def seed(campaign):
                     severity=rng.choices(Severity.values, weights=[4, 5, 3, 1])[0],
                     status=status,
                     resolved_on=resolved_on,
-                    action=rng.choice(ACTIONS) if status != Status.OPEN or rng.random() < 0.3 else "",
+                    action=rng.choice(ACTIONS[theme]) if status != Status.OPEN or rng.random() < 0.3 else "",
                     summary=rng.choice(COMPLAINTS[theme]),
                     theme=themes[theme],
                     department=departments.get(DEPARTMENT_FOR_THEME[theme]),
