@@ -34,6 +34,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = (1, 4)
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "2"))
 TRIVIAL_SECONDS = 1
+# What a run measures; BENCH_ONLY=emails (say) runs one part on a reused database while working on it.
+PARTS = ("pages", "summary", "emails", "csv", "api")
 TARGETS = {
     "ratio": 15,
     "queries": 15,
@@ -404,11 +406,51 @@ def report(result, detail):
     return "\n".join(lines)
 
 
+def page_paths(built):
+    """The measured pages of the bench's main campaign: name → path, method, and body for the POSTs."""
+    from allies.models import Ally
+
+    campaign = built["campaign"]
+    ally = Ally.objects.filter(campaign=campaign, stage="committed").order_by("pk").first()
+    departments = list(campaign.departments.values_list("name", flat=True))
+    c = f"/c/{campaign.slug}"
+    paths = {
+        "home": f"{c}/",
+        "ally_list": f"{c}/allies/",
+        "coverage_map": f"{c}/allies/coverage/",
+        "ally_page": f"{c}/allies/{ally.pk}/",
+        "persona_gallery": f"{c}/personas/",
+        "service_map": f"{c}/personas/map/",
+        "wins_board": f"{c}/wins/",
+        "leaders_list": f"{c}/leaders/",
+        "briefing_composer": f"{c}/briefings/{built['pack'].pk}/",
+        "feedback_log": f"{c}/feedback/",
+        "summaries": f"{c}/summaries/",
+    }
+    pages = {name: {"path": path} for name, path in paths.items()}
+    pages["htmx_after_post"] = {
+        "path": f"{c}/allies/{ally.pk}/stage/",
+        "method": "POST",
+        "htmx": True,
+        "body": f"stage={ally.stage}".encode(),
+    }
+    pages["api_intake_1000"] = {
+        "path": f"/api/v1/campaigns/{campaign.slug}/feedback",
+        "method": "POST",
+        "api": True,
+        "body": batch_body(f"bench-load-{secrets.token_hex(4)}", departments),
+    }
+    return pages
+
+
 def main():
     # A Ctrl-C or a kill still stops gunicorn and the worker (Processes.stop_all in a finally).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     url = configure_environment()
     check_tools()
+    parts = set(os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(","))
+    if not parts <= set(PARTS):
+        sys.exit(f"bench: BENCH_ONLY takes a comma-separated list of {', '.join(PARTS)}")
     total_started = time.monotonic()
     from bench import data
 
@@ -445,8 +487,6 @@ def main():
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from allies.models import Ally
-
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -454,80 +494,73 @@ def main():
     session.create()
     csrf = secrets.token_hex(16)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    ally = Ally.objects.filter(campaign=campaign, stage="committed").order_by("pk").first()
-    departments = list(campaign.departments.values_list("name", flat=True))
-
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    (tmp / "stage.txt").write_text(f"stage={ally.stage}")
-    (tmp / "batch.json").write_bytes(batch_body(f"bench-load-{secrets.token_hex(4)}", departments))
     browser = {"Cookie": cookie}
-    c = f"/c/{campaign.slug}"
-    paths = {
-        "home": f"{c}/",
-        "ally_list": f"{c}/allies/",
-        "coverage_map": f"{c}/allies/coverage/",
-        "ally_page": f"{c}/allies/{ally.pk}/",
-        "persona_gallery": f"{c}/personas/",
-        "service_map": f"{c}/personas/map/",
-        "wins_board": f"{c}/wins/",
-        "leaders_list": f"{c}/leaders/",
-        "briefing_composer": f"{c}/briefings/{built['pack'].pk}/",
-        "feedback_log": f"{c}/feedback/",
-        "summaries": f"{c}/summaries/",
-    }
-    pages = {name: {"path": path, "headers": browser} for name, path in paths.items()}
-    pages["htmx_after_post"] = {
-        "path": f"{c}/allies/{ally.pk}/stage/",
-        "method": "POST",
-        "htmx": True,
-        "body_path": str(tmp / "stage.txt"),
-        "headers": {
-            **browser,
-            "X-CSRFToken": csrf,
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    }
-    pages["api_intake_1000"] = {
-        "path": f"/api/v1/campaigns/{campaign.slug}/feedback",
-        "method": "POST",
-        "api": True,
-        "body_path": str(tmp / "batch.json"),
-        "headers": {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    }
+    pages = {}
+    for name, spec in page_paths(built).items():
+        headers = dict(browser)
+        if spec.get("api"):
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        elif spec.get("htmx"):
+            headers.update(
+                {"X-CSRFToken": csrf, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
+            )
+        pages[name] = {**spec, "headers": headers}
+        if "body" in spec:
+            body_path = tmp / f"{name}.body"
+            body_path.write_bytes(spec["body"])
+            pages[name]["body_path"] = str(body_path)
     trivial = {"path": "/bench/trivial/", "headers": browser}
 
-    log("bench: counting each page's queries")
-    queries = count_queries(pages, user, token)
-    log("  " + ", ".join(f"{name} {count}" for name, count in queries.items()))
+    if "pages" in parts:
+        log("bench: counting each page's queries")
+        queries = count_queries(pages, user, token)
+        log("  " + ", ".join(f"{name} {count}" for name, count in queries.items()))
 
     processes = Processes()
     logdir = ROOT / "var" / "bench"
     logdir.mkdir(parents=True, exist_ok=True)
+    measured = {}
     try:
-        processes.start(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "config.wsgi",
-                "--workers=2",
-                f"--bind={HOST}:{WEB_PORT}",
-                "--timeout=120",
-            ],
-            logdir / "gunicorn.log",
-        )
-        wait_for(lambda: http_status("/bench/trivial/") == 200, "gunicorn")
-        log(f"bench: measuring {len(pages)} pages, {ROUNDS} rounds at {CONNECTIONS} connections")
-        samples = measure_pages(pages, trivial)
-
-        log("bench: timing the summary, the emails, the CSV import and the API")
-        summary_s, schedule, period = time_summary(campaign)
-        with Sink() as sink:
-            emails_s = time_emails(schedule, period, sink, processes, logdir)
-        csv_s = time_csv_import(built["other"], user)
-        api_rate = time_api(campaign, token)
+        if {"pages", "api"} & parts:
+            processes.start(
+                [
+                    str(ROOT / ".venv" / "bin" / "gunicorn"),
+                    "config.wsgi",
+                    "--workers=2",
+                    f"--bind={HOST}:{WEB_PORT}",
+                    "--timeout=120",
+                ],
+                logdir / "gunicorn.log",
+            )
+            wait_for(lambda: http_status("/bench/trivial/") == 200, "gunicorn")
+        if "pages" in parts:
+            log(f"bench: measuring {len(pages)} pages, {ROUNDS} rounds at {CONNECTIONS} connections")
+            samples = measure_pages(pages, trivial)
+        log(f"bench: timing {', '.join(part for part in PARTS[1:] if part in parts)}")
+        schedule, period = None, None
+        if {"summary", "emails"} & parts:
+            measured["summary_1m_s"], schedule, period = time_summary(campaign)
+            log(f"  summary: {measured['summary_1m_s']:.3f} s")
+        if "emails" in parts:
+            with Sink() as sink:
+                measured["emails_500_s"] = time_emails(schedule, period, sink, processes, logdir)
+            log(f"  emails: {measured['emails_500_s']:.1f} s")
+        if "csv" in parts:
+            measured["csv_20k_s"] = time_csv_import(built["other"], user)
+            log(f"  csv: {measured['csv_20k_s']:.1f} s")
+        if "api" in parts:
+            measured["api_items_per_s"] = time_api(campaign, token)
+            log(f"  api: {measured['api_items_per_s']:.0f} items/s")
     finally:
         processes.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
+
+    if parts != set(PARTS):
+        log(f"bench: only {', '.join(sorted(parts))} (BENCH_ONLY): nothing written to {RESULTS.relative_to(ROOT)}")
+        return
+    summary_s, emails_s = measured["summary_1m_s"], measured["emails_500_s"]
+    csv_s, api_rate = measured["csv_20k_s"], measured["api_items_per_s"]
 
     one = {name: summarise(runs[1]) for name, runs in samples.items()}
     four = {name: summarise(runs[4]) for name, runs in samples.items()}
