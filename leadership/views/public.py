@@ -37,19 +37,32 @@ def pack_web(request, token):
     return HttpResponse(emails.pack_web_html(delivery))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 def event_answer(request, token):
-    # A GET that writes, on purpose: the email promises one click. Answering is idempotent (one
-    # engagement per leader and invitation), and clicking the other answer later replaces it.
+    # The link only shows the answer with a button; the POST records it. A mail scanner or link
+    # preview that follows every link in a message therefore never answers for the leader.
+    # Answering is idempotent (one engagement per leader and invitation), and the other answer
+    # given later replaces it.
     payload = signing.load(token, salt=signing.ANSWER_SALT, max_age=signing.ANSWER_MAX_AGE)
     event = Event.objects.select_related("campaign").filter(pk=payload.get("e")).first()
     leader = Leader.objects.filter(pk=payload.get("l"), campaign_id=getattr(event, "campaign_id", None)).first()
     if event is None or leader is None:
         raise Http404("This invitation no longer exists.")
-    engagement = services.event_answer(event=event, leader=leader, accepted=bool(payload.get("a")))
-    context = {"event": event, "leader": leader, "engagement": engagement, "campaign": event.campaign}
-    context["other_url"] = signing.answer_url(event=event, leader=leader, accepted=not payload.get("a"))
+    accepted = bool(payload.get("a"))
+    if request.method == "POST":
+        engagement = services.event_answer(event=event, leader=leader, accepted=accepted)
+    else:
+        engagement = event.engagements.filter(leader=leader).first()
+    context = {
+        "event": event,
+        "leader": leader,
+        "engagement": engagement,
+        "campaign": event.campaign,
+        "accepting": accepted,
+        "answered": request.method == "POST",
+        "other_url": signing.answer_url(event=event, leader=leader, accepted=not accepted),
+    }
     return render(request, "leadership/event_answer.html", context)
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from leadership import signing
@@ -267,22 +268,53 @@ def test_an_answer_token_cannot_open_a_web_version(client, sent_delivery):
     assert response.status_code == 404
 
 
+def test_following_an_answer_link_only_asks_for_confirmation(client, sent_delivery):
+    # A mail scanner or a link preview follows every link: the GET must not answer for the leader.
+    event = sent_delivery.pack.events.get()
+    accept = path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True))
+    response = client.get(accept)
+    assert response.status_code == 200
+    assert "Yes, I will join" in response.text
+    assert 'method="post"' in response.text
+    assert not Engagement.objects.exists()
+
+
 def test_accepting_an_invitation_records_it_once(client, sent_delivery):
     event = sent_delivery.pack.events.get()
     accept = path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True))
-    first = client.get(accept)
-    second = client.get(accept)
+    first = client.post(accept)
+    second = client.post(accept)
     assert first.status_code == second.status_code == 200
     assert "will join" in first.text
     engagement = Engagement.objects.get()
     assert (engagement.leader, engagement.event, engagement.outcome) == (sent_delivery.leader, event, "accepted")
 
 
+def test_the_confirmation_page_shows_the_answer_given_so_far(client, sent_delivery):
+    event = sent_delivery.pack.events.get()
+    leader = sent_delivery.leader
+    client.post(path_of(signing.answer_url(event=event, leader=leader, accepted=True)))
+    response = client.get(path_of(signing.answer_url(event=event, leader=leader, accepted=False)))
+    assert "Your answer so far: you <strong>will join</strong>" in response.text
+    assert "Confirm: I cannot join" in response.text
+
+
+def test_answering_needs_the_pages_csrf_token(sent_delivery):
+    event = sent_delivery.pack.events.get()
+    accept = path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True))
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(accept).status_code == 403
+    page = client.get(accept)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    assert client.post(accept, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Engagement.objects.get().outcome == "accepted"
+
+
 def test_declining_after_accepting_replaces_the_answer(client, sent_delivery):
     event = sent_delivery.pack.events.get()
     leader = sent_delivery.leader
-    client.get(path_of(signing.answer_url(event=event, leader=leader, accepted=True)))
-    response = client.get(path_of(signing.answer_url(event=event, leader=leader, accepted=False)))
+    client.post(path_of(signing.answer_url(event=event, leader=leader, accepted=True)))
+    response = client.post(path_of(signing.answer_url(event=event, leader=leader, accepted=False)))
     assert "cannot join" in response.text
     assert list(Engagement.objects.values_list("outcome", flat=True)) == ["declined"]
 
@@ -291,6 +323,7 @@ def test_a_tampered_answer_link_records_nothing(client, sent_delivery):
     event = sent_delivery.pack.events.get()
     accept = path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True))
     assert client.get(accept.replace(":", "-", 1)).status_code == 404
+    assert client.post(accept.replace(":", "-", 1)).status_code == 404
     assert not Engagement.objects.exists()
 
 
@@ -298,13 +331,13 @@ def test_an_expired_answer_link_records_nothing(client, sent_delivery):
     event = sent_delivery.pack.events.get()
     accept = path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True))
     with time_machine.travel(timedelta(days=61)):
-        assert client.get(accept).status_code == 404
+        assert client.post(accept).status_code == 404
     assert not Engagement.objects.exists()
 
 
 def test_the_answer_shows_on_the_leaders_log(client_for, viewer, client, sent_delivery):
     event = sent_delivery.pack.events.get()
-    client.get(path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True)))
+    client.post(path_of(signing.answer_url(event=event, leader=sent_delivery.leader, accepted=True)))
     response = client_for(viewer).get(sent_delivery.leader.get_absolute_url())
     assert "Trade breakfast" in response.text
     assert "Accepted" in response.text
