@@ -16,6 +16,7 @@ import operator
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from functools import reduce
+from itertools import pairwise
 from typing import NamedTuple
 
 from django.db.models import Count, DateTimeField, Func, IntegerField, Q, Subquery
@@ -93,7 +94,7 @@ def _edges(rows, date_field, starts):
     if isinstance(rows.model._meta.get_field(date_field), DateTimeField):
         # Midnight in the current time zone (the campaign's, under momentum()), not the server's.
         edges = [timezone.make_aware(datetime.combine(day, time.min)) for day in edges]
-    return list(zip(edges, edges[1:], strict=False))
+    return list(pairwise(edges))
 
 
 def _in_week(source, low, high):
