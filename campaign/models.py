@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,8 +277,22 @@ OPEN_ROADBLOCK = models.Q(is_roadblock=True, roadblock_cleared_on__isnull=True, 
 
 class ServiceProblemQuerySet(models.QuerySet):
     def for_cards(self):
-        """With what a card shows (goal, department, owner) joined, and `people_count`."""
-        return self.select_related("goal", "department", "owner").annotate(people_count=models.Count("people"))
+        """
+        With what a card shows (goal, department, owner) joined, and `people_count`.
+
+        The count is a subquery per card rather than a join and GROUP BY, so a column's LIMIT applies
+        before it: a full column of thousands of problems counts people for the cards shown only.
+        """
+        people = (
+            ServiceProblem.people.through.objects.filter(serviceproblem_id=models.OuterRef("pk"))
+            .order_by()
+            .values("serviceproblem_id")
+            .annotate(n=models.Count("*"))
+            .values("n")
+        )
+        return self.select_related("goal", "department", "owner").annotate(
+            people_count=Coalesce(models.Subquery(people), 0)
+        )
 
     def backlog_order(self):
         """
