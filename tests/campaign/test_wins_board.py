@@ -454,3 +454,22 @@ def test_cards_link_to_their_page_and_move_form(client_for, champion, campaign):
     for problem in problems:
         assert f'href="{url("problem-detail", campaign, pk=problem.pk)}"' in response.text
         assert f'action="{url("problem-move", campaign, pk=problem.pk)}"' in response.text
+
+
+def test_the_backlog_index_ranks_follow_the_choices():
+    # The index problem_backlog_order and the board's ORDER BY share these: they must follow the choices.
+    from campaign.models import DIFFICULTY_ORDER, IMPACT_ORDER
+
+    assert list(DIFFICULTY_ORDER) == ServiceProblem.Difficulty.values
+    assert list(IMPACT_ORDER) == ServiceProblem.Impact.values
+
+
+def test_wins_per_goal_count_won_problems_of_that_goal_only(client_for, viewer, campaign):
+    goal, other_goal = GoalFactory(campaign=campaign), GoalFactory(campaign=campaign)
+    won = {"status": S.WON, "won_on": date(2026, 11, 2)}
+    ServiceProblem.objects.bulk_create(
+        [ServiceProblemFactory.build(campaign=campaign, goal=goal, **won) for _ in range(2)]
+        + [ServiceProblemFactory.build(campaign=campaign, goal=goal)]
+    )
+    goals = {g.pk: g.win_count for g in client_for(viewer).get(url("board", campaign)).context["goals"]}
+    assert goals == {goal.pk: 2, other_goal.pk: 0}
