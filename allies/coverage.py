@@ -2,9 +2,10 @@
 Where the movement is, and where it is missing: the coverage map, the movement checks,
 the recruitment funnel and growth over time.
 
-Every figure here comes from a fixed number of aggregate queries per campaign, however many
-departments, allies and touchpoints it has: one for the department × level grid, one for the
-per-stage, per-source and staleness counts, one for the weekly stage-change history.
+Every figure here comes from a fixed number of queries per campaign, however many departments,
+allies and touchpoints it has: the departments, one pass over the allies grouped by department and
+level (the grid's committed counts and the per-stage, per-source and staleness counts alike), and
+one for the weekly stage-change history.
 """
 
 import math
@@ -110,19 +111,19 @@ def allies_needed(headcount, people_per_ally):
     return math.ceil(headcount / people_per_ally)
 
 
-def coverage_grid(campaign):
+def coverage_grid(campaign, *, departments=None, counts=None):
     """
     The department × level grid of committed-or-better allies, customer-facing departments first.
 
-    One query: each department annotated with its count per level.
+    From the campaign's departments (pass them when the caller has them) and `ally_counts` (one query,
+    shared with `ally_figures` when the caller passes it).
     """
-    committed = Q(allies__stage__in=COMMITTED_OR_BETTER)
-    departments = Department.objects.filter(campaign=campaign).annotate(
-        **{f"n_{level}": Count("allies", filter=committed & Q(allies__level=level)) for level in LEVELS}
-    )
+    departments = departments if departments is not None else list(Department.objects.filter(campaign=campaign))
+    counts = counts if counts is not None else ally_counts(campaign)
+    committed = {(row["department_id"], row["level"]): row["committed"] for row in counts.rows}
     by_kind = {kind: [] for kind in Department.Kind.values}
     for department in departments:
-        cells = [Cell(level, getattr(department, f"n_{level}")) for level in LEVELS]
+        cells = [Cell(level, committed.get((department.pk, level), 0)) for level in LEVELS]
         total = sum(cell.count for cell in cells)
         needed = allies_needed(department.headcount, campaign.people_per_ally)
         by_kind[department.kind].append(DepartmentRow(department, cells, total, needed))
@@ -160,34 +161,59 @@ def stale_cutoff(campaign, today=None):
     return today - timedelta(days=campaign.stale_after_days)
 
 
-def ally_figures(campaign, today=None):
-    """Allies per stage and per source, and how many have gone stale: one aggregate query."""
+@dataclass(frozen=True)
+class AllyCounts:
+    """The campaign's allies counted per (department, level): every figure of the grid and the checks."""
+
+    rows: list[dict]
+
+    def total(self, key):
+        return sum(row[key] for row in self.rows)
+
+
+def ally_counts(campaign, today=None):
+    """
+    One pass over the campaign's allies, grouped by department and level (a few hundred rows at most):
+    committed allies for the grid, and per stage, per source and stale for the figures.
+    """
     # The allies touched in the window, found from the campaign's recent touchpoints (an index range)
     # rather than by probing every ally's touchpoints: PostgreSQL hashes this list once.
     touched = Touchpoint.allies.through.objects.filter(
         touchpoint__campaign=campaign, touchpoint__happened_on__gte=stale_cutoff(campaign, today)
     ).values("ally_id")
     active = ~Q(stage=Stage.DECLINED)
-    counts = Ally.objects.filter(campaign=campaign).aggregate(
-        **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
-        sent=Count("pk", filter=active & Q(source=Ally.Source.SENT)),
-        volunteered=Count("pk", filter=active & Q(source=Ally.Source.VOLUNTEERED)),
-        active=Count("pk", filter=active),
-        # The ally list's "stale" filter (Ally.objects.stale) counts the same people: on the list longer
-        # than the window, and no touchpoint in it. Someone added yesterday has not gone quiet.
-        stale=Count(
-            "pk",
-            filter=active
-            & ~Q(pk__in=touched)
-            & Q(created_at__lt=timezone.now() - timedelta(days=campaign.stale_after_days)),
-        ),
+    rows = (
+        Ally.objects.filter(campaign=campaign)
+        .order_by()
+        .values("department_id", "level")
+        .annotate(
+            committed=Count("pk", filter=Q(stage__in=COMMITTED_OR_BETTER)),
+            **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
+            sent=Count("pk", filter=active & Q(source=Ally.Source.SENT)),
+            volunteered=Count("pk", filter=active & Q(source=Ally.Source.VOLUNTEERED)),
+            active=Count("pk", filter=active),
+            # The ally list's "stale" filter (Ally.objects.stale) counts the same people: on the list longer
+            # than the window, and no touchpoint in it. Someone added yesterday has not gone quiet.
+            stale=Count(
+                "pk",
+                filter=active
+                & Q(created_at__lt=timezone.now() - timedelta(days=campaign.stale_after_days))
+                & ~Q(pk__in=touched),
+            ),
+        )
     )
+    return AllyCounts(list(rows))
+
+
+def ally_figures(campaign, today=None, *, counts=None):
+    """Allies per stage and per source, and how many have gone stale (from `ally_counts`: one query)."""
+    counts = counts if counts is not None else ally_counts(campaign, today)
     return AllyFigures(
-        by_stage={stage: counts[f"stage_{stage}"] for stage in Stage.values},
-        sent=counts["sent"],
-        volunteered=counts["volunteered"],
-        active=counts["active"],
-        stale=counts["stale"],
+        by_stage={stage: counts.total(f"stage_{stage}") for stage in Stage.values},
+        sent=counts.total("sent"),
+        volunteered=counts.total("volunteered"),
+        active=counts.total("active"),
+        stale=counts.total("stale"),
     )
 
 
@@ -381,14 +407,18 @@ def check_stuck_in_the_mud(campaign, figures, today=None):
     )
 
 
-def movement_checks(campaign, *, grid=None, figures=None, today=None):
+def movement_checks(campaign, *, grid=None, figures=None, today=None, departments=None):
     """
     The six movement checks for `campaign`, in reading order.
 
-    Pass `grid` and `figures` when the caller already has them (the coverage page does), to skip their queries.
+    Pass `grid` and `figures` when the caller already has them (the coverage page does), to skip their
+    queries, and `departments` (the campaign's, as listed) when the caller has those. Otherwise the grid
+    and the figures share one query over the allies.
     """
-    grid = grid if grid is not None else coverage_grid(campaign)
-    figures = figures if figures is not None else ally_figures(campaign, today)
+    if grid is None or figures is None:
+        counts = ally_counts(campaign, today)
+        grid = grid if grid is not None else coverage_grid(campaign, departments=departments, counts=counts)
+        figures = figures if figures is not None else ally_figures(campaign, today, counts=counts)
     return [
         check_empty_departments(campaign, grid),
         check_missing_level(campaign, grid),
@@ -532,8 +562,9 @@ def committed_growth(campaign, weeks=GROWTH_WEEKS, today=None):
 
 def coverage_summary(campaign, today=None):
     """Everything the coverage page shows: grid, checks, funnel and growth, in three queries."""
-    grid = coverage_grid(campaign)
-    figures = ally_figures(campaign, today)
+    counts = ally_counts(campaign, today)
+    grid = coverage_grid(campaign, counts=counts)
+    figures = ally_figures(campaign, today, counts=counts)
     return {
         "grid": grid,
         "figures": figures,

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,10 +139,19 @@ class Department(models.Model):
 
 class GoalQuerySet(models.QuerySet):
     def with_win_counts(self, campaign):
-        """The campaign's goals, each annotated with `win_count`: how many won problems serve it."""
-        return self.filter(campaign=campaign).annotate(
-            win_count=models.Count("problems", filter=models.Q(problems__status="won"))
+        """
+        The campaign's goals, each annotated with `win_count`: how many won problems serve it.
+
+        A count per goal over the index on (goal, status), rather than joining every problem of the table.
+        """
+        wins = (
+            ServiceProblem.objects.filter(goal=models.OuterRef("pk"), status="won")
+            .order_by()
+            .values("goal")
+            .annotate(n=models.Count("*"))
+            .values("n")
         )
+        return self.filter(campaign=campaign).annotate(win_count=Coalesce(models.Subquery(wins), 0))
 
 
 class Goal(models.Model):
@@ -277,24 +286,31 @@ OPEN_ROADBLOCK = models.Q(is_roadblock=True, roadblock_cleared_on__isnull=True, 
 
 class ServiceProblemQuerySet(models.QuerySet):
     def for_cards(self):
-        """With what a card shows (goal, department, owner) joined, and `people_count`."""
-        return self.select_related("goal", "department", "owner").annotate(people_count=models.Count("people"))
+        """
+        With what a card shows (goal, department, owner) joined, and `people_count`.
+
+        The count is a subquery per card rather than a join and GROUP BY, so a column's LIMIT applies
+        before it: a full column of thousands of problems counts people for the cards shown only.
+        """
+        people = (
+            ServiceProblem.people.through.objects.filter(serviceproblem_id=models.OuterRef("pk"))
+            .order_by()
+            .values("serviceproblem_id")
+            .annotate(n=models.Count("*"))
+            .values("n")
+        )
+        return self.select_related("goal", "department", "owner").annotate(
+            people_count=Coalesce(models.Subquery(people), 0)
+        )
 
     def backlog_order(self):
         """
         Easy first: difficulty (easy, medium, hard), then expected impact (high first), then the oldest.
 
-        Ranks are computed in the database so the order holds over any number of rows.
+        Ranks are computed in the database so the order holds over any number of rows; the index
+        `problem_backlog_order` holds the same expressions, so the board's first cards are read in order.
         """
-        difficulty = models.Case(
-            *[models.When(difficulty=value, then=rank) for rank, value in enumerate(ServiceProblem.Difficulty.values)],
-            default=9,
-        )
-        impact = models.Case(
-            *[models.When(impact=value, then=rank) for rank, value in enumerate(ServiceProblem.Impact.values)],
-            default=-1,
-        )
-        return self.alias(difficulty_rank=difficulty, impact_rank=impact).order_by(
+        return self.alias(difficulty_rank=difficulty_rank(), impact_rank=impact_rank()).order_by(
             "difficulty_rank", "-impact_rank", "opened_on", "pk"
         )
 
@@ -354,6 +370,22 @@ class ServiceProblemQuerySet(models.QuerySet):
             .prefetch_related("people")
             .order_by("-won_on", "-pk")
         )
+
+
+# The backlog's order, easiest first then highest impact (ServiceProblem.Difficulty and Impact, in order):
+# module-level so the model's index and the board's ORDER BY are the same expressions.
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+IMPACT_ORDER = ("low", "medium", "high")
+
+
+def difficulty_rank():
+    ranks = [models.When(difficulty=value, then=rank) for rank, value in enumerate(DIFFICULTY_ORDER)]
+    return models.Case(*ranks, default=9)
+
+
+def impact_rank():
+    ranks = [models.When(impact=value, then=rank) for rank, value in enumerate(IMPACT_ORDER)]
+    return models.Case(*ranks, default=-1)
 
 
 class ServiceProblem(models.Model):
@@ -484,6 +516,20 @@ class ServiceProblem(models.Model):
             # The momentum series groups problems started and won by week.
             models.Index(fields=["campaign", "started_on"], name="problem_campaign_started"),
             models.Index(fields=["campaign", "won_on"], name="problem_campaign_won"),
+            # The board's backlog column, easy first (ServiceProblemQuerySet.backlog_order): its first cards
+            # are read from the index in order instead of sorting the whole backlog.
+            models.Index(
+                models.F("campaign"),
+                models.F("status"),
+                difficulty_rank(),
+                impact_rank().desc(),
+                models.F("opened_on"),
+                models.F("id"),
+                name="problem_backlog_order",
+            ),
+            # The dropped column, newest first, and the wins per goal on the board.
+            models.Index(fields=["campaign", "status", "dropped_on", "id"], name="problem_dropped_order"),
+            models.Index(fields=["goal", "status"], name="problem_goal_status"),
         ]
         constraints = [
             models.CheckConstraint(

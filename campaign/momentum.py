@@ -2,8 +2,10 @@
 Momentum: how much happened in the campaign each week, and whether it is fading.
 
 An initiative that starts with a burst and peters out becomes a "flavor of the month". Each
-source below is counted per week in the database (TruncWeek + Count, at most WEEKS rows per
-source); the few rows are summed in Python. To count something new, add one Source line.
+source below is counted per week in the database, in one query for all of them: a COUNT(*) over
+each week's date range, which an index on (campaign, date) answers without reading the rows (a
+million feedback items cost one short index range a week, not a scan). To count something new,
+add one Source line.
 
 Feedback counts in the week it was received (`received_on`), not the week it was typed in: a CSV
 import of last quarter's complaints lands in the weeks they happened instead of making one week
@@ -12,12 +14,13 @@ look like a burst, and the feedback log's weekly chart and the executive summary
 
 import operator
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
+from itertools import pairwise
 from typing import NamedTuple
 
-from django.db.models import Count, DateTimeField, Q
-from django.db.models.functions import TruncWeek
+from django.db import connections
+from django.db.models import Count, DateTimeField, Func, IntegerField, Q
 from django.utils import timezone
 
 from allies.models import LADDER, Stage, StageChange, Touchpoint
@@ -46,10 +49,19 @@ class Source(NamedTuple):
     label: str
     rows: object  # campaign -> queryset of that source's rows in the campaign
     date_field: str
+    # True when an index on (campaign, date) reaches the rows: each week is then counted as its own index
+    # range. False when the campaign is reached through a join (stage changes, through their ally): the
+    # window's rows are then read once and counted per week in one pass.
+    indexed: bool = True
 
 
 SOURCES = [
-    Source("allies moved up", lambda c: StageChange.objects.filter(_moved_up(), ally__campaign=c), "changed_at"),
+    Source(
+        "allies moved up",
+        lambda c: StageChange.objects.filter(_moved_up(), ally__campaign=c),
+        "changed_at",
+        indexed=False,
+    ),
     Source("touchpoints", lambda c: Touchpoint.objects.filter(campaign=c), "happened_on"),
     Source("persona cards", lambda c: PersonaCard.objects.filter(campaign=c), "created_at"),
     Source("problems started", lambda c: ServiceProblem.objects.filter(campaign=c), "started_on"),
@@ -69,36 +81,108 @@ def week_start(day):
     return day - timedelta(days=day.weekday())
 
 
-def weekly_counts(source, campaign, since):
-    """{week start: count} for one source, grouped by week in the database."""
-    queryset = source.rows(campaign)
-    if isinstance(queryset.model._meta.get_field(source.date_field), DateTimeField):
-        since = timezone.make_aware(datetime.combine(since, time.min))
-    rows = (
-        queryset.filter(**{f"{source.date_field}__gte": since})
-        .annotate(week=TruncWeek(source.date_field))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    result = {}
-    for row in rows:
-        week = row["week"]
-        if isinstance(week, datetime):
-            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
-        result[week] = result.get(week, 0) + row["n"]
+class _CountAll(Func):
+    """COUNT(*) as a plain expression: a subquery counting an index range, with no GROUP BY of its own."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
+def _edges(rows, date_field, starts):
+    """(first moment, first moment of the next week) for each week, in the type of the rows' date field."""
+    edges = [*starts, starts[-1] + timedelta(weeks=1)]
+    if isinstance(rows.model._meta.get_field(date_field), DateTimeField):
+        # Midnight in the current time zone (the campaign's, under momentum()), not the server's.
+        edges = [timezone.make_aware(datetime.combine(day, time.min)) for day in edges]
+    return list(pairwise(edges))
+
+
+def _in_week(source, low, high):
+    return Q(**{f"{source.date_field}__gte": low, f"{source.date_field}__lt": high})
+
+
+# Stand-ins for a week's bounds: a source's count is compiled once with these, and each week reuses that
+# SQL with its own bounds in their places (compiling a dozen ORM subqueries per source costs more than
+# the index ranges they count).
+_LOW, _HIGH = date(1901, 1, 7), date(1901, 1, 14)
+
+
+def _week_count_sql(source, campaign, starts, connection):
+    """
+    (sql, params) per week for an indexed source: SELECT COUNT(*) over the week's date range, which an
+    index on (campaign, date) answers as one range (index-only where the index covers the filter).
+    """
+    rows = source.rows(campaign).order_by()
+    field = rows.model._meta.get_field(source.date_field)
+    low, high = _LOW, _HIGH
+    if isinstance(field, DateTimeField):
+        low, high = (datetime.combine(day, time.min, tzinfo=UTC) for day in (low, high))
+    query = rows.filter(_in_week(source, low, high)).annotate(n=_CountAll()).values("n").query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    stand_ins = [(field.get_db_prep_value(low, connection), 0), (field.get_db_prep_value(high, connection), 1)]
+    slots = [(index, bound) for index, param in enumerate(params) for value, bound in stand_ins if param == value]
+    if sorted(bound for _, bound in slots) != [0, 1]:  # a filter of the source's own hides a bound: compile each week
+        return [
+            rows.filter(_in_week(source, *week))
+            .annotate(n=_CountAll())
+            .values("n")
+            .query.get_compiler(connection=connection)
+            .as_sql()
+            for week in _edges(rows, source.date_field, starts)
+        ]
+    result = []
+    for week in _edges(rows, source.date_field, starts):
+        week_params = list(params)
+        for index, bound in slots:
+            week_params[index] = field.get_db_prep_value(week[bound], connection)
+        result.append((sql, week_params))
     return result
 
 
+def _window_counts(source, campaign, starts):
+    """Per-week counts of a source reached through a join: its window's rows read once, counted per week."""
+    rows = source.rows(campaign)
+    weeks = _edges(rows, source.date_field, starts)
+    found = rows.filter(_in_week(source, weeks[0][0], weeks[-1][1])).aggregate(
+        **{f"w{i}": Count("pk", filter=_in_week(source, low, high)) for i, (low, high) in enumerate(weeks)}
+    )
+    return [found[f"w{i}"] for i in range(len(weeks))]
+
+
 def series(campaign, *, today=None, weeks=WEEKS, sources=None):
-    """The last `weeks` weeks (Monday starts, oldest first, the current week last) with each source's count."""
+    """
+    The last `weeks` weeks (Monday starts, oldest first, the current week last) with each source's count.
+
+    Every week of every indexed source is a COUNT(*) subquery over its date range, all in one SELECT, so
+    each count reads an index range rather than the source's whole history; a source reached through a
+    join (stage changes) reads its window once more. Weeks are bounded by Mondays at midnight in the
+    current time zone.
+    """
     today = today or timezone.localdate()
     current = week_start(today)
     starts = [current - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    by_source = {s.label: weekly_counts(s, campaign, starts[0]) for s in (sources or SOURCES)}
+    sources = sources or SOURCES
+    indexed = [source for source in sources if source.indexed]
+    counts = {}
+    if indexed:
+        connection = connections[indexed[0].rows(campaign).db]
+        parts = [(source.label, _week_count_sql(source, campaign, starts, connection)) for source in indexed]
+        sql = ", ".join(f"({part})" for _, weeks_sql in parts for part, _ in weeks_sql)
+        params = [param for _, weeks_sql in parts for _, week_params in weeks_sql for param in week_params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            row = list(cursor.fetchone())
+        for label, weeks_sql in parts:
+            counts[label], row = row[: len(weeks_sql)], row[len(weeks_sql) :]
+    by_source = {}
+    for source in sources:
+        if source.indexed:
+            by_source[source.label] = counts[source.label]
+        else:
+            by_source[source.label] = _window_counts(source, campaign, starts)
     result = []
-    for start in starts:
-        counts = {label: found.get(start, 0) for label, found in by_source.items()}
+    for week, start in enumerate(starts):
+        counts = {label: found[week] for label, found in by_source.items()}
         result.append(Week(start, counts, sum(counts.values()), start == current))
     return result
 

@@ -15,17 +15,18 @@ from campaign.models import ServiceProblem
 def home(request):
     campaign = request.campaign
     goals = list(campaign.goals.all())
+    departments = list(campaign.departments.all())
     result = momentum.momentum(campaign)
     checkup = campaign_checkup(
         campaign,
         figures=ServiceProblem.objects.board_figures(campaign),
         goals=goals,
-        movement=movement_checks(campaign),
+        movement=movement_checks(campaign, departments=departments),
         momentum_result=result,
     )
     context = {
         "campaign": campaign,
-        "departments": list(campaign.departments.all()),
+        "departments": departments,
         "goals": goals,
         "member_count": campaign.memberships.count(),
         "checkup": checkup,

@@ -24,8 +24,8 @@ from campaign.models import Goal, Role, ServiceProblem
 Status = ServiceProblem.Status
 # Form pages: viewers have nothing to fill in, so even reading them needs a champion.
 champions_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
-# Cards shown per column; the rest are a click away in the paginated list.
-COLUMN_LIMIT = 25
+# Cards shown per column; the rest are a click away in the paginated list ("See all N").
+COLUMN_LIMIT = 12
 # Open roadblocks listed on the board; the rest are in the problem list's roadblocks view.
 ROADBLOCK_LIMIT = 10
 SUGGESTED = 3
@@ -40,13 +40,29 @@ def _problem(request, pk, *, related=(), **filters):
     return get_object_or_404(problems, pk=pk, **filters)
 
 
+def _card_urls(campaign):
+    """
+    url(name, pk) for a card's links: each name reversed once per board, not once per card (a board
+    renders up to four columns of cards, each with its page and its move form).
+    """
+    sentinel = 987654321
+    prefixes = {
+        name: reverse(f"campaign:{name}", kwargs={"slug": campaign.slug, "pk": sentinel}).split(str(sentinel))
+        for name in ("problem-detail", "problem-move")
+    }
+    return lambda name, pk: f"{prefixes[name][0]}{pk}{prefixes[name][1]}"
+
+
 def board_context(request, **extra):
     """Everything the board region shows: columns, rules, per-goal counts and open roadblocks."""
     campaign = request.campaign
     figures = ServiceProblem.objects.board_figures(campaign)
     columns = []
+    card_url = _card_urls(campaign)
     for status, label in Status.choices:
         cards = list(ServiceProblem.objects.column(campaign, status)[:COLUMN_LIMIT])
+        for card in cards:
+            card.detail_url, card.move_url = card_url("problem-detail", card.pk), card_url("problem-move", card.pk)
         columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
     return {
         "campaign": campaign,

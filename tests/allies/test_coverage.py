@@ -11,6 +11,7 @@ from allies.coverage import (
     EARLY_STAGE_COMMITTED,
     EARLY_STAGE_DAYS,
     allies_needed,
+    ally_counts,
     ally_figures,
     committed_growth,
     coverage_grid,
@@ -359,6 +360,27 @@ def test_movement_checks_return_six_checks_in_two_queries(campaign, support, fin
     ]
     assert all(c.level in ("green", "amber", "red") for c in checks)
     assert all(c.ok == (c.level == "green") for c in checks)
+
+
+def test_movement_checks_given_the_departments_are_one_query(campaign, support, finance, django_assert_num_queries):
+    # The home page lists the departments anyway: with them, the grid and the figures share one pass.
+    departments = list(campaign.departments.all())
+    with django_assert_num_queries(1):
+        checks = movement_checks(campaign, today=TODAY, departments=departments)
+    assert checks == movement_checks(campaign, today=TODAY)
+
+
+def test_grid_and_figures_from_one_pass_match_their_own_queries(campaign, support, finance):
+    committed(campaign, support, level=Level.TOP)
+    committed(campaign, finance, level=Level.MIDDLE, source=Ally.Source.SENT)
+    AllyFactory(campaign=campaign, department=finance, stage=Stage.DECLINED)
+    AllyFactory(campaign=campaign, department=support, stage=Stage.APPROACHED, level=Level.TOP)
+    counts = ally_counts(campaign, TODAY)
+
+    assert coverage_grid(campaign, counts=counts) == coverage_grid(campaign)
+    figures = ally_figures(campaign, TODAY, counts=counts)
+    assert figures == ally_figures(campaign, TODAY)
+    assert figures.by_stage[Stage.DECLINED] == 1 and figures.committed == 2 and figures.active == 3
 
 
 # --- funnel and growth --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Momentum: the weekly series from the database, and its trend on crafted series."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -119,13 +120,37 @@ def test_another_source_is_one_line(campaign):
     assert weeks[-1].counts["problems opened"] == 1
 
 
-def test_series_is_one_grouped_query_per_source(campaign, django_assert_num_queries):
+def test_series_is_two_queries_whatever_the_sources(campaign, django_assert_num_queries):
+    # One query counts every week of every source reached through a (campaign, date) index; one more
+    # reads the stage changes' window (they reach their campaign through the ally).
     TouchpointFactory._meta.model.objects.bulk_create(
         [TouchpointFactory.build(campaign=campaign, happened_on=TODAY - timedelta(days=d)) for d in range(365)]
     )
-    with django_assert_num_queries(len(momentum.SOURCES)):
+    with django_assert_num_queries(2):
         weeks = momentum.series(campaign, today=TODAY)
     assert sum(week.total for week in weeks) == 7 * 11 + 3  # eleven full weeks and Monday to Wednesday
+
+
+def test_weeks_end_at_monday_midnight_in_the_campaign_time_zone(campaign):
+    # Sunday 23:30 in Auckland is last week there; Monday 00:30 there is this week, though still Sunday in UTC.
+    campaign.time_zone = "Pacific/Auckland"
+    campaign.save()
+    tz = ZoneInfo("Pacific/Auckland")
+    card = PersonaCardFactory(campaign=campaign)
+    late_sunday = datetime(2026, 11, 15, 23, 30, tzinfo=tz)
+    early_monday = datetime(2026, 11, 16, 0, 30, tzinfo=tz)
+    PersonaCardFactory._meta.model.objects.filter(pk=card.pk).update(created_at=late_sunday)
+    PersonaCardFactory._meta.model.objects.filter(pk=PersonaCardFactory(campaign=campaign).pk).update(
+        created_at=early_monday
+    )
+    # A touchpoint dated after the current week (typed in ahead) is not this week's.
+    TouchpointFactory(campaign=campaign, happened_on=TODAY + timedelta(days=7))
+
+    result = momentum.momentum(campaign, today=TODAY)
+
+    assert result.weeks[-1].counts["persona cards"] == 1
+    assert result.weeks[-2].counts["persona cards"] == 1
+    assert sum(week.counts["touchpoints"] for week in result.weeks) == 0
 
 
 def test_momentum_judges_full_weeks_only(campaign):

@@ -75,7 +75,8 @@ def test_board_htmx_gets_the_board_region_only(client_for, viewer, campaign):
 def test_full_columns_link_to_the_paginated_list(client_for, viewer, campaign):
     ServiceProblem.objects.bulk_create([ServiceProblemFactory.build(campaign=campaign) for _ in range(30)])
     response = client_for(viewer).get(url("board", campaign))
-    assert len(response.context["columns"][0]["cards"]) == 25
+    assert len(response.context["columns"][0]["cards"]) == 12
+    assert "Showing 12 of 30." in response.text
     assert f"{url('problem-list', campaign)}?status=backlog" in response.text
     listing = client_for(viewer).get(url("problem-list", campaign), {"status": "backlog", "page": 2})
     assert len(listing.context["page"].object_list) == 10
@@ -444,3 +445,31 @@ def test_cancelling_the_story_form_puts_the_keyboard_back_on_the_card(client_for
     board = client.get(url("board", campaign), {"focus": problem.pk}, **HTMX).text
     assert f'id="problem-{problem.pk}" tabindex="-1" data-moved' in board
     assert "data-moved" not in client.get(url("board", campaign), {"focus": "x"}, **HTMX).text
+
+
+def test_cards_link_to_their_page_and_move_form(client_for, champion, campaign):
+    # The board reverses each card URL once per board, not once per card: every card still gets its own.
+    problems = ServiceProblem.objects.bulk_create([ServiceProblemFactory.build(campaign=campaign) for _ in range(3)])
+    response = client_for(champion).get(url("board", campaign))
+    for problem in problems:
+        assert f'href="{url("problem-detail", campaign, pk=problem.pk)}"' in response.text
+        assert f'action="{url("problem-move", campaign, pk=problem.pk)}"' in response.text
+
+
+def test_the_backlog_index_ranks_follow_the_choices():
+    # The index problem_backlog_order and the board's ORDER BY share these: they must follow the choices.
+    from campaign.models import DIFFICULTY_ORDER, IMPACT_ORDER
+
+    assert list(DIFFICULTY_ORDER) == ServiceProblem.Difficulty.values
+    assert list(IMPACT_ORDER) == ServiceProblem.Impact.values
+
+
+def test_wins_per_goal_count_won_problems_of_that_goal_only(client_for, viewer, campaign):
+    goal, other_goal = GoalFactory(campaign=campaign), GoalFactory(campaign=campaign)
+    won = {"status": S.WON, "won_on": date(2026, 11, 2)}
+    ServiceProblem.objects.bulk_create(
+        [ServiceProblemFactory.build(campaign=campaign, goal=goal, **won) for _ in range(2)]
+        + [ServiceProblemFactory.build(campaign=campaign, goal=goal)]
+    )
+    goals = {g.pk: g.win_count for g in client_for(viewer).get(url("board", campaign)).context["goals"]}
+    assert goals == {goal.pk: 2, other_goal.pk: 0}

@@ -123,9 +123,9 @@ def test_problem_list_queries_do_not_grow(client_for, admin_user, busy_campaign,
 
 def test_campaign_home_queries_do_not_grow(client_for, admin_user, busy_campaign, django_assert_max_num_queries):
     client = client_for(admin_user)
-    # Session, user, membership, switcher, departments with coverage, levels, goals, members,
-    # board figures, and one grouped query per momentum source (six, feedback included).
-    with django_assert_max_num_queries(16):
+    # Session, user, membership, switcher, goals, departments, one pass over the allies (coverage and
+    # figures), members, board figures, and momentum: one query for its indexed sources, one for stage changes.
+    with django_assert_max_num_queries(11):
         response = client.get(busy_campaign.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="checkup__item') == 6
