@@ -42,10 +42,13 @@ def main():
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    # DEBUG is off, as under gunicorn: pages need the collected static files' manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     built = data.existing()
     pages = page_paths(built)
     unknown = [name for name in args.pages if name not in pages]
