@@ -536,3 +536,32 @@ def test_another_campaigns_touchpoint_cannot_be_removed(client_for, champion, ca
     foreign = TouchpointFactory(campaign=other_campaign, allies=[AllyFactory(campaign=other_campaign)])
     assert client_for(champion).post(url("touchpoint-delete", campaign, pk=foreign.pk)).status_code == 404
     assert Touchpoint.objects.filter(pk=foreign.pk).exists()
+
+
+# --- the list's rows, built once per page (performance work) ------------------------------------
+
+
+def test_each_row_links_where_reverse_says_and_keeps_the_pages_order(client_for, champion, campaign, department):
+    allies = [
+        AllyFactory(campaign=campaign, name=name, department=department, stage=stage)
+        for name, stage in (("Ana", "identified"), ("Bo", "champion"), ("Cy", "committed"))
+    ]
+    response = client_for(champion).get(url("ally-list", campaign), {"sort": "stage"})
+    text = response.text
+    assert [ally.name for ally in response.context["page"]] == ["Bo", "Cy", "Ana"]
+    for ally in allies:
+        assert f'<a href="{url("ally-detail", campaign, pk=ally.pk)}">{ally.name}</a>' in text
+        assert f'action="{url("ally-stage", campaign, pk=ally.pk)}"' in text
+        log = reverse("allies:touchpoint-new", kwargs={"slug": campaign.slug})
+        assert f'href="{log}?ally={ally.pk}&amp;next=/c/{campaign.slug}/allies/%3Fsort%3Dstage"' in text
+    assert '<option value="champion" selected>Active champion</option>' in text
+
+
+def test_a_deep_page_shows_its_own_rows_with_their_last_touch(client_for, champion, campaign, department):
+    allies = [AllyFactory(campaign=campaign, name=f"Ally {n:02}", department=department) for n in range(60)]
+    TouchpointFactory(campaign=campaign, allies=[allies[55]], happened_on=timezone.localdate() - timedelta(days=3))
+    response = client_for(champion).get(url("ally-list", campaign), {"page": 3})
+    shown = list(response.context["page"])
+    assert [ally.name for ally in shown] == [f"Ally {n:02}" for n in range(50, 60)]
+    assert shown[5].last_touch == timezone.localdate() - timedelta(days=3)
+    assert "Page 3 of 3" in response.text
