@@ -565,3 +565,28 @@ def test_a_deep_page_shows_its_own_rows_with_their_last_touch(client_for, champi
     assert [ally.name for ally in shown] == [f"Ally {n:02}" for n in range(50, 60)]
     assert shown[5].last_touch == timezone.localdate() - timedelta(days=3)
     assert "Page 3 of 3" in response.text
+
+
+def _squeezed(html):
+    return " ".join(str(html).split()).replace("> <", "><")
+
+
+def test_the_quick_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from allies.forms import QuickSelect
+
+    choices = [("", "All"), ("a", "A & <b>"), ("Group", [("g1", "One"), ("g2", "Two")]), (3, "Three")]
+    for value in ("", "a", "g2", 3, None):
+        for attrs in (None, {"id": "id_x", "aria-invalid": "true", "required": True, "disabled": False}):
+            django_html = forms.Select(choices=choices).render("x", value, attrs)
+            quick_html = QuickSelect(choices=choices).render("x", value, attrs)
+            assert _squeezed(quick_html) == _squeezed(django_html)
+
+
+def test_the_filters_department_select_keeps_its_choice(client_for, champion, campaign, department):
+    AllyFactory(campaign=campaign, name="Ana", department=department)
+    text = client_for(champion).get(url("ally-list", campaign), {"department": department.pk}).text
+    assert '<select name="department" id="id_department">' in text
+    assert f'<option value="{department.pk}" selected>Customer Support</option>' in text
+    assert '<option value="">All departments</option>' in text
