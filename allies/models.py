@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,12 +122,19 @@ class AllyQuerySet(models.QuerySet):
     def for_page(self, campaign):
         """
         The campaign's allies with what the ally page shows beside the touchpoints: department, owner,
-        stage history (with who moved them), the persona cards they wrote and the problems they worked on.
+        stage history (with who moved them), the persona cards they wrote and the problems they worked on;
+        `touchpoint_count` annotated (the touchpoints of `Touchpoint.objects.for_ally`).
         """
+        through = Touchpoint.allies.through.objects.filter(
+            ally_id=models.OuterRef("pk"), touchpoint__campaign_id=models.OuterRef("campaign_id")
+        )
+        counted = through.order_by().values("ally_id").annotate(n=models.Count("*")).values("n")
         return (
             self.filter(campaign=campaign)
             .select_related("campaign", "department", "recruited_by")
             .with_last_touch()
+            # What the page's touchpoint pager would otherwise count in a query of its own.
+            .annotate(touchpoint_count=Coalesce(models.Subquery(counted), 0))
             .prefetch_related(
                 models.Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
                 models.Prefetch(
