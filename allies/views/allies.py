@@ -78,7 +78,7 @@ _PK_MARK = 987654321
 
 def _url_maker(name, campaign):
     """A function pk -> the URL `name` has for that pk of `campaign`'s allies (what reverse() would give)."""
-    head, tail = reverse(name, kwargs={"slug": campaign.slug, "pk": _PK_MARK}).split(str(_PK_MARK))
+    head, tail = reverse(name, kwargs={"slug": campaign.slug, "pk": _PK_MARK}).rsplit(str(_PK_MARK), 1)
     return lambda pk: f"{head}{pk}{tail}"
 
 

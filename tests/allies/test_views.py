@@ -610,3 +610,11 @@ def test_the_ally_page_counts_and_pages_the_touchpoints_without_a_count_query(cl
     assert second.text.count(removal) == 3
     lonely = client.get(url("ally-detail", campaign, pk=AllyFactory(campaign=campaign).pk))
     assert "No touchpoints yet" in lonely.text
+
+
+def test_row_links_hold_for_a_slug_that_looks_like_a_number(client_for, champion, campaign, department):
+    campaign.slug = "c-987654321"
+    campaign.save(update_fields=["slug"])
+    ally = AllyFactory(campaign=campaign, name="Ana", department=department)
+    text = client_for(champion).get(url("ally-list", campaign)).text
+    assert f'<a href="{url("ally-detail", campaign, pk=ally.pk)}">Ana</a>' in text
