@@ -246,12 +246,27 @@ class StageChange(models.Model):
 
 class TouchpointQuerySet(models.QuerySet):
     def for_ally(self, ally):
-        """The ally's touchpoints, newest first, with who logged them and every ally each one involved."""
+        """
+        The ally's touchpoints, newest first, with who logged them and the names of the other allies each
+        one involved (read them as `touchpoint.others`), in the same query: no prefetch of every ally.
+        """
+        others = (
+            Touchpoint.allies.through.objects.filter(touchpoint_id=models.OuterRef("pk"))
+            .exclude(ally_id=ally.pk)
+            .order_by()
+            .values("touchpoint_id")
+            .annotate(names=models.StringAgg("ally__name", models.Value(NAMES_SEPARATOR)))
+            .values("names")
+        )
         return (
             self.filter(campaign_id=ally.campaign_id, allies=ally)
             .select_related("logged_by")
-            .prefetch_related(models.Prefetch("allies", queryset=Ally.objects.only("pk", "name", "campaign_id")))
+            .annotate(other_names=Coalesce(models.Subquery(others), models.Value(""), output_field=models.TextField()))
         )
+
+
+# Joins the names `for_ally` gathers; a control character no name is typed with (a comma could be).
+NAMES_SEPARATOR = "\x1f"
 
 
 class Touchpoint(models.Model):
@@ -281,6 +296,12 @@ class Touchpoint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_on:%Y-%m-%d}"
+
+    @property
+    def others(self):
+        """The other allies' names gathered by `Touchpoint.objects.for_ally`, by name, comma-separated."""
+        names = self.other_names.split(NAMES_SEPARATOR) if self.other_names else []
+        return ", ".join(sorted(names, key=lambda name: (name.casefold(), name)))
 
 
 class JoinLinkQuerySet(models.QuerySet):

@@ -392,10 +392,10 @@ def test_the_ally_page_holds_its_query_count_with_thousands_of_touchpoints(
         [Touchpoint.allies.through(touchpoint=t, ally=ally) for t in busy], ignore_conflicts=True
     )
     client = client_for(champion)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(url("ally-detail", campaign, pk=ally.pk))
     assert "Page 1 of" in response.text
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         client.get(url("ally-detail", campaign, pk=ally.pk), {"page": 3})
 
 
@@ -618,3 +618,16 @@ def test_row_links_hold_for_a_slug_that_looks_like_a_number(client_for, champion
     ally = AllyFactory(campaign=campaign, name="Ana", department=department)
     text = client_for(champion).get(url("ally-list", campaign)).text
     assert f'<a href="{url("ally-detail", campaign, pk=ally.pk)}">Ana</a>' in text
+
+
+def test_a_touchpoint_names_the_other_allies_it_was_with_by_name(client_for, champion, campaign):
+    ana = AllyFactory(campaign=campaign, name="Ana")
+    cy, bo = AllyFactory(campaign=campaign, name="cy <b>"), AllyFactory(campaign=campaign, name="Bo, Jr")
+    today = timezone.localdate()
+    TouchpointFactory(campaign=campaign, allies=[ana, cy, bo], kind="lunch", happened_on=today)
+    TouchpointFactory(campaign=campaign, allies=[ana], kind="message", happened_on=today - timedelta(days=1))
+    text = client_for(champion).get(url("ally-detail", campaign, pk=ana.pk)).text
+    assert '<span class="muted">With Bo, Jr, cy &lt;b&gt;</span>' in text
+    assert text.count('<span class="muted">With ') == 1
+    bo_text = client_for(champion).get(url("ally-detail", campaign, pk=bo.pk)).text
+    assert '<span class="muted">With Ana, cy &lt;b&gt;</span>' in bo_text
