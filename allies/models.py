@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,11 +60,12 @@ class AllyQuerySet(models.QuerySet):
         """
         The campaign's allies as the ally list shows them: filtered, searched by name and sorted
         (`name`, `stage` up the ladder first, `last_touch` longest-untouched first, `follow_up` soonest first),
-        with department and owner joined and `last_touch` and `stage_rank` annotated.
+        with department and owner joined and `last_touch` and `stage_rank` annotated. The campaign is not
+        joined: the caller has it (the list's views set `ally.campaign` on the rows they show).
         """
         allies = (
             self.filter(campaign=campaign)
-            .select_related("campaign", "department", "recruited_by")
+            .select_related("department", "recruited_by")
             .with_last_touch()
             .annotate(stage_rank=_stage_rank())
         )
@@ -121,12 +122,19 @@ class AllyQuerySet(models.QuerySet):
     def for_page(self, campaign):
         """
         The campaign's allies with what the ally page shows beside the touchpoints: department, owner,
-        stage history (with who moved them), the persona cards they wrote and the problems they worked on.
+        stage history (with who moved them), the persona cards they wrote and the problems they worked on;
+        `touchpoint_count` annotated (the touchpoints of `Touchpoint.objects.for_ally`).
         """
+        through = Touchpoint.allies.through.objects.filter(
+            ally_id=models.OuterRef("pk"), touchpoint__campaign_id=models.OuterRef("campaign_id")
+        )
+        counted = through.order_by().values("ally_id").annotate(n=models.Count("*")).values("n")
         return (
             self.filter(campaign=campaign)
             .select_related("campaign", "department", "recruited_by")
             .with_last_touch()
+            # What the page's touchpoint pager would otherwise count in a query of its own.
+            .annotate(touchpoint_count=Coalesce(models.Subquery(counted), 0))
             .prefetch_related(
                 models.Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
                 models.Prefetch(
@@ -178,7 +186,16 @@ class Ally(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "allies"
-        indexes = [models.Index(fields=["campaign", "stage"], name="ally_campaign_stage")]
+        indexes = [
+            models.Index(fields=["campaign", "stage"], name="ally_campaign_stage"),
+            # The ally list's default order (and its name search): the first page reads 25 index entries
+            # instead of sorting the whole campaign.
+            models.Index(fields=["campaign", "name", "id"], name="ally_campaign_name"),
+            # The list's "follow-up, soonest first" order (NULLs last, as the index keeps them).
+            models.Index(fields=["campaign", "follow_up_on", "name", "id"], name="ally_campaign_follow_up"),
+            # The "N volunteers waiting" count on every ally list: only the few awaiting rows are indexed.
+            models.Index(fields=["campaign"], condition=models.Q(awaiting_review=True), name="ally_campaign_awaiting"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "campaign",
@@ -229,12 +246,27 @@ class StageChange(models.Model):
 
 class TouchpointQuerySet(models.QuerySet):
     def for_ally(self, ally):
-        """The ally's touchpoints, newest first, with who logged them and every ally each one involved."""
+        """
+        The ally's touchpoints, newest first, with who logged them and the names of the other allies each
+        one involved (read them as `touchpoint.others`), in the same query: no prefetch of every ally.
+        """
+        others = (
+            Touchpoint.allies.through.objects.filter(touchpoint_id=models.OuterRef("pk"))
+            .exclude(ally_id=ally.pk)
+            .order_by()
+            .values("touchpoint_id")
+            .annotate(names=models.StringAgg("ally__name", models.Value(NAMES_SEPARATOR)))
+            .values("names")
+        )
         return (
             self.filter(campaign_id=ally.campaign_id, allies=ally)
             .select_related("logged_by")
-            .prefetch_related(models.Prefetch("allies", queryset=Ally.objects.only("pk", "name", "campaign_id")))
+            .annotate(other_names=Coalesce(models.Subquery(others), models.Value(""), output_field=models.TextField()))
         )
+
+
+# Joins the names `for_ally` gathers; a control character no name is typed with (a comma could be).
+NAMES_SEPARATOR = "\x1f"
 
 
 class Touchpoint(models.Model):
@@ -264,6 +296,12 @@ class Touchpoint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_on:%Y-%m-%d}"
+
+    @property
+    def others(self):
+        """The other allies' names gathered by `Touchpoint.objects.for_ally`, by name, comma-separated."""
+        names = self.other_names.split(NAMES_SEPARATOR) if self.other_names else []
+        return ", ".join(sorted(names, key=lambda name: (name.casefold(), name)))
 
 
 class JoinLinkQuerySet(models.QuerySet):

@@ -372,3 +372,47 @@ def test_viewers_cannot_import(client_for, viewer, campaign, departments):
 
     assert response.status_code == 403
     assert not Ally.objects.exists()
+
+
+# --- import: the row checker gives what the form would (performance work) ---------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"name": "Ana", "department": "Finance"},
+        {"name": "  Ana  ", "department": " customer   support ", "email": "  Ana@Example.com ", "level": "TOP"},
+        {"name": "", "department": ""},
+        {"department": "Finance"},
+        {"name": "x" * 121, "department": "Finance", "note": "n" * 2001, "motivation": "m" * 301},
+        {"name": "Nul\x00l", "department": "Fin\x00ance", "note": "a\x00b"},
+        {"name": "Ana", "department": "Finance", "email": "   ", "follow_up_on": "  "},
+        {"name": "Ana", "department": "Finance", "email": "bad@", "follow_up_on": "2026-13-01"},
+        {"name": "Ana", "department": "Finance", "follow_up_on": " 2026-02-03 ", "recruited_by": " CHRIS "},
+        {"name": "Ana", "department": "Nowhere", "stage": "in_progress", "source": "sent", "recruited_by": "x"},
+    ],
+)
+def test_the_row_checker_agrees_with_the_form_it_stands_for(campaign, departments, champion, raw):
+    from allies.transfer import AllyImportRowForm, _lookups
+
+    found_departments, members = _lookups(campaign)
+    form = AllyImportRowForm(raw, departments=found_departments, members=members)
+    form.full_clean()
+
+    cleaned, problems = AllyImportRowForm({}, departments=found_departments, members=members).check(raw)
+
+    assert problems == [message for errors in form.errors.values() for message in errors]
+    assert cleaned == form.cleaned_data
+
+
+def test_the_email_check_asks_once_however_many_rows(campaign, departments, django_assert_max_num_queries):
+    AllyFactory(campaign=campaign, email="Row7@Example.com", department=departments["finance"])
+    text = "name,email,department\n" + "".join(f"Ally {n},row{n}@example.com,Finance\n" for n in range(500))
+
+    with django_assert_max_num_queries(3):
+        preview = import_preview(campaign=campaign, data=text.encode())
+
+    assert [(problem.line, problem.reasons) for problem in preview.problems] == [
+        (9, ["An ally with the email row7@example.com is already in this campaign."])
+    ]
+    assert len(preview.rows) == 499
