@@ -189,6 +189,24 @@ class Feedback(models.Model):
             models.Index(fields=["campaign", "received_on", "kind", "department"], name="feedback_campaign_received"),
             models.Index(fields=["campaign", "kind", "status"], name="feedback_campaign_kind_status"),
             models.Index(fields=["campaign", "resolved_on"], name="feedback_campaign_resolved"),
+            # The executive summary's figures, each an index-only range scan: the two periods' counts by
+            # kind, severity, department and theme; the open complaints (counted, and the most severe
+            # first); the complaints resolved in the period; the featured compliments.
+            models.Index(
+                fields=["campaign", "received_on", "kind", "severity", "department", "theme"],
+                name="feedback_received_detail",
+            ),
+            models.Index(
+                fields=["campaign", "severity", "received_on"],
+                condition=Q(kind="complaint", status__in=["open", "in_progress"]),
+                name="feedback_open_complaints",
+            ),
+            models.Index(
+                fields=["campaign", "resolved_on"],
+                condition=Q(kind="complaint"),
+                name="feedback_complaint_resolved",
+            ),
+            models.Index(fields=["campaign", "received_on"], condition=Q(featured=True), name="feedback_featured"),
         ]
         constraints = [
             # Integrations resend; the sender's id makes a second copy impossible.
