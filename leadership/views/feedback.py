@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
@@ -27,6 +28,9 @@ from leadership.feedback_forms import (
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 
 PER_PAGE = 25
+# The log counts (and pages through) at most this many items: counting a million rows for a heading
+# took longer than the rest of the page. Beyond it, the heading reads "10,000+" and asks for filters.
+COUNT_CAP = 10_000
 CHART_WEEKS = 12
 CHART_DEPARTMENTS = 8
 LOG = "leadership/feedback_log.html"
@@ -64,11 +68,35 @@ def _charts(campaign):
     }
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` items (`capped` tells whether there are more)."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return min(self.found, self.cap)
+
+    @cached_property
+    def found(self):
+        """How many items there are, up to one more than the cap; an unordered LIMIT stops the count early."""
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.found > self.cap
+
+    @property
+    def count_label(self):
+        """The count as the heading shows it: "1,204", or "10,000+" past the cap."""
+        return f"{self.count:,}{'+' if self.capped else ''}"
+
+
 def _log_context(request, quick_form):
     campaign = request.campaign
     filters = FeedbackFilterForm(request.GET or None, campaign=campaign)
     items = filters.filter(Feedback.objects.for_log(campaign))
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PER_PAGE).get_page(request.GET.get("page"))
     for item in page:
         item.update_form = _update_form(request, item)
     query = request.GET.copy()

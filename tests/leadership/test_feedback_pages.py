@@ -302,3 +302,47 @@ def test_counts_by_week_group_on_monday_based_weeks(campaign):
         (date(2026, 11, 16), 2, 0),
         (date(2026, 11, 23), 0, 1),
     ]
+
+
+def test_past_the_count_cap_the_log_says_so_and_asks_for_filters(client_for, viewer, campaign, monkeypatch):
+    from leadership.views.feedback import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+    FeedbackFactory.create_batch(31, campaign=campaign, severity="high")
+    FeedbackFactory(campaign=campaign, severity="low")
+    response = client_for(viewer).get(url("feedback-list", campaign))
+    assert 'Log <span class="muted">(30+)</span>' in response.text
+    assert "More than 30 items match: the log pages through the newest 30." in response.text
+    assert "Page 1 of 2" in response.text
+    # Past the cap, the last page is the cap's: the newest 30, 25 then 5.
+    last = client_for(viewer).get(url("feedback-list", campaign), {"page": 9})
+    assert len(last.context["page"].object_list) == 5
+    # Narrowed under the cap, the count is exact again and the note goes.
+    narrowed = client_for(viewer).get(url("feedback-list", campaign), {"severity": "low"})
+    assert 'Log <span class="muted">(1)</span>' in narrowed.text
+    assert "More than" not in narrowed.text
+
+
+def test_the_count_is_written_with_thousands_separators():
+    from leadership.views.feedback import CappedPaginator
+
+    paginator = CappedPaginator(list(range(1204)), 25)
+    paginator.found = 1204
+    assert paginator.count_label == "1,204"
+    paginator = CappedPaginator(list(range(10)), 25)
+    paginator.__dict__.update(found=10_001)
+    assert paginator.count_label == "10,000+"
+
+
+def test_the_update_form_renders_its_label_help_errors_and_choices(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign, status="in_progress", action="Calling <them> back")
+    text = client_for(champion).get(url("feedback-list", campaign)).text
+    assert f'<label for="id_fb{item.pk}_status">Status:</label>' in text
+    assert '<option value="in_progress" selected>In progress</option>' in text
+    assert f'id="id_fb{item.pk}_action_helptext"' in text
+    assert "Calling &lt;them&gt; back</textarea>" in text
+    response = client_for(champion).post(
+        url("feedback-update", campaign, pk=item.pk), {"status": "bogus", "action": ""}, **HTMX
+    )
+    assert f'<ul class="errorlist" id="id_fb{item.pk}_status_error">' in response.text
+    assert 'aria-invalid="true"' in response.text
