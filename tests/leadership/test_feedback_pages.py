@@ -346,3 +346,53 @@ def test_the_update_form_renders_its_label_help_errors_and_choices(client_for, c
     )
     assert f'<ul class="errorlist" id="id_fb{item.pk}_status_error">' in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def _chart_text(client, campaign):
+    return client.get(url("feedback-list", campaign)).text
+
+
+def test_the_charts_follow_every_write_that_changes_them(client_for, champion, campaign, django_assert_max_num_queries):
+    from leadership.feedback_services import feedback_create_many
+    from leadership.models.feedback import FeedbackStamp
+
+    client = client_for(champion)
+    logistics = DepartmentFactory(campaign=campaign, name="Logistics")
+    billing = DepartmentFactory(campaign=campaign, name="Billing")
+    item = FeedbackFactory(campaign=campaign, department=logistics)
+    assert "Logistics, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Logged on the page.
+    client.post(url("feedback-list", campaign), quick(campaign, department=logistics.pk))
+    assert "Logistics, 2 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Moved to another department on the full form.
+    item.department = billing
+    item.save()
+    assert "Billing, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Many at once (the CSV import and the API).
+    today = timezone.localdate()
+    rows = [
+        {"external_id": f"x{n}", "kind": "compliment", "received_on": today, "channel": "email", "severity": ""}
+        | {"summary": "Thanks", "customer": "", "department": billing, "theme": None}
+        for n in range(3)
+    ]
+    feedback_create_many(campaign=campaign, items=rows, source="api")
+    assert "Billing, 1 complaints and 3 compliments" in _chart_text(client, campaign)
+    # Deleted, one or many.
+    Feedback.objects.filter(campaign=campaign, kind="compliment").delete()
+    assert "Billing, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    Feedback.objects.get(pk=item.pk).delete()
+    assert "Billing, 1 complaints" not in _chart_text(client, campaign)
+    # A department renamed, then removed (its feedback is left without one).
+    logistics.name = "Shipping"
+    logistics.save()
+    assert "Shipping, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    logistics.delete()
+    assert "No department, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # A status change leaves the charts (and their stamp) as they were; an unchanged log reads them from the cache.
+    stamp = FeedbackStamp.current(campaign.pk)
+    complaint = Feedback.objects.get()
+    client.post(url("feedback-update", campaign, pk=complaint.pk), {"status": "in_progress", "action": "Calling"})
+    assert FeedbackStamp.current(campaign.pk) == stamp
+    with django_assert_max_num_queries(10) as captured:
+        _chart_text(client, campaign)
+    assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries)
