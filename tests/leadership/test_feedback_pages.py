@@ -1,13 +1,17 @@
 """The feedback log: filters, search, pagination, quick entry, in-place updates, service stories, themes, tokens."""
 
+import copy
+import re
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import ServiceProblem
+from leadership.feedback_forms import FeedbackFilterForm, FeedbackUpdateForm, QuickFeedbackForm
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Status
 from tests.factories import ApiTokenFactory, DepartmentFactory, FeedbackFactory, FeedbackThemeFactory
@@ -396,3 +400,36 @@ def test_the_charts_follow_every_write_that_changes_them(client_for, champion, c
     with django_assert_max_num_queries(10) as captured:
         _chart_text(client, campaign)
     assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries)
+
+
+def _markup(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+@pytest.mark.parametrize(
+    ("form_class", "data"),
+    [
+        (FeedbackUpdateForm, None),
+        (FeedbackUpdateForm, {"status": "bogus", "action": "Calling <them> back"}),
+        (QuickFeedbackForm, None),
+        (QuickFeedbackForm, {"kind": "complaint", "summary": " ", "received_on": "2999-01-01", "department": "x"}),
+        (FeedbackFilterForm, None),
+        (FeedbackFilterForm, {"q": 'say "hi" <b>', "since": "bad", "kind": "complaint", "severity": "high"}),
+    ],
+)
+def test_the_fast_forms_render_what_djangos_templates_render(campaign, form_class, data):
+    DepartmentFactory(campaign=campaign, name="Parcels & <Post>")
+    FeedbackThemeFactory(campaign=campaign, name="Delays")
+    kwargs = {"campaign": campaign}
+    if form_class is FeedbackUpdateForm:
+        kwargs.update(instance=FeedbackFactory(campaign=campaign, action="Called"), auto_id="id_fb1_%s")
+    form = form_class(data, **kwargs)
+    if data is not None:
+        assert not form.is_valid()
+    assert _markup(form) == _markup(forms.Form.render(form))
+    # And each fast widget writes what Django's own widget template writes.
+    for field in form:
+        widget = field.field.widget
+        plain = copy.copy(widget)
+        plain.__class__ = next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
+        assert _markup(field.as_widget()) == _markup(field.as_widget(widget=plain)), field.name
