@@ -200,7 +200,7 @@ def feedback_create(request, slug: str, payload: FeedbackBatchIn):
     if len(payload.items) > MAX_BATCH:
         message = f"A batch holds at most {MAX_BATCH} items; this one has {len(payload.items)}. Split it."
         return Status(422, {"detail": message, "errors": [{"index": MAX_BATCH, "field": "items", "message": message}]})
-    items = [item.model_dump() for item in payload.items]
+    items = payload.model_dump()["items"]  # one call for the batch: per item, it was a third of the time
     missing = [
         {"index": index, "field": "external_id", "message": "Give each item your id for it (external_id)."}
         for index, item in enumerate(items)

@@ -83,8 +83,12 @@ def feedback_create_many(*, campaign, items, source, by=None):
 
 
 def _feedback_store(*, campaign, items, ids, source, by):
+    # The exclude repeats the unique index's condition: past 100 ids PostgreSQL cannot prove from the
+    # IN list alone that none is empty, and would read the campaign's every row instead of that index.
     existing = set(
-        Feedback.objects.filter(campaign=campaign, external_id__in=ids).values_list("external_id", flat=True)
+        Feedback.objects.filter(campaign=campaign, external_id__in=ids)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
     )
     seen = set(existing)
     rows, created = [], []

@@ -14,10 +14,11 @@ burst of stale ones.
 """
 
 import logging
+from collections import defaultdict
 from datetime import datetime, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from allies.models import StageChange, Touchpoint
@@ -25,8 +26,15 @@ from campaign import momentum as campaign_momentum
 from campaign.emails import make_message
 from campaign.models import ServiceProblem
 from leadership import signing
-from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummarySchedule
-from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity, severity_rank
+from leadership.models import (
+    DeliveryStatus,
+    ExecutiveSummary,
+    Feedback,
+    Leader,
+    SummaryDelivery,
+    SummarySchedule,
+)
+from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity
 
 logger = logging.getLogger(__name__)
 
@@ -53,58 +61,35 @@ def summary_content(*, campaign, period):
     """
     The figures and chosen items for `campaign` over `period`, as JSON-ready data.
 
-    Every figure is a database aggregate over the campaign's indexed date ranges; only the few
+    Every figure is a database aggregate whose date range sits in the WHERE clause, so each reads an
+    index range (most of them index-only), never the campaign's years of feedback; only the few
     items shown are fetched as rows. So it costs the same at a hundred or a million feedback rows.
     """
-    prev_start, prev_end = period.previous_bounds()
-    this = Q(received_on__gte=period.start, received_on__lt=period.end)
-    before = Q(received_on__gte=prev_start, received_on__lt=prev_end)
+    prev_start, _prev_end = period.previous_bounds()
     feedback = Feedback.objects.filter(campaign=campaign)
     complaints = feedback.filter(kind=Kind.COMPLAINT)
-    two_periods = complaints.filter(received_on__gte=prev_start, received_on__lt=period.end)
+    counts = _period_counts(feedback, prev_start, period)
 
-    totals = feedback.aggregate(
-        complaints=Count("pk", filter=this & Q(kind=Kind.COMPLAINT)),
-        complaints_before=Count("pk", filter=before & Q(kind=Kind.COMPLAINT)),
-        compliments=Count("pk", filter=this & Q(kind=Kind.COMPLIMENT)),
-        compliments_before=Count("pk", filter=before & Q(kind=Kind.COMPLIMENT)),
-        resolved=Count("pk", filter=Q(kind=Kind.COMPLAINT, resolved_on__gte=period.start, resolved_on__lt=period.end)),
-        open=Count("pk", filter=Q(kind=Kind.COMPLAINT, status__in=OPEN_STATUSES, received_on__lt=period.end)),
-    )
-    by_severity = {
-        row["severity"]: row
-        for row in two_periods.values("severity").annotate(
-            now=Count("pk", filter=this), before=Count("pk", filter=before)
-        )
-    }
     severities = [
-        {
-            "label": label,
-            **_change(by_severity.get(value, {}).get("now", 0), by_severity.get(value, {}).get("before", 0)),
-        }
+        {"label": label, **_change(counts["severity"][value][True], counts["severity"][value][False])}
         for value, label in sorted(Severity.choices, key=lambda choice: -SEVERITY_RANK[choice[0]])
     ]
     departments = [
-        {"name": row["department__name"] or "No department", **_change(row["now"], row["before"])}
-        for row in two_periods.values("department__name")
-        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=before))
-        .filter(Q(now__gt=0) | Q(before__gt=0))
-        .order_by("-now", "department__name")
+        {"name": name or "No department", **_change(pair[True], pair[False])}
+        for name, pair in sorted(
+            counts["department"].items(), key=lambda entry: (-entry[1][True], entry[0] is None, entry[0] or "")
+        )
+        if pair[True] or pair[False]
     ]
     themes = [
-        {"name": row["theme__name"], **_change(row["now"], row["before"])}
-        for row in two_periods.filter(theme__isnull=False)
-        .values("theme__name")
-        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=before))
-        .filter(now__gt=0)
-        .order_by("-now", "theme__name")[:3]
-    ]
-    open_rows = (
-        complaints.filter(status__in=OPEN_STATUSES, received_on__lt=period.end)
-        .annotate(rank=severity_rank())
-        .select_related("department", "owner")
-        .order_by("-rank", "received_on", "pk")[:OPEN_COMPLAINTS_SHOWN]
-    )
+        {"name": name, **_change(pair[True], pair[False])}
+        for name, pair in sorted(counts["theme"].items(), key=lambda entry: (-entry[1][True], entry[0]))
+        if pair[True]
+    ][:3]
+
+    open_in_time = complaints.filter(status__in=OPEN_STATUSES, received_on__lt=period.end)
+    open_by_severity = dict(open_in_time.values_list("severity").annotate(n=Count("*")).order_by())
+    open_count = sum(open_by_severity.values())
     open_complaints = [
         {
             "summary": item.summary,
@@ -116,15 +101,24 @@ def summary_content(*, campaign, period):
             "received_on": item.received_on.isoformat(),
             "days_open": (period.end - item.received_on).days,
         }
-        for item in open_rows
+        for item in _most_severe_first(open_in_time, open_by_severity, OPEN_COMPLAINTS_SHOWN)
     ]
+    resolved_in_period = complaints.filter(resolved_on__gte=period.start, resolved_on__lt=period.end)
+    resolved_count = resolved_in_period.count()
     resolved = [
         {"summary": item.summary, "action": item.action, "department": item.department.name if item.department else ""}
-        for item in complaints.filter(resolved_on__gte=period.start, resolved_on__lt=period.end)
-        .select_related("department")
-        .order_by("-resolved_on", "-pk")[:RESOLVED_SHOWN]
+        for item in (
+            resolved_in_period.select_related("department").order_by("-resolved_on", "-pk")[:RESOLVED_SHOWN]
+            if resolved_count
+            else []
+        )
     ]
-    compliments = _compliments(feedback.filter(this, kind=Kind.COMPLIMENT))
+    compliments_pair = counts["kind"][Kind.COMPLIMENT]
+    compliments = (
+        _compliments(feedback.filter(received_on__gte=period.start, received_on__lt=period.end, kind=Kind.COMPLIMENT))
+        if compliments_pair[True]
+        else []
+    )
     wins = [
         {"title": p.title, "figure": p.story_figure, "after": p.story_after}
         for p in ServiceProblem.objects.filter(
@@ -138,17 +132,19 @@ def summary_content(*, campaign, period):
         .select_related("roadblock_leader")
         .order_by("opened_on", "pk")[:ROADBLOCKS_SHOWN]
     ]
-    momentum = campaign_activity(campaign=campaign, period=period)
+    logged = {"now": counts["total"][True], "before": counts["total"][False]}
+    momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged)
+    complaints_pair = counts["kind"][Kind.COMPLAINT]
     content = {
         "period": {"start": period.start.isoformat(), "last_day": period.last_day.isoformat()},
-        "complaints": _change(totals["complaints"], totals["complaints_before"]),
-        "compliments_count": _change(totals["compliments"], totals["compliments_before"]),
+        "complaints": _change(complaints_pair[True], complaints_pair[False]),
+        "compliments_count": _change(compliments_pair[True], compliments_pair[False]),
         "by_severity": severities,
         "by_department": departments,
         "themes": themes,
-        "open_count": totals["open"],
+        "open_count": open_count,
         "open_complaints": open_complaints,
-        "resolved_count": totals["resolved"],
+        "resolved_count": resolved_count,
         "resolved": resolved,
         "compliments": compliments,
         "wins": wins,
@@ -156,9 +152,67 @@ def summary_content(*, campaign, period):
         "momentum": momentum,
     }
     content["is_empty"] = not any(
-        (totals["complaints"], totals["compliments"], totals["open"], totals["resolved"], wins, roadblocks)
+        (complaints_pair[True], compliments_pair[True], open_count, resolved_count, wins, roadblocks)
     )
     return content
+
+
+def _period_counts(feedback, prev_start, period):
+    """
+    The period's and the previous period's feedback counted in one grouped query over both periods
+    (an index-range scan of `feedback_received_detail`), rolled up here by kind, severity,
+    department name and theme name. Each pair is {True: this period, False: the one before}.
+    """
+
+    def pairs():
+        return defaultdict(lambda: {True: 0, False: 0})
+
+    rows = (
+        feedback.filter(received_on__gte=prev_start, received_on__lt=period.end)
+        .annotate(current=Case(When(received_on__gte=period.start, then=True), default=False))
+        .values_list("current", "kind", "severity", "department__name", "theme__name")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    counts = {"total": {True: 0, False: 0}}
+    counts.update(kind=pairs(), severity=pairs(), department=pairs(), theme=pairs())
+    for current, kind, severity, department, theme, n in rows:
+        current = bool(current)
+        counts["total"][current] += n
+        counts["kind"][kind][current] += n
+        if kind != Kind.COMPLAINT:
+            continue
+        counts["severity"][severity][current] += n
+        counts["department"][department][current] += n
+        if theme is not None:
+            counts["theme"][theme][current] += n
+    return counts
+
+
+def _most_severe_first(open_complaints, by_severity, limit):
+    """
+    The `limit` open complaints to show, most severe first and oldest first within a severity, in at
+    most two short reads of the partial index on open complaints: every complaint of the severities
+    that fit whole (fewer than `limit` together), then the oldest of the next severity.
+    """
+    whole, partial, room = [], None, limit
+    for severity in sorted(by_severity, key=lambda value: -SEVERITY_RANK.get(value, 0)):
+        if by_severity[severity] < room:
+            whole.append(severity)
+            room -= by_severity[severity]
+        else:
+            partial = severity
+            break
+    rows = open_complaints.select_related("department", "owner")
+    chosen = []
+    if whole:
+        chosen = sorted(
+            rows.filter(severity__in=whole),
+            key=lambda item: (-SEVERITY_RANK.get(item.severity, 0), item.received_on, item.pk),
+        )
+    if partial is not None and room:
+        chosen += list(rows.filter(severity=partial).order_by("received_on", "pk")[:room])
+    return chosen
 
 
 def _compliments(in_period):
@@ -180,12 +234,14 @@ def _compliments(in_period):
     ]
 
 
-def campaign_activity(*, campaign, period):
+def campaign_activity(*, campaign, period, feedback_logged=None):
     """
     The campaign's momentum in one line: touchpoints, stage changes, problems won and feedback
-    logged this period against the one before, each a single aggregate. The verdict (rising, flat,
-    fading, quiet) is the campaign home's, from `campaign.momentum` on the weeks before the period
-    ends, so leaders and champions read the same judgement.
+    logged this period against the one before, each a single aggregate over the two periods' range
+    (in the WHERE clause, so an index range rather than the campaign's whole history). The verdict
+    (rising, flat, fading, quiet) is the campaign home's, from `campaign.momentum` on the weeks
+    before the period ends, so leaders and champions read the same judgement. `feedback_logged`
+    ({now, before}) spares the feedback count when the caller has it already.
     """
     prev_start, prev_end = period.previous_bounds()
     tz = SummarySchedule(campaign=campaign).tz
@@ -193,9 +249,9 @@ def campaign_activity(*, campaign, period):
     prev_start_at, _ = _local_bounds(tz, prev_start, prev_end)
 
     def pair(queryset, field, lo, mid, hi):
-        return queryset.aggregate(
-            now=Count("pk", filter=Q(**{f"{field}__gte": mid, f"{field}__lt": hi})),
-            before=Count("pk", filter=Q(**{f"{field}__gte": lo, f"{field}__lt": mid})),
+        return queryset.filter(**{f"{field}__gte": lo, f"{field}__lt": hi}).aggregate(
+            now=Count("pk", filter=Q(**{f"{field}__gte": mid})),
+            before=Count("pk", filter=Q(**{f"{field}__lt": mid})),
         )
 
     figures = {
@@ -208,9 +264,8 @@ def campaign_activity(*, campaign, period):
         "problems_won": pair(
             ServiceProblem.objects.filter(campaign=campaign), "won_on", prev_start, period.start, period.end
         ),
-        "feedback_logged": pair(
-            Feedback.objects.filter(campaign=campaign), "received_on", prev_start, period.start, period.end
-        ),
+        "feedback_logged": feedback_logged
+        or pair(Feedback.objects.filter(campaign=campaign), "received_on", prev_start, period.start, period.end),
     }
     now = sum(value["now"] for value in figures.values())
     before = sum(value["before"] for value in figures.values())

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Lower, TruncWeek
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from campaign.models import Campaign, Department, ServiceProblem
@@ -81,7 +83,67 @@ class FeedbackTheme(models.Model):
         return self.name
 
 
+# What the log's charts show of a piece of feedback: a write touching none of these leaves them as they are.
+CHART_FIELDS = frozenset({"campaign", "campaign_id", "kind", "received_on", "department", "department_id"})
+
+
+class FeedbackStamp(models.Model):
+    """
+    A number that changes whenever a campaign's feedback changes in a way its charts show (an item
+    added, deleted, or moved to another date, kind or department; a department renamed or removed).
+    The log keeps its charts in the cache under it, so a chart is counted once per change rather
+    than on every view, and never shows figures older than the last write.
+    """
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Starts at a random number: a campaign id reused (a test database rolled back) does not meet old cache keys.
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"feedback of campaign {self.campaign_id}, version {self.version}"
+
+    @classmethod
+    def current(cls, campaign_id):
+        """The campaign's version; a campaign made before stamps existed gets its stamp here, once."""
+        stamp = cls.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).first()
+        if stamp is None:
+            cls.objects.bulk_create([cls(campaign_id=campaign_id, version=secrets.randbits(62))], ignore_conflicts=True)
+            stamp = cls.objects.filter(campaign_id=campaign_id).values_list("version", flat=True).get()
+        return stamp
+
+    @classmethod
+    def bump(cls, campaign_ids):
+        """Mark the campaigns' feedback as changed (in the caller's transaction); no stamp yet, nothing cached."""
+        ids = {pk for pk in campaign_ids if pk is not None}
+        if ids:
+            cls.objects.filter(campaign_id__in=ids).update(version=models.F("version") + 1)
+
+
 class FeedbackQuerySet(models.QuerySet):
+    # Bulk writes keep the charts' stamp right too (the CSV import, the API, the demo data).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        FeedbackStamp.bump(obj.campaign_id for obj in objs)
+        return created
+
+    def update(self, **kwargs):
+        campaign_ids = set(self.values_list("campaign_id", flat=True).distinct()) if CHART_FIELDS & set(kwargs) else ()
+        updated = super().update(**kwargs)
+        FeedbackStamp.bump(campaign_ids)
+        return updated
+
+    update.alters_data = True
+
+    def delete(self):
+        campaign_ids = set(self.values_list("campaign_id", flat=True).distinct())
+        deleted = super().delete()
+        FeedbackStamp.bump(campaign_ids)
+        return deleted
+
+    delete.queryset_only = True
+    delete.alters_data = True
+
     def for_log(self, campaign):
         """The campaign's feedback for the log page, newest first, with what each row shows joined in."""
         return (
@@ -112,6 +174,22 @@ class FeedbackQuerySet(models.QuerySet):
                 total=Count("*"),
             )
             .order_by("-total", "department__name")
+        )
+
+    def counts_by_week_and_department(self, campaign, *, since):
+        """
+        (week, department name, complaints, compliments) for feedback received on or after `since`,
+        in one grouped query over the window's index range (both of the log's charts come from it).
+        """
+        return (
+            self.filter(campaign=campaign, received_on__gte=since)
+            .annotate(week=TruncWeek("received_on"))
+            .values_list("week", "department__name")
+            .annotate(
+                complaints=Count("kind", filter=Q(kind=Kind.COMPLAINT)),
+                compliments=Count("kind", filter=Q(kind=Kind.COMPLIMENT)),
+            )
+            .order_by()
         )
 
     def counts_by_week(self, campaign, *, since):
@@ -189,6 +267,24 @@ class Feedback(models.Model):
             models.Index(fields=["campaign", "received_on", "kind", "department"], name="feedback_campaign_received"),
             models.Index(fields=["campaign", "kind", "status"], name="feedback_campaign_kind_status"),
             models.Index(fields=["campaign", "resolved_on"], name="feedback_campaign_resolved"),
+            # The executive summary's figures, each an index-only range scan: the two periods' counts by
+            # kind, severity, department and theme; the open complaints (counted, and the most severe
+            # first); the complaints resolved in the period; the featured compliments.
+            models.Index(
+                fields=["campaign", "received_on", "kind", "severity", "department", "theme"],
+                name="feedback_received_detail",
+            ),
+            models.Index(
+                fields=["campaign", "severity", "received_on"],
+                condition=Q(kind="complaint", status__in=["open", "in_progress"]),
+                name="feedback_open_complaints",
+            ),
+            models.Index(
+                fields=["campaign", "resolved_on"],
+                condition=Q(kind="complaint"),
+                name="feedback_complaint_resolved",
+            ),
+            models.Index(fields=["campaign", "received_on"], condition=Q(featured=True), name="feedback_featured"),
         ]
         constraints = [
             # Integrations resend; the sender's id makes a second copy impossible.
@@ -213,6 +309,18 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary[:60]}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or CHART_FIELDS & set(update_fields):
+            FeedbackStamp.bump([self.campaign_id])
+
+    def delete(self, *args, **kwargs):
+        campaign_id = self.campaign_id
+        deleted = super().delete(*args, **kwargs)
+        FeedbackStamp.bump([campaign_id])
+        return deleted
 
     @property
     def is_complaint(self):
@@ -265,3 +373,19 @@ class ApiToken(models.Model):
         self.token_hash = hash_api_token(raw)
         self.hint = raw[:10]
         return raw
+
+
+@receiver(post_save, sender=Campaign, dispatch_uid="feedback_stamp_campaign_created")
+def _campaign_created(sender, instance, created, raw=False, **kwargs):
+    """Every new campaign starts with its stamp, so the log reads it in one query."""
+    if created and not raw:
+        FeedbackStamp.objects.bulk_create(
+            [FeedbackStamp(campaign_id=instance.pk, version=secrets.randbits(62))], ignore_conflicts=True
+        )
+
+
+@receiver(post_save, sender=Department, dispatch_uid="feedback_stamp_department_saved")
+@receiver(post_delete, sender=Department, dispatch_uid="feedback_stamp_department_deleted")
+def _department_changed(sender, instance, **kwargs):
+    """A department renamed or removed (its feedback then has none) changes the log's charts."""
+    FeedbackStamp.bump([instance.campaign_id])

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
@@ -25,10 +27,16 @@ from leadership.feedback_forms import (
     campaign_today,
 )
 from leadership.models import ApiToken, Feedback, FeedbackTheme
+from leadership.models.feedback import FeedbackStamp
 
 PER_PAGE = 25
+# The log counts (and pages through) at most this many items: counting a million rows for a heading
+# took longer than the rest of the page. Beyond it, the heading reads "10,000+" and asks for filters.
+COUNT_CAP = 10_000
 CHART_WEEKS = 12
 CHART_DEPARTMENTS = 8
+# A safety net only: every write that changes the charts moves the stamp their cache key carries.
+CHARTS_CACHED_FOR = 60 * 60
 LOG = "leadership/feedback_log.html"
 
 
@@ -50,25 +58,68 @@ def _bars(rows, *, width=240):
 
 
 def _charts(campaign):
-    since = campaign_today(campaign) - timedelta(weeks=CHART_WEEKS)
-    by_department = list(Feedback.objects.counts_by_department(campaign, since=since)[:CHART_DEPARTMENTS])
-    for row in by_department:
-        row["name"] = row["department__name"] or "No department"
-    by_week = list(Feedback.objects.counts_by_week(campaign, since=since))
-    for row in by_week:
-        row["name"] = f"Week of {row['week']:%d %b}"
-    return {
-        "department_bars": _bars(by_department),
-        "week_bars": _bars(by_week),
-        "chart_weeks": CHART_WEEKS,
-    }
+    """
+    Both charts, kept in the cache under the campaign's feedback stamp (which every write that
+    changes them moves on) and today's date (the window moves daily): counted once per change.
+    """
+    today = campaign_today(campaign)
+    key = f"feedback-charts:{campaign.pk}:{today.isoformat()}:{FeedbackStamp.current(campaign.pk)}"
+    charts = cache.get(key)
+    if charts is None:
+        charts = _count_charts(campaign, today)
+        cache.set(key, charts, CHARTS_CACHED_FOR)
+    return {**charts, "chart_weeks": CHART_WEEKS}
+
+
+def _count_charts(campaign, today):
+    """The week and department charts from one grouped query over the window (an index-only range scan)."""
+    since = today - timedelta(weeks=CHART_WEEKS)
+    weeks, departments = {}, {}
+    for week, department, complaints, compliments in Feedback.objects.counts_by_week_and_department(
+        campaign, since=since
+    ):
+        for totals, label in ((weeks, week), (departments, department)):
+            row = totals.setdefault(label, {"complaints": 0, "compliments": 0})
+            row["complaints"] += complaints
+            row["compliments"] += compliments
+    by_week = [{"name": f"Week of {week:%d %b}", **weeks[week]} for week in sorted(weeks)]
+    busiest = sorted(
+        departments.items(),
+        key=lambda entry: (-(entry[1]["complaints"] + entry[1]["compliments"]), entry[0] is None, entry[0] or ""),
+    )[:CHART_DEPARTMENTS]
+    by_department = [{"name": name or "No department", **counts} for name, counts in busiest]
+    return {"department_bars": _bars(by_department), "week_bars": _bars(by_week)}
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` items (`capped` tells whether there are more)."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return min(self.found, self.cap)
+
+    @cached_property
+    def found(self):
+        """How many items there are, up to one more than the cap; an unordered LIMIT stops the count early."""
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.found > self.cap
+
+    @property
+    def count_label(self):
+        """The count as the heading shows it: "1,204", or "10,000+" past the cap."""
+        return f"{self.count:,}{'+' if self.capped else ''}"
 
 
 def _log_context(request, quick_form):
     campaign = request.campaign
     filters = FeedbackFilterForm(request.GET or None, campaign=campaign)
     items = filters.filter(Feedback.objects.for_log(campaign))
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PER_PAGE).get_page(request.GET.get("page"))
     for item in page:
         item.update_form = _update_form(request, item)
     query = request.GET.copy()

@@ -70,7 +70,8 @@ def _feedback_plans(client, url):
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
-            if FEEDBACK not in sql or not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            # The table itself, quoted as Django writes it: not leadership_feedbacktheme or _feedbackstamp.
+            if f'"{FEEDBACK}"' not in sql or not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
             plan = cursor.fetchone()[0]

@@ -1,13 +1,17 @@
 """The feedback log: filters, search, pagination, quick entry, in-place updates, service stories, themes, tokens."""
 
+import copy
+import re
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import ServiceProblem
+from leadership.feedback_forms import FeedbackFilterForm, FeedbackUpdateForm, QuickFeedbackForm
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Status
 from tests.factories import ApiTokenFactory, DepartmentFactory, FeedbackFactory, FeedbackThemeFactory
@@ -302,3 +306,130 @@ def test_counts_by_week_group_on_monday_based_weeks(campaign):
         (date(2026, 11, 16), 2, 0),
         (date(2026, 11, 23), 0, 1),
     ]
+
+
+def test_past_the_count_cap_the_log_says_so_and_asks_for_filters(client_for, viewer, campaign, monkeypatch):
+    from leadership.views.feedback import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+    FeedbackFactory.create_batch(31, campaign=campaign, severity="high")
+    FeedbackFactory(campaign=campaign, severity="low")
+    response = client_for(viewer).get(url("feedback-list", campaign))
+    assert 'Log <span class="muted">(30+)</span>' in response.text
+    assert "More than 30 items match: the log pages through the newest 30." in response.text
+    assert "Page 1 of 2" in response.text
+    # Past the cap, the last page is the cap's: the newest 30, 25 then 5.
+    last = client_for(viewer).get(url("feedback-list", campaign), {"page": 9})
+    assert len(last.context["page"].object_list) == 5
+    # Narrowed under the cap, the count is exact again and the note goes.
+    narrowed = client_for(viewer).get(url("feedback-list", campaign), {"severity": "low"})
+    assert 'Log <span class="muted">(1)</span>' in narrowed.text
+    assert "More than" not in narrowed.text
+
+
+def test_the_count_is_written_with_thousands_separators():
+    from leadership.views.feedback import CappedPaginator
+
+    paginator = CappedPaginator(list(range(1204)), 25)
+    paginator.found = 1204
+    assert paginator.count_label == "1,204"
+    paginator = CappedPaginator(list(range(10)), 25)
+    paginator.__dict__.update(found=10_001)
+    assert paginator.count_label == "10,000+"
+
+
+def test_the_update_form_renders_its_label_help_errors_and_choices(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign, status="in_progress", action="Calling <them> back")
+    text = client_for(champion).get(url("feedback-list", campaign)).text
+    assert f'<label for="id_fb{item.pk}_status">Status:</label>' in text
+    assert '<option value="in_progress" selected>In progress</option>' in text
+    assert f'id="id_fb{item.pk}_action_helptext"' in text
+    assert "Calling &lt;them&gt; back</textarea>" in text
+    response = client_for(champion).post(
+        url("feedback-update", campaign, pk=item.pk), {"status": "bogus", "action": ""}, **HTMX
+    )
+    assert f'<ul class="errorlist" id="id_fb{item.pk}_status_error">' in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def _chart_text(client, campaign):
+    return client.get(url("feedback-list", campaign)).text
+
+
+def test_the_charts_follow_every_write_that_changes_them(client_for, champion, campaign, django_assert_max_num_queries):
+    from leadership.feedback_services import feedback_create_many
+    from leadership.models.feedback import FeedbackStamp
+
+    client = client_for(champion)
+    logistics = DepartmentFactory(campaign=campaign, name="Logistics")
+    billing = DepartmentFactory(campaign=campaign, name="Billing")
+    item = FeedbackFactory(campaign=campaign, department=logistics)
+    assert "Logistics, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Logged on the page.
+    client.post(url("feedback-list", campaign), quick(campaign, department=logistics.pk))
+    assert "Logistics, 2 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Moved to another department on the full form.
+    item.department = billing
+    item.save()
+    assert "Billing, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # Many at once (the CSV import and the API).
+    today = timezone.localdate()
+    rows = [
+        {"external_id": f"x{n}", "kind": "compliment", "received_on": today, "channel": "email", "severity": ""}
+        | {"summary": "Thanks", "customer": "", "department": billing, "theme": None}
+        for n in range(3)
+    ]
+    feedback_create_many(campaign=campaign, items=rows, source="api")
+    assert "Billing, 1 complaints and 3 compliments" in _chart_text(client, campaign)
+    # Deleted, one or many.
+    Feedback.objects.filter(campaign=campaign, kind="compliment").delete()
+    assert "Billing, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    Feedback.objects.get(pk=item.pk).delete()
+    assert "Billing, 1 complaints" not in _chart_text(client, campaign)
+    # A department renamed, then removed (its feedback is left without one).
+    logistics.name = "Shipping"
+    logistics.save()
+    assert "Shipping, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    logistics.delete()
+    assert "No department, 1 complaints and 0 compliments" in _chart_text(client, campaign)
+    # A status change leaves the charts (and their stamp) as they were; an unchanged log reads them from the cache.
+    stamp = FeedbackStamp.current(campaign.pk)
+    complaint = Feedback.objects.get()
+    client.post(url("feedback-update", campaign, pk=complaint.pk), {"status": "in_progress", "action": "Calling"})
+    assert FeedbackStamp.current(campaign.pk) == stamp
+    with django_assert_max_num_queries(10) as captured:
+        _chart_text(client, campaign)
+    assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries)
+
+
+def _markup(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+@pytest.mark.parametrize(
+    ("form_class", "data"),
+    [
+        (FeedbackUpdateForm, None),
+        (FeedbackUpdateForm, {"status": "bogus", "action": "Calling <them> back"}),
+        (QuickFeedbackForm, None),
+        (QuickFeedbackForm, {"kind": "complaint", "summary": " ", "received_on": "2999-01-01", "department": "x"}),
+        (FeedbackFilterForm, None),
+        (FeedbackFilterForm, {"q": 'say "hi" <b>', "since": "bad", "kind": "complaint", "severity": "high"}),
+    ],
+)
+def test_the_fast_forms_render_what_djangos_templates_render(campaign, form_class, data):
+    DepartmentFactory(campaign=campaign, name="Parcels & <Post>")
+    FeedbackThemeFactory(campaign=campaign, name="Delays")
+    kwargs = {"campaign": campaign}
+    if form_class is FeedbackUpdateForm:
+        kwargs.update(instance=FeedbackFactory(campaign=campaign, action="Called"), auto_id="id_fb1_%s")
+    form = form_class(data, **kwargs)
+    if data is not None:
+        assert not form.is_valid()
+    assert _markup(form) == _markup(forms.Form.render(form))
+    # And each fast widget writes what Django's own widget template writes.
+    for field in form:
+        widget = field.field.widget
+        plain = copy.copy(widget)
+        plain.__class__ = next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
+        assert _markup(field.as_widget()) == _markup(field.as_widget(widget=plain)), field.name

@@ -286,3 +286,19 @@ def test_beat_runs_the_dispatcher_and_the_reaper_with_expiry_under_their_period(
         entry = settings.CELERY_BEAT_SCHEDULE[name]
         assert entry["task"] == task
         assert 0 < entry["options"]["expires"] < entry["schedule"]
+
+
+def test_the_open_complaints_shown_are_the_most_severe_then_the_oldest(campaign):
+    # Two critical ones fit whole; the rest of the ten are the oldest low ones, in two reads at most.
+    day = date(2026, 11, 10)
+    critical = [
+        FeedbackFactory(campaign=campaign, severity="critical", received_on=day - timedelta(days=n)) for n in range(2)
+    ]
+    low = [FeedbackFactory(campaign=campaign, severity="low", received_on=day - timedelta(days=n)) for n in range(12)]
+    FeedbackFactory(campaign=campaign, severity="high", status="resolved", resolved_on=day, received_on=day)
+    content = summary_content(campaign=campaign, period=PERIOD)
+    assert content["open_count"] == 14
+    shown = [(row["severity"], row["received_on"]) for row in content["open_complaints"]]
+    expected = [("Critical", item.received_on.isoformat()) for item in reversed(critical)]
+    expected += [("Low", item.received_on.isoformat()) for item in reversed(low)][:8]
+    assert shown == expected

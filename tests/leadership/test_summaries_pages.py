@@ -176,7 +176,7 @@ def test_pages_answer_in_a_fixed_number_of_queries_with_100k_feedback_rows(clien
     summary = summaries[0][0]
     client = client_for(admin_user)
     ceilings = {
-        url("feedback-list", campaign) + "?kind=complaint&severity=high&page=3": 12,
+        url("feedback-list", campaign) + "?kind=complaint&severity=high&page=3": 11,
         # The preview computes a summary, whose momentum line adds one grouped query per source.
         url("summary-preview", campaign): 22 + len(momentum.SOURCES),
         url("summary-list", campaign): 8,
