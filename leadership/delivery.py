@@ -13,14 +13,30 @@ worker) are found by `deliveries_stale`, for a reaper to enqueue again.
 The one window left: a worker killed after the SMTP server accepted the message
 and before the row says sent. The reaper then sends it again, with the same
 Message-ID, which lets a mail system drop the copy. Nothing else resends.
+
+Each worker process keeps its SMTP connection open from one delivery to the next
+(`KeptConnection`): a fan-out of hundreds of emails pays the connect, greeting and
+QUIT once, not once per message. A connection that failed in any way is dropped
+and the next send opens a new one; one idle for a while is checked with a NOOP
+before it carries a message, so a connection the server has since closed costs a
+reconnect, not a failed attempt. Nothing is ever sent twice for a reconnect: the
+check happens before the message goes out, and a failed send goes through the
+same retry path as before.
 """
 
+import copy
 import logging
+import os
 import smtplib
 import socket
+import threading
+import time
 from datetime import timedelta
 
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -53,27 +69,123 @@ def is_transient(error):
     )
 
 
-def delivery_claim(*, model, pk):
-    """Move the delivery from queued to sending; the row when this caller won it, None otherwise."""
-    claimed = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    return model.objects.select_related("leader").get(pk=pk) if claimed else None
+# Deliveries per batch task (a summary's fan-out), and how long a batch may run before it hands the
+# rest over to one-delivery tasks (the task's soft time limit is four minutes).
+BATCH_SIZE = 20
+BATCH_BUDGET = 60
+
+# A kept connection idle longer than this is checked (NOOP) before it carries a message; one idle
+# longer than KEEP_IDLE is closed and opened afresh (servers drop idle clients after a few minutes).
+PROBE_AFTER_IDLE = 2.0
+KEEP_IDLE = 60.0
+# Some servers limit the messages per connection: open a new one now and then, before they refuse.
+MESSAGES_PER_CONNECTION = 200
+
+
+class KeptConnection:
+    """
+    The default mailer's SMTP connection, kept open across deliveries in this process and thread.
+
+    Other backends (locmem in tests, console, file) are used as `message.send()` would: nothing kept.
+    A change of MAILERS (a test's override_settings) or of process (a fork) starts a new connection.
+    """
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def _state(self):
+        state = self._local
+        config = mailers.settings.get("default")
+        if getattr(state, "config", None) != config or getattr(state, "pid", None) != os.getpid():
+            if getattr(state, "pid", None) == os.getpid():
+                self.drop()
+            state.config = copy.deepcopy(config)
+            state.pid = os.getpid()
+            state.backend = mailers.default
+            state.used_at = 0.0
+            state.sent = 0
+        return state
+
+    def send(self, message):
+        """Send `message` over the kept connection, opening or renewing it first when needed."""
+        state = self._state()
+        backend = state.backend
+        if not isinstance(backend, SmtpBackend):
+            return message.send()
+        if backend.connection is not None:
+            idle = time.monotonic() - state.used_at
+            if (
+                idle > KEEP_IDLE
+                or state.sent >= MESSAGES_PER_CONNECTION
+                or (idle > PROBE_AFTER_IDLE and not self._alive(backend))
+            ):
+                self.drop()
+        try:
+            if backend.open():
+                state.sent = 0
+            # Open already, so send_messages leaves the connection open after the message.
+            sent = backend.send_messages([message])
+        except BaseException:
+            # Whatever state the session is in (mid-DATA, timed out), it cannot carry another message.
+            self.drop()
+            raise
+        state.used_at = time.monotonic()
+        state.sent += 1
+        return sent
+
+    @staticmethod
+    def _alive(backend):
+        try:
+            return backend.connection.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def drop(self):
+        """Forget the connection at once: no QUIT, which a hung or gone server would make wait."""
+        backend = getattr(self._local, "backend", None)
+        if not isinstance(backend, SmtpBackend):
+            return
+        for name in ("connection", "_partial_connection"):
+            connection = getattr(backend, name, None)
+            if connection is not None:
+                setattr(backend, name, None)
+                connection.close()
+
+
+kept_connection = KeptConnection()
+
+
+def delivery_claim(*, model, pk, related=("leader",), loaded=None):
+    """
+    Move the delivery from queued to sending; the row (with `related` loaded) when this caller won
+    it, None otherwise. `loaded`: the row as a batch read it a moment ago, claimed only while it is
+    still as read (queued, same attempts) and then returned updated, without reading it again.
+    """
+    claimed_at = timezone.now()
+    claim = {"status": DeliveryStatus.SENDING, "claimed_at": claimed_at, "attempts": F("attempts") + 1}
+    queued = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED)
+    if loaded is not None and queued.filter(attempts=loaded.attempts).update(**claim):
+        loaded.status, loaded.claimed_at, loaded.attempts = DeliveryStatus.SENDING, claimed_at, loaded.attempts + 1
+        return loaded
+    claimed = queued.update(**claim)
+    return model.objects.select_related(*related).get(pk=pk) if claimed else None
 
 
 def _describe(error):
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def delivery_send(*, model, pk, build):
+def delivery_send(*, model, pk, build, related=("leader",), loaded=None):
     """
-    Send delivery `pk` of `model` once. `build(delivery)` returns the unsent EmailMessage.
+    Send delivery `pk` of `model` once. `build(delivery)` returns the unsent EmailMessage; `related`
+    names what the claimed row is loaded with (what `build` reads, in the same query); `loaded` is
+    the row when a batch has read it already (see delivery_claim).
 
     Returns the final status, or None when another worker holds it or it is already done.
     Raises TransientSendError after putting the row back to queued, for the task to retry,
     unless this was the last attempt: then the row is failed and the status returned.
     """
-    delivery = delivery_claim(model=model, pk=pk)
+    delivery = delivery_claim(model=model, pk=pk, related=related, loaded=loaded)
     if delivery is None:
         logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
         return None
@@ -89,7 +201,7 @@ def delivery_send(*, model, pk, build):
         raise
     message.extra_headers["Message-ID"] = delivery.message_id
     try:
-        message.send()
+        kept_connection.send(message)
     except Exception as error:
         transient = is_transient(error)
         give_up = not transient or delivery.attempts >= MAX_ATTEMPTS
@@ -103,6 +215,54 @@ def delivery_send(*, model, pk, build):
         return status
     mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
     return DeliveryStatus.SENT
+
+
+def retry_countdown(attempts):
+    """Seconds before the try after `attempts` failed ones: the backoff the tasks' autoretry uses."""
+    return get_exponential_backoff_interval(
+        factor=RETRY_BACKOFF, retries=attempts - 1, maximum=RETRY_BACKOFF_MAX, full_jitter=RETRY_JITTER
+    )
+
+
+def delivery_send_batch(*, model, pks, build, single, related=("leader",)):
+    """
+    Send the deliveries `pks` of `model` one after another, each claimed, sent and marked exactly as
+    `delivery_send` does; their rows are read in one query and their messages share the kept connection.
+
+    A batch never retries anything itself: when a send fails transiently, that delivery's retry and
+    every delivery after it go to `single` (the one-delivery task, with its own bounded retries), so an
+    absent or hanging server is met by one delivery, not by the whole batch in turn. The same hand-over
+    happens once the batch has run BATCH_BUDGET seconds, to stay far inside the task's time limit.
+    A delivery whose message cannot be built is failed (by delivery_send) and the batch goes on.
+    Returns {pk: status} for the deliveries this batch tried.
+    """
+    started = time.monotonic()
+    rows = model.objects.select_related(*related).filter(pk__in=pks, status=DeliveryStatus.QUEUED)
+    loaded = {row.pk: row for row in rows}
+    todo = [pk for pk in dict.fromkeys(pks) if pk in loaded]
+    outcome = {}
+    for index, pk in enumerate(todo):
+        if time.monotonic() - started > BATCH_BUDGET:
+            _hand_over(single, todo[index:])
+            break
+        try:
+            outcome[pk] = delivery_send(model=model, pk=pk, build=build, related=related, loaded=loaded[pk])
+        except TransientSendError:
+            outcome[pk] = DeliveryStatus.QUEUED
+            single.apply_async((pk,), countdown=retry_countdown(loaded[pk].attempts))
+            _hand_over(single, todo[index + 1 :])
+            break
+        except Exception:
+            logger.exception("delivery %s %s could not be built; failed", model._meta.label, pk)
+            outcome[pk] = DeliveryStatus.FAILED
+    return outcome
+
+
+def _hand_over(single, pks):
+    for pk in pks:
+        single.delay(pk)
+    if pks:
+        logger.info("handed %s deliveries of a batch over to single tasks", len(pks))
 
 
 def deliveries_stale(*, model, older_than=STALE_AFTER):
