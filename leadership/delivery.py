@@ -155,43 +155,65 @@ class KeptConnection:
 kept_connection = KeptConnection()
 
 
-def delivery_claim(*, model, pk, related=("leader",), loaded=None):
+def delivery_claim(*, model, pk, related=("leader",)):
     """
     Move the delivery from queued to sending; the row (with `related` loaded) when this caller won
-    it, None otherwise. `loaded`: the row as a batch read it a moment ago, claimed only while it is
-    still as read (queued, same attempts) and then returned updated, without reading it again.
+    it, None otherwise.
+    """
+    claimed = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return model.objects.select_related(*related).get(pk=pk) if claimed else None
+
+
+def deliveries_claim(*, model, pks, related=("leader",)):
+    """
+    Claim every delivery of `pks` still queued in one conditional update: the rows this caller won
+    (with `related` loaded), in the order of `pks`. The same claim as delivery_claim, for a batch.
     """
     claimed_at = timezone.now()
-    claim = {"status": DeliveryStatus.SENDING, "claimed_at": claimed_at, "attempts": F("attempts") + 1}
-    queued = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED)
-    if loaded is not None and queued.filter(attempts=loaded.attempts).update(**claim):
-        loaded.status, loaded.claimed_at, loaded.attempts = DeliveryStatus.SENDING, claimed_at, loaded.attempts + 1
-        return loaded
-    claimed = queued.update(**claim)
-    return model.objects.select_related(*related).get(pk=pk) if claimed else None
+    model.objects.filter(pk__in=pks, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
+    )
+    won = model.objects.select_related(*related).filter(
+        pk__in=pks, status=DeliveryStatus.SENDING, claimed_at=claimed_at
+    )
+    rows = {row.pk: row for row in won}
+    return [rows[pk] for pk in dict.fromkeys(pks) if pk in rows]
 
 
 def _describe(error):
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def delivery_send(*, model, pk, build, related=("leader",), loaded=None):
+def delivery_send(*, model, pk, build, related=("leader",)):
     """
     Send delivery `pk` of `model` once. `build(delivery)` returns the unsent EmailMessage; `related`
-    names what the claimed row is loaded with (what `build` reads, in the same query); `loaded` is
-    the row when a batch has read it already (see delivery_claim).
+    names what the claimed row is loaded with (what `build` reads, in the same query).
 
     Returns the final status, or None when another worker holds it or it is already done.
     Raises TransientSendError after putting the row back to queued, for the task to retry,
     unless this was the last attempt: then the row is failed and the status returned.
     """
-    delivery = delivery_claim(model=model, pk=pk, related=related, loaded=loaded)
+    delivery = delivery_claim(model=model, pk=pk, related=related)
     if delivery is None:
         logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
         return None
-    # Marks apply to this claim only: if the reaper gave the row to another worker meanwhile (a send that
-    # outlasted STALE_AFTER), this worker's outcome must not overwrite that worker's.
-    mine = model.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at)
+    return _send_claimed(model=model, delivery=delivery, build=build)
+
+
+def _mine(model, delivery):
+    """
+    The row while it is still this claim's. Marks apply to this claim only: if the reaper gave the row to
+    another worker meanwhile (a send that outlasted STALE_AFTER), this worker's outcome must not overwrite
+    that worker's.
+    """
+    return model.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at)
+
+
+def _send_claimed(*, model, delivery, build):
+    """Build, send and mark a delivery this caller has claimed (see delivery_send)."""
+    mine = _mine(model, delivery)
     try:
         message = build(delivery)
     except Exception as error:
@@ -210,7 +232,11 @@ def delivery_send(*, model, pk, build, related=("leader",), loaded=None):
         if not give_up:
             raise TransientSendError(str(error)) from error
         logger.warning(
-            "delivery %s %s failed for good after %s attempt(s): %s", model._meta.label, pk, delivery.attempts, error
+            "delivery %s %s failed for good after %s attempt(s): %s",
+            model._meta.label,
+            delivery.pk,
+            delivery.attempts,
+            error,
         )
         return status
     mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
@@ -226,43 +252,49 @@ def retry_countdown(attempts):
 
 def delivery_send_batch(*, model, pks, build, single, related=("leader",)):
     """
-    Send the deliveries `pks` of `model` one after another, each claimed, sent and marked exactly as
-    `delivery_send` does; their rows are read in one query and their messages share the kept connection.
+    Send the deliveries `pks` of `model` one after another: all claimed at once (one update, one read),
+    then each sent and marked exactly as `delivery_send` does, over the kept connection.
 
     A batch never retries anything itself: when a send fails transiently, that delivery's retry and
     every delivery after it go to `single` (the one-delivery task, with its own bounded retries), so an
     absent or hanging server is met by one delivery, not by the whole batch in turn. The same hand-over
     happens once the batch has run BATCH_BUDGET seconds, to stay far inside the task's time limit.
-    A delivery whose message cannot be built is failed (by delivery_send) and the batch goes on.
+    Deliveries handed over unsent are first given back (queued, their attempt not counted). A delivery
+    whose message cannot be built is failed and the batch goes on. A worker killed mid-batch leaves its
+    claimed rows in sending, for the reaper, like a single delivery's.
     Returns {pk: status} for the deliveries this batch tried.
     """
     started = time.monotonic()
-    rows = model.objects.select_related(*related).filter(pk__in=pks, status=DeliveryStatus.QUEUED)
-    loaded = {row.pk: row for row in rows}
-    todo = [pk for pk in dict.fromkeys(pks) if pk in loaded]
+    claimed = deliveries_claim(model=model, pks=pks, related=related)
     outcome = {}
-    for index, pk in enumerate(todo):
+    for index, delivery in enumerate(claimed):
         if time.monotonic() - started > BATCH_BUDGET:
-            _hand_over(single, todo[index:])
+            _hand_over(model, single, claimed[index:])
             break
         try:
-            outcome[pk] = delivery_send(model=model, pk=pk, build=build, related=related, loaded=loaded[pk])
+            outcome[delivery.pk] = _send_claimed(model=model, delivery=delivery, build=build)
         except TransientSendError:
-            outcome[pk] = DeliveryStatus.QUEUED
-            single.apply_async((pk,), countdown=retry_countdown(loaded[pk].attempts))
-            _hand_over(single, todo[index + 1 :])
+            outcome[delivery.pk] = DeliveryStatus.QUEUED
+            single.apply_async((delivery.pk,), countdown=retry_countdown(delivery.attempts))
+            _hand_over(model, single, claimed[index + 1 :])
             break
         except Exception:
-            logger.exception("delivery %s %s could not be built; failed", model._meta.label, pk)
-            outcome[pk] = DeliveryStatus.FAILED
+            logger.exception("delivery %s %s could not be built; failed", model._meta.label, delivery.pk)
+            outcome[delivery.pk] = DeliveryStatus.FAILED
     return outcome
 
 
-def _hand_over(single, pks):
-    for pk in pks:
+def _hand_over(model, single, deliveries):
+    """Give claimed but untried deliveries back to the queue, uncounted, and enqueue each on its own."""
+    if not deliveries:
+        return
+    given_back = []
+    for delivery in deliveries:
+        if _mine(model, delivery).update(status=DeliveryStatus.QUEUED, attempts=F("attempts") - 1):
+            given_back.append(delivery.pk)
+    for pk in given_back:
         single.delay(pk)
-    if pks:
-        logger.info("handed %s deliveries of a batch over to single tasks", len(pks))
+    logger.info("handed %s deliveries of a batch over to single tasks", len(given_back))
 
 
 def deliveries_stale(*, model, older_than=STALE_AFTER):
