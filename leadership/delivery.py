@@ -10,6 +10,11 @@ MAX_ATTEMPTS tries, or at once on a permanent rejection, the row is marked
 failed. Rows left queued or sending too long (a lost broker message, a killed
 worker) are found by `deliveries_stale`, for a reaper to enqueue again.
 
+A summary's fan-out sends in batches (`delivery_send_batch`): one task claims up
+to BATCH_SIZE deliveries with the same conditional update, then sends and marks
+each in turn; anything that needs a retry leaves the batch for the one-delivery
+task above, so retries and their bounds are the same as ever.
+
 The one window left: a worker killed after the SMTP server accepted the message
 and before the row says sent. The reaper then sends it again, with the same
 Message-ID, which lets a mail system drop the copy. Nothing else resends.

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 from collections import OrderedDict
 from datetime import datetime, time
 from types import SimpleNamespace
@@ -350,6 +351,7 @@ _MARKERS = {"name": f"rt{_MARK}leadername", "web_url": f"rt{_MARK}weburl", "unsu
 _MARKED = re.compile("|".join(_MARKERS.values()))
 _RENDERED = OrderedDict()  # what a summary renders from -> its (subject, text, html) with markers
 _RENDERED_KEPT = 4
+_RENDERED_LOCK = threading.Lock()  # a threaded web server builds outbox copies too
 
 
 def _summary_parts_marked(summary):
@@ -364,20 +366,22 @@ def _summary_parts_marked(summary):
         settings.SITE_URL,
         json.dumps(summary.snapshot, sort_keys=True, default=str),
     )
-    parts = _RENDERED.get(key)
-    if parts is None:
-        ctx = summary_context(summary)
-        ctx.update(
-            leader=SimpleNamespace(name=_MARKERS["name"]),
-            web_url=_MARKERS["web_url"],
-            unsubscribe_url=_MARKERS["unsubscribe_url"],
-        )
-        parts = render_parts("summary", ctx)
+    with _RENDERED_LOCK:
+        parts = _RENDERED.get(key)
+        if parts is not None:
+            _RENDERED.move_to_end(key)
+            return parts
+    ctx = summary_context(summary)
+    ctx.update(
+        leader=SimpleNamespace(name=_MARKERS["name"]),
+        web_url=_MARKERS["web_url"],
+        unsubscribe_url=_MARKERS["unsubscribe_url"],
+    )
+    parts = render_parts("summary", ctx)
+    with _RENDERED_LOCK:
         _RENDERED[key] = parts
         while len(_RENDERED) > _RENDERED_KEPT:
             _RENDERED.popitem(last=False)
-    else:
-        _RENDERED.move_to_end(key)
     return parts
 
 
