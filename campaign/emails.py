@@ -10,16 +10,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 
-def make_message(name, to, ctx, *, headers=None):
-    """Build (not send) the multipart message `name` for the addresses in `to`."""
+def render_parts(name, ctx):
+    """The subject (one line), text and HTML of email `name` rendered with `ctx`."""
     ctx = {"site_url": settings.SITE_URL, **ctx}
     subject = render_to_string(f"emails/{name}-subject.txt", ctx)
     subject = " ".join(subject.split())  # one line, whatever the template did
     text = render_to_string(f"emails/{name}-body.txt", ctx)
     html = render_to_string(f"emails/{name}-body.html", ctx)
+    return subject, text, html
+
+
+def message_from_parts(subject, text, html, to, *, headers=None):
+    """The multipart message (not sent) of parts already rendered, for the addresses in `to`."""
     message = EmailMultiAlternatives(subject, text, to=list(to), headers=headers or {})
     message.attach_alternative(html, "text/html")
     return message
+
+
+def make_message(name, to, ctx, *, headers=None):
+    """Build (not send) the multipart message `name` for the addresses in `to`."""
+    return message_from_parts(*render_parts(name, ctx), to, headers=headers)
 
 
 def send_invitation(*, invitation, token):

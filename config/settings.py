@@ -321,6 +321,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection around every task unless told to reuse them for
+# this many tasks; config.celery closes them as Django does per request instead (CONN_MAX_AGE, health
+# checks), so a worker keeps its PostgreSQL connection from one task to the next.
+CELERY_DB_REUSE_MAX = 200
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -13,17 +13,24 @@ in between are not sent late: leaders get one summary covering the most recent p
 burst of stale ones.
 """
 
+import json
 import logging
-from collections import defaultdict
+import re
+import secrets
+import threading
+from collections import OrderedDict, defaultdict
 from datetime import datetime, time
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, When
 from django.utils import timezone
+from django.utils.html import conditional_escape
 
 from allies.models import StageChange, Touchpoint
 from campaign import momentum as campaign_momentum
-from campaign.emails import make_message
+from campaign.emails import make_message, message_from_parts, render_parts
 from campaign.models import ServiceProblem
 from leadership import signing
 from leadership.models import (
@@ -306,7 +313,7 @@ def summary_create_for_period(*, schedule, period):
 
     Returns the new summary, or None when it already exists (another tick or beat got there first).
     """
-    from leadership.tasks import send_summary_delivery
+    from leadership.tasks import enqueue_summary_deliveries_on_commit
 
     campaign = schedule.campaign
     if ExecutiveSummary.objects.filter(campaign=campaign, period_start=period.start).exists():
@@ -328,8 +335,7 @@ def summary_create_for_period(*, schedule, period):
                 deliveries = SummaryDelivery.objects.bulk_create(
                     SummaryDelivery(summary=summary, leader=leader) for leader in summary_recipients(schedule)
                 )
-                for delivery in deliveries:
-                    send_summary_delivery.delay_on_commit(delivery.pk)
+                enqueue_summary_deliveries_on_commit([delivery.pk for delivery in deliveries])
     except IntegrityError:
         # The unique (campaign, period_start) constraint: a concurrent dispatcher created it.
         logger.info("summary of %s for %s already exists", campaign.slug, period.start)
@@ -374,38 +380,103 @@ def summary_context(summary):
     return {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
 
 
+def _leader_headers(unsubscribe_url):
+    return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def summary_message(*, summary, to, leader=None, web_url=None):
     """The summary email for `to`; with a leader, it carries their web-version and unsubscribe links."""
     ctx = summary_context(summary)
     headers = {}
     if leader is not None:
         unsubscribe_url = signing.unsubscribe_url(leader)
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers = _leader_headers(unsubscribe_url)
         ctx.update(leader=leader, unsubscribe_url=unsubscribe_url)
     ctx["web_url"] = web_url
     return make_message("summary", [to], ctx, headers=headers)
 
 
+# A summary goes to hundreds of leaders, and only their name and two links differ from one copy to the
+# next. So a process renders each summary once, with these markers where the name and the links go, and
+# each leader's copy replaces them (escaped in the HTML part as the template would have). The random part
+# means no feedback text can contain a marker.
+_MARK = secrets.token_hex(8)
+_MARKERS = {"name": f"rt{_MARK}leadername", "web_url": f"rt{_MARK}weburl", "unsubscribe_url": f"rt{_MARK}unsubscribe"}
+_MARKED = re.compile("|".join(_MARKERS.values()))
+_RENDERED = OrderedDict()  # what a summary renders from -> its (subject, text, html) with markers
+_RENDERED_KEPT = 4
+_RENDERED_LOCK = threading.Lock()  # a threaded web server builds outbox copies too
+
+
+def _summary_parts_marked(summary):
+    """The summary's parts rendered with markers, from this process's few last summaries when there."""
+    campaign = summary.campaign
+    key = (
+        summary.pk,
+        summary.period_start,
+        summary.period_end,
+        campaign.pk,
+        campaign.name,
+        settings.SITE_URL,
+        json.dumps(summary.snapshot, sort_keys=True, default=str),
+    )
+    with _RENDERED_LOCK:
+        parts = _RENDERED.get(key)
+        if parts is not None:
+            _RENDERED.move_to_end(key)
+            return parts
+    ctx = summary_context(summary)
+    ctx.update(
+        leader=SimpleNamespace(name=_MARKERS["name"]),
+        web_url=_MARKERS["web_url"],
+        unsubscribe_url=_MARKERS["unsubscribe_url"],
+    )
+    parts = render_parts("summary", ctx)
+    with _RENDERED_LOCK:
+        _RENDERED[key] = parts
+        while len(_RENDERED) > _RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return parts
+
+
+def _personalised(part, values):
+    return _MARKED.sub(lambda match: values[match.group()], part)
+
+
 def build_delivery_message(delivery):
-    """The email for one summary delivery (what `delivery_send` sends)."""
-    summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
+    """The email for one summary delivery (what `delivery_send` sends): the same as summary_message's."""
+    if SummaryDelivery.summary.is_cached(delivery) and ExecutiveSummary.campaign.is_cached(delivery.summary):
+        summary = delivery.summary  # loaded with the claimed row
+    else:
+        summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
+    leader = delivery.leader
     web_url = signing.summary_web_url(delivery)
-    return summary_message(summary=summary, to=delivery.leader.email, leader=delivery.leader, web_url=web_url)
+    subject, text, html = _summary_parts_marked(summary)
+    if _MARKED.search(subject):
+        # The subject is squeezed onto one line after rendering: a leader's part in it cannot be a marker.
+        return summary_message(summary=summary, to=leader.email, leader=leader, web_url=web_url)
+    unsubscribe_url = signing.unsubscribe_url(leader)
+    values = {"name": leader.name, "web_url": web_url, "unsubscribe_url": unsubscribe_url}
+    as_text = {_MARKERS[key]: str(value) for key, value in values.items()}
+    as_html = {_MARKERS[key]: str(conditional_escape(value)) for key, value in values.items()}
+    return message_from_parts(
+        subject,
+        _personalised(text, as_text),
+        _personalised(html, as_html),
+        [leader.email],
+        headers=_leader_headers(unsubscribe_url),
+    )
 
 
 def summary_deliveries_retry_failed(*, summary):
     """Give the summary's failed deliveries a fresh set of attempts and enqueue them after commit."""
-    from leadership.tasks import send_summary_delivery
+    from leadership.tasks import enqueue_summary_deliveries_on_commit
 
     with transaction.atomic():
         failed = summary.deliveries.filter(status=DeliveryStatus.FAILED)
         ids = list(failed.values_list("pk", flat=True))
         failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
-        for delivery_id in ids:
-            send_summary_delivery.delay_on_commit(delivery_id)
+        enqueue_summary_deliveries_on_commit(ids)
     return len(ids)
 
 

@@ -44,10 +44,40 @@ def dispatch_due_summaries():
     return [summary.pk for summary in created]
 
 
+# What building a summary's email reads, loaded with the claimed row.
+SUMMARY_DELIVERY_RELATED = ("leader", "summary__campaign")
+
+
 @shared_task(**DELIVERY_TASK)
 def send_summary_delivery(delivery_id):
     """Send one leader's executive summary, exactly once."""
-    return delivery.delivery_send(model=SummaryDelivery, pk=delivery_id, build=summaries.build_delivery_message)
+    return delivery.delivery_send(
+        model=SummaryDelivery,
+        pk=delivery_id,
+        build=summaries.build_delivery_message,
+        related=SUMMARY_DELIVERY_RELATED,
+    )
+
+
+@shared_task(ignore_result=True)
+def send_summary_deliveries(delivery_ids):
+    """
+    Send a batch of one summary's deliveries, each exactly once as send_summary_delivery would; a
+    delivery that needs a retry, and the ones after it, go on as send_summary_delivery tasks.
+    """
+    return delivery.delivery_send_batch(
+        model=SummaryDelivery,
+        pks=delivery_ids,
+        build=summaries.build_delivery_message,
+        single=send_summary_delivery,
+        related=SUMMARY_DELIVERY_RELATED,
+    )
+
+
+def enqueue_summary_deliveries_on_commit(delivery_ids):
+    """Once the transaction commits, send these deliveries in batches of delivery.BATCH_SIZE."""
+    for start in range(0, len(delivery_ids), delivery.BATCH_SIZE):
+        send_summary_deliveries.delay_on_commit(delivery_ids[start : start + delivery.BATCH_SIZE])
 
 
 @shared_task(ignore_result=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from leadership.delivery import delivery_send
 from leadership.models import SummaryDelivery
 from leadership.summaries import build_delivery_message, summaries_dispatch_due
-from leadership.tasks import send_summary_delivery
+from leadership.tasks import send_summary_deliveries
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory, LeaderFactory, SummaryScheduleFactory
 
@@ -23,7 +23,7 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
 ):
     # The delivery is sent below by calling the service; nothing goes to the broker from here.
     enqueued = []
-    monkeypatch.setattr(send_summary_delivery, "delay", enqueued.append)
+    monkeypatch.setattr(send_summary_deliveries, "delay", enqueued.append)
     DepartmentFactory(campaign=campaign, name="Customer Support")
     LeaderFactory(campaign=campaign, name="Lena Boss", email="lena@example.com")
     log_in(page, champion.username)
@@ -60,7 +60,7 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=timezone.now() + timedelta(days=8))
     delivery = summary.deliveries.get()
-    assert enqueued == [delivery.pk]
+    assert enqueued == [[delivery.pk]]  # one batch
     delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message)
     web_link = next(line for line in mail.outbox[-1].body.splitlines() if line.startswith("Read it on the web: "))
     address = web_link.removeprefix("Read it on the web: ").replace("http://127.0.0.1:8000", live_server.url)
