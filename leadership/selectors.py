@@ -1,10 +1,12 @@
 """Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import CharField, Count, DateField, F, Prefetch, Q, Value
+from django.db.models import CharField, Count, DateField, F, Prefetch, Q, TextField, Value
+from django.db.models.functions import Cast
 
 from allies.models import Ally
 from campaign.models import ServiceProblem
@@ -60,10 +62,12 @@ def open_roadblocks(campaign):
 def sent_content(leaders):
     """
     What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
-    Four queries whatever the number of leaders and packs.
+    Two queries whatever the number of leaders and packs (none without leaders).
     """
     leader_ids = [leader.pk for leader in leaders]
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
+    if not leader_ids:
+        return sent
     pairs = list(
         PackDelivery.objects.filter(leader_id__in=leader_ids, status=DeliveryStatus.SENT).values_list(
             "pack_id", "leader_id"
@@ -72,18 +76,50 @@ def sent_content(leaders):
     leaders_by_pack = defaultdict(set)
     for pack_id, leader_id in pairs:
         leaders_by_pack[pack_id].add(leader_id)
-    for name, column in (
-        ("stories", "serviceproblem_id"),
-        ("clippings", "clipping_id"),
-        ("visits", "benchmarkvisit_id"),
-    ):
-        through = getattr(BriefingPack, name).through
-        for pack_id, item_id in through.objects.filter(briefingpack_id__in=leaders_by_pack).values_list(
-            "briefingpack_id", column
-        ):
-            for leader_id in leaders_by_pack[pack_id]:
-                sent[leader_id][name].add(item_id)
+    if not leaders_by_pack:
+        return sent
+    rows = _through_rows(("stories", "clippings", "visits"), briefingpack_id__in=leaders_by_pack)
+    for name, pack_id, item_id in rows:
+        for leader_id in leaders_by_pack[pack_id]:
+            sent[leader_id][name].add(item_id)
     return sent
+
+
+PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
+
+
+def _through_rows(names, **where):
+    """(part name, pack id, item id) for the packs' parts `names`: one UNION query over their link tables."""
+    querysets = []
+    for name in names:
+        field = BriefingPack._meta.get_field(name)
+        column = field.m2m_reverse_name()
+        querysets.append(
+            field.remote_field.through.objects.filter(**where)
+            .order_by()
+            .values_list(Value(name, output_field=CharField()), "briefingpack_id", column)
+        )
+    return querysets[0].union(*querysets[1:], all=True)
+
+
+def pack_choices(pack):
+    """
+    The ids saved in each part of `pack` ({"recipients": {ids}, "stories": …}, every name in PACK_PARTS), plus
+    "foreign_recipients": recipients who are not leaders of the pack's campaign. One query.
+    """
+    choices = {name: set() for name in (*PACK_PARTS, "foreign_recipients")}
+    if pack.pk is None:
+        return choices
+    Through = BriefingPack.recipients.through
+    foreign = (
+        Through.objects.filter(briefingpack_id=pack.pk)
+        .exclude(leader__campaign_id=pack.campaign_id)
+        .order_by()
+        .values_list(Value("foreign_recipients", output_field=CharField()), "briefingpack_id", "leader_id")
+    )
+    for name, _pack_id, item_id in _through_rows(PACK_PARTS, briefingpack_id=pack.pk).union(foreign, all=True):
+        choices[name].add(item_id)
+    return choices
 
 
 @dataclass
@@ -91,6 +127,7 @@ class Suggestion:
     item: object
     fits: list = field(default_factory=list)  # recipients whose WIIFM it speaks to
     sent_to: list = field(default_factory=list)  # recipients who already received it
+    chosen_only: bool = False  # listed because it is chosen, beyond the stories the composer shows
 
     @property
     def score(self):
@@ -102,42 +139,135 @@ class Suggestion:
         return [B(value).label for value in values if value in B.values]
 
 
+class _Fitter:
+    """Who among `leaders` an item's benefits speak to and who already has it, worked out once per benefit set."""
+
+    def __init__(self, leaders, sent, kind):
+        self.valued = [(leader, benefits_valued_by(leader)) for leader in leaders]
+        self.sent_to = defaultdict(list)
+        for leader in leaders:
+            for item_id in sent[leader.pk][kind]:
+                self.sent_to[item_id].append(leader)
+        self._fits = {}
+
+    def fits(self, benefits):
+        key = frozenset(benefits or ())
+        if key not in self._fits:
+            self._fits[key] = [leader for leader, wanted in self.valued if wanted & key]
+        return self._fits[key]
+
+
 def suggest(items, leaders, sent, kind):
     """
     Order `items` (stories or clippings, each with `benefits`) for the recipients `leaders`: the ones
     that fit most recipients' WIIFM first, then those not yet sent to them, keeping the given order
     otherwise. `sent` comes from `sent_content`; `kind` is its key ("stories", "clippings", "visits").
     """
-    valued = [(leader, benefits_valued_by(leader)) for leader in leaders]
-    suggestions = []
-    for item in items:
-        benefits = set(getattr(item, "benefits", None) or [])
-        suggestions.append(
-            Suggestion(
-                item=item,
-                fits=[leader for leader, wanted in valued if wanted & benefits],
-                sent_to=[leader for leader in leaders if item.pk in sent[leader.pk][kind]],
-            )
+    fitter = _Fitter(leaders, sent, kind)
+    suggestions = [
+        Suggestion(
+            item=item,
+            fits=fitter.fits(getattr(item, "benefits", None)),
+            sent_to=list(fitter.sent_to.get(item.pk, ())),
         )
+        for item in items
+    ]
     # sorted() is stable: equal scores keep the newest-first order they came in.
     return sorted(suggestions, key=lambda s: (-s.score, len(s.sent_to)))
 
 
-def composer_options(pack):
-    """Everything the composer offers for `pack`, ordered and flagged for its saved recipients."""
+# The composer lists this many won stories at first (the best fits, newest first), this many more per "Show more",
+# and never more than STORIES_SHOWN_MAX (beyond that, the search finds the rest).
+STORIES_SHOWN = 50
+STORIES_SHOWN_MAX = 1000
+
+
+@dataclass
+class StoryChoices:
+    """The won stories the composer offers: `shown` (Suggestions, best first), out of `total` that match `query`."""
+
+    shown: list
+    total: int
+    query: str = ""
+    limit: int = STORIES_SHOWN
+
+    @property
+    def listed(self):
+        """How many of the matching stories are listed (a chosen story is listed even beyond the limit)."""
+        return sum(1 for s in self.shown if not s.chosen_only)
+
+    @property
+    def next_limit(self):
+        """The limit for "Show more", or None when everything is listed or the cap is reached."""
+        if self.listed >= self.total or self.limit >= STORIES_SHOWN_MAX:
+            return None
+        return min(self.limit + STORIES_SHOWN, STORIES_SHOWN_MAX)
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self):
+        return len(self.shown)
+
+    def __getitem__(self, index):
+        return self.shown[index]
+
+
+def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES_SHOWN):
+    """
+    The won stories to offer `leaders` (see `suggest`): the best `limit` of those whose title contains
+    `query`, plus every story in `chosen` (ids), so a choice is never dropped by a save. Ranking reads two
+    columns of every won story and decodes each distinct set of benefits once; only the listed stories are
+    loaded whole. Two queries.
+    """
+    query = " ".join(query.split())
+    stories = ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON)
+    matching = stories.filter(title__icontains=query) if query else stories
+    rows = matching.order_by("-won_on", "-pk").values_list("pk", Cast("benefits", TextField()))
+    fitter = _Fitter(leaders, sent, "stories")
+    scores = {}  # the stored benefits (as text) → how many recipients they speak to
+    ranked = []
+    for pk, benefits in rows:
+        score = scores.get(benefits)
+        if score is None:
+            score = scores[benefits] = len(fitter.fits(json.loads(benefits) if benefits else ()))
+        ranked.append(((-score, len(fitter.sent_to.get(pk, ()))), pk))
+    ranked.sort(key=lambda pair: pair[0])  # stable: newest first within a rank, as `suggest` orders
+    listed = [pk for _rank, pk in ranked[:limit]]
+    wanted = set(listed) | set(chosen)
+    items = list(stories.filter(pk__in=wanted).only("id", "title", "benefits", "won_on").order_by("-won_on", "-pk"))
+    shown = suggest(items, leaders, sent, "stories")
+    listed_ids = set(listed)
+    for suggestion in shown:
+        suggestion.chosen_only = suggestion.item.pk not in listed_ids
+    return StoryChoices(shown=shown, total=len(ranked), query=query, limit=limit)
+
+
+def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN):
+    """
+    Everything the composer offers for `pack`, ordered and flagged for its saved recipients (`leaders`, when
+    the caller has them already). Stories are limited (see `story_choices`): those in `chosen_stories` (ids;
+    by default the saved ones) are always among them.
+    """
     campaign = pack.campaign
-    leaders = list(pack.recipients.all())
+    if leaders is None:
+        leaders = list(pack.recipients.all())
+    if chosen_stories is None:
+        chosen_stories = set(pack.stories.values_list("pk", flat=True)) if pack.pk else set()
     sent = sent_content(leaders)
-    visits = list(campaign.benchmark_visits.all())
     return {
         "recipients": leaders,
-        "stories": suggest(list(won_stories(campaign)), leaders, sent, "stories"),
+        "stories": story_choices(campaign, leaders, sent, chosen=chosen_stories, query=story_query, limit=story_limit),
         "clippings": suggest(list(Clipping.objects.filter(campaign=campaign)), leaders, sent, "clippings"),
         "visits": [
             Suggestion(item=visit, sent_to=[leader for leader in leaders if visit.pk in sent[leader.pk]["visits"]])
-            for visit in visits
+            for visit in campaign.benchmark_visits.all()
         ],
-        "roadblocks": list(open_roadblocks(campaign)),
+        "roadblocks": list(
+            open_roadblocks(campaign).only(
+                "id", "title", "roadblock_ask", "roadblock_leader__id", "roadblock_leader__name"
+            )
+        ),
     }
 
 
