@@ -54,7 +54,7 @@ def service_map(campaign):
     pairs = Counter()
     served_on_record = Counter()
     unplaced = 0
-    for pair in PersonaCard.objects.filter(campaign=campaign).served_pairs():
+    for pair in PersonaCard.objects.served_pairs(campaign):
         served_on_record[pair["served"]] += pair["cards"]
         if pair["provider"] is None:
             unplaced += pair["cards"]
