@@ -81,7 +81,7 @@ def _story_search(request):
 def _compose_context(request, pack, form):
     selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
     # Every leader of the campaign is offered; the saved recipients are among them (one query for both).
-    leaders = list(form.fields["recipients"].queryset.only("id", "campaign_id", "name", "stance", "wiifm"))
+    leaders = selectors.leader_choices(request.campaign)
     saved = form.choices
     recipients = [leader for leader in leaders if leader.pk in saved["recipients"]]
     options = selectors.composer_options(
