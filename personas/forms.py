@@ -2,7 +2,6 @@ from html import escape
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
 from personas.models import PersonaCard, Workshop
@@ -148,8 +147,13 @@ class ListedSelect(forms.Select):
             f"{escape(str(label))}</option>"
             for key, label in self.choices
         )
-        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        return mark_safe(f"<select{attributes}>{options}</select>")  # noqa: S308  # nosec B308 B703 -- all escaped
+        # As Django's attrs.html writes them: in order, `True` as a bare name, `False` left out.
+        attributes = "".join(
+            f" {escape(key)}" if value is True else f' {escape(key)}="{escape(str(value))}"'
+            for key, value in self.build_attrs(self.attrs, attrs).items()
+            if value is not False
+        )
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308  # nosec B308 B703 -- all escaped
 
 
 class CardFilterForm(forms.Form):
