@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
 
-from django.db.models import CharField, Count, DateField, F, Prefetch, Q, TextField, Value
+from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Prefetch, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
 from allies.models import Ally
@@ -88,26 +88,27 @@ def open_roadblocks(campaign):
 def sent_content(leaders):
     """
     What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
-    Two queries whatever the number of leaders and packs (none without leaders).
+    One query whatever the number of leaders and packs (none without leaders).
     """
     leader_ids = [leader.pk for leader in leaders]
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
     if not leader_ids:
         return sent
-    pairs = list(
-        PackDelivery.objects.filter(leader_id__in=leader_ids, status=DeliveryStatus.SENT).values_list(
-            "pack_id", "leader_id"
+    querysets = []
+    for name in ("stories", "clippings", "visits"):
+        field = BriefingPack._meta.get_field(name)
+        querysets.append(
+            field.remote_field.through.objects.filter(
+                briefingpack__deliveries__leader_id__in=leader_ids,
+                briefingpack__deliveries__status=DeliveryStatus.SENT,
+            )
+            .order_by()
+            .values_list(
+                Value(name, output_field=CharField()), "briefingpack__deliveries__leader_id", field.m2m_reverse_name()
+            )
         )
-    )
-    leaders_by_pack = defaultdict(set)
-    for pack_id, leader_id in pairs:
-        leaders_by_pack[pack_id].add(leader_id)
-    if not leaders_by_pack:
-        return sent
-    rows = _through_rows(("stories", "clippings", "visits"), briefingpack_id__in=leaders_by_pack)
-    for name, pack_id, item_id in rows:
-        for leader_id in leaders_by_pack[pack_id]:
-            sent[leader_id][name].add(item_id)
+    for name, leader_id, item_id in querysets[0].union(*querysets[1:], all=True):
+        sent[leader_id][name].add(item_id)
     return sent
 
 
@@ -242,31 +243,50 @@ class StoryChoices:
 def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES_SHOWN):
     """
     The won stories to offer `leaders` (see `suggest`): the best `limit` of those whose title contains
-    `query`, plus every story in `chosen` (ids), so a choice is never dropped by a save. Ranking reads two
-    columns of every won story and decodes each distinct set of benefits once; only the listed stories are
-    loaded whole. Two queries.
+    `query`, plus every story in `chosen` (ids), so a choice is never dropped by a save.
+
+    The database ranks them: one query counts the matching stories per distinct set of benefits (a
+    campaign has few), each set is scored here once, and a second query orders by those scores and by
+    how many recipients already have each story (`suggest`'s order) and reads only the first `limit`.
+    A third reads the chosen stories beyond those, when there are any.
     """
     query = " ".join(query.split())
     stories = ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON)
-    matching = stories.filter(title__icontains=query) if query else stories
-    rows = matching.order_by("-won_on", "-pk").values_list("pk", Cast("benefits", TextField()))
+    matching = (stories.filter(title__icontains=query) if query else stories).annotate(
+        benefits_text=Cast("benefits", TextField())
+    )
     fitter = _Fitter(leaders, sent, "stories")
-    scores = {}  # the stored benefits (as text) → how many recipients they speak to
-    ranked = []
-    for pk, benefits in rows:
-        score = scores.get(benefits)
-        if score is None:
-            score = scores[benefits] = len(fitter.fits(json.loads(benefits) if benefits else ()))
-        ranked.append(((-score, len(fitter.sent_to.get(pk, ()))), pk))
-    ranked.sort(key=lambda pair: pair[0])  # stable: newest first within a rank, as `suggest` orders
-    listed = [pk for _rank, pk in ranked[:limit]]
-    wanted = set(listed) | set(chosen)
-    items = list(stories.filter(pk__in=wanted).only("id", "title", "benefits", "won_on").order_by("-won_on", "-pk"))
+    groups = list(matching.order_by().values_list("benefits_text").annotate(n=Count("*")))
+    total = sum(n for _text, n in groups)
+    scores = [(text, len(fitter.fits(json.loads(text) if text else ()))) for text, _n in groups]
+    by_times_sent = defaultdict(list)
+    for pk, leaders_sent in fitter.sent_to.items():
+        by_times_sent[len(leaders_sent)].append(pk)
+    fit = Case(
+        *(When(benefits_text=text, then=Value(score)) for text, score in scores if score and text is not None),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    times_sent = Case(
+        *(When(pk__in=pks, then=Value(times)) for times, pks in by_times_sent.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    fields = ("id", "title", "benefits", "won_on")
+    items = list(
+        matching.annotate(fit=fit, times_sent=times_sent)
+        .order_by("-fit", "times_sent", "-won_on", "-pk")
+        .only(*fields)[:limit]
+    )
+    listed = {item.pk for item in items}
+    beyond = set(chosen) - listed
+    if beyond:
+        items += list(stories.filter(pk__in=beyond).only(*fields))
+    items.sort(key=lambda item: (item.won_on, item.pk), reverse=True)  # newest first, as `suggest` expects
     shown = suggest(items, leaders, sent, "stories")
-    listed_ids = set(listed)
     for suggestion in shown:
-        suggestion.chosen_only = suggestion.item.pk not in listed_ids
-    return StoryChoices(shown=shown, total=len(ranked), query=query, limit=limit)
+        suggestion.chosen_only = suggestion.item.pk not in listed
+    return StoryChoices(shown=shown, total=total, query=query, limit=limit)
 
 
 def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN):
