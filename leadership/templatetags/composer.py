@@ -16,8 +16,6 @@ from leadership.models import Event, Stance, Wiifm
 
 register = template.Library()
 
-WIIFM_LABELS = dict(Wiifm.choices)
-STANCE_LABELS = dict(Stance.choices)
 BENEFIT_LABELS = dict(ServiceProblem.Benefit.choices)
 EVENT_KIND_LABELS = dict(Event._meta.get_field("kind").flatchoices)
 
@@ -40,25 +38,34 @@ def _names(leaders):
     return _e(", ".join(leader.name for leader in leaders))
 
 
+# The tags every leader row repeats, escaped once: their stance, and each thing a leader may value.
+STANCE_TAGS = {
+    value: f'<span class="tag tag--stance-{escape(value)}">{escape(str(label))}</span>'
+    for value, label in Stance.choices
+}
+WIIFM_TAGS = {value: f'<span class="tag tag--wiifm">{escape(str(label))}</span> ' for value, label in Wiifm.choices}
+NOT_KNOWN_YET = '<span class="muted">Not known yet</span>'
+
+
 @register.simple_tag
 def leader_choices(leaders, chosen):
     """One `<li>` per leader: a checkbox, the name, the stance and what they value (their WIIFM)."""
-    return _safe("".join(_leader(leader, chosen) for leader in leaders))
-
-
-def _leader(leader, chosen):
-    labels = [WIIFM_LABELS[value] for value in leader.wiifm if value in WIIFM_LABELS]
-    if labels:
-        wiifm = "".join(f'<span class="tag tag--wiifm">{_e(label)}</span> ' for label in labels)
-    else:
-        wiifm = '<span class="muted">Not known yet</span>'
-    stance = _e(leader.stance)
-    return (
-        f'<li class="choice">{_checkbox("recipients", leader.pk, chosen)}'
-        f'<label for="id_recipients_{leader.pk}">{_e(leader.name)}</label>'
-        f'<span class="choice__meta"><span class="tag tag--stance-{stance}">'
-        f"{_e(STANCE_LABELS.get(leader.stance, leader.stance))}</span> {wiifm}</span></li>"
-    )
+    wiifm_html = {}  # leaders share a few WIIFM lists: each one's tags are joined once
+    rows = []
+    for leader in leaders:
+        key = tuple(leader.wiifm)
+        wiifm = wiifm_html.get(key)
+        if wiifm is None:
+            wiifm = wiifm_html[key] = (
+                "".join(WIIFM_TAGS[value] for value in key if value in WIIFM_TAGS) or NOT_KNOWN_YET
+            )
+        stance = STANCE_TAGS.get(leader.stance) or f'<span class="tag tag--stance-{_e(leader.stance)}"></span>'
+        rows.append(
+            f'<li class="choice">{_checkbox("recipients", leader.pk, chosen)}'
+            f'<label for="id_recipients_{leader.pk}">{_e(leader.name)}</label>'
+            f'<span class="choice__meta">{stance} {wiifm}</span></li>'
+        )
+    return _safe("".join(rows))
 
 
 @register.simple_tag

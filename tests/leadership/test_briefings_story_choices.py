@@ -159,3 +159,23 @@ def test_pack_problems_reads_the_pack_in_one_query(campaign, other_campaign, dja
     pack.recipients.add(LeaderFactory(campaign=other_campaign))
     pack.stories.add(won_stories(campaign, 1)[0])
     assert services.pack_problems(pack) == ["Every recipient must be a leader of this campaign."]
+
+
+def test_each_leader_is_offered_with_stance_and_what_they_value(client_for, champion, campaign):
+    chosen = LeaderFactory(campaign=campaign, name="Ana & Co", stance="champion", wiifm=["budget", "team"])
+    unknown = LeaderFactory(campaign=campaign, name="Bo", stance="neutral", wiifm=[])
+    pack = BriefingPackFactory(campaign=campaign)
+    pack.recipients.add(chosen)
+    html = client_for(champion).get(pack.get_absolute_url()).text
+    assert (
+        f'<li class="choice"><input type="checkbox" name="recipients" value="{chosen.pk}" '
+        f'id="id_recipients_{chosen.pk}" checked><label for="id_recipients_{chosen.pk}">Ana &amp; Co</label>'
+        f'<span class="choice__meta"><span class="tag tag--stance-champion">{chosen.get_stance_display()}</span> '
+        f'<span class="tag tag--wiifm">{chosen.wiifm_labels()[0]}</span> '
+        f'<span class="tag tag--wiifm">{chosen.wiifm_labels()[1]}</span> </span></li>'
+    ) in html
+    assert (
+        f'id="id_recipients_{unknown.pk}"><label for="id_recipients_{unknown.pk}">Bo</label>'
+        f'<span class="choice__meta"><span class="tag tag--stance-neutral">{unknown.get_stance_display()}</span> '
+        '<span class="muted">Not known yet</span></span></li>'
+    ) in html
