@@ -71,3 +71,38 @@ def test_the_service_map_places_only_cards_by_the_campaigns_allies(client_for, c
     assert pairs == {(finance.pk, sales.pk): 2, (None, finance.pk): 1}
     service_map = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).context["map"]
     assert (service_map.total, service_map.unplaced) == (2, 1)
+
+
+def _normalised(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_cards_drawn_in_python_match_the_card_template(campaign, champion):
+    from django.template.loader import render_to_string
+
+    from personas.templatetags.cards import persona_cards
+
+    finance = DepartmentFactory(campaign=campaign, name="R&D <Finance>")
+    cards = [
+        PersonaCardFactory(
+            campaign=campaign,
+            writer_ally=AllyFactory(campaign=campaign, name="Fay \"F\" O'Neil", department=finance),
+            persona_name="<b>Ivy</b>",
+            rhythm="every Monday & Friday",
+            department_served=finance,
+        ),
+        PersonaCardFactory(
+            campaign=campaign, writer_ally=None, writer_member=champion, persona_name="", role="Buyer", scope="outside"
+        ),
+        PersonaCardFactory(campaign=campaign, writer_ally=None, writer_member=None),
+        PersonaCardFactory(campaign=campaign, scope="inside", department_served=None),
+    ]
+    cards = list(PersonaCard.objects.filter(pk__in=[c.pk for c in cards]).for_gallery())
+    for show_actions in (False, True):
+        expected = "".join(
+            "<li>"
+            + render_to_string("personas/_card.html", {"card": card, "campaign": campaign, "show_actions": show_actions})
+            + "</li>"
+            for card in cards
+        )
+        assert _normalised(persona_cards(cards, campaign, show_actions)) == _normalised(expected)
