@@ -86,7 +86,7 @@ def test_cards_drawn_in_python_match_the_card_template(campaign, champion):
     cards = [
         PersonaCardFactory(
             campaign=campaign,
-            writer_ally=AllyFactory(campaign=campaign, name="Fay \"F\" O'Neil", department=finance),
+            writer_ally=AllyFactory(campaign=campaign, name='Fay "F" O\'Neil', department=finance),
             persona_name="<b>Ivy</b>",
             rhythm="every Monday & Friday",
             department_served=finance,
@@ -99,10 +99,8 @@ def test_cards_drawn_in_python_match_the_card_template(campaign, champion):
     ]
     cards = list(PersonaCard.objects.filter(pk__in=[c.pk for c in cards]).for_gallery())
     for show_actions in (False, True):
+        context = {"campaign": campaign, "show_actions": show_actions}
         expected = "".join(
-            "<li>"
-            + render_to_string("personas/_card.html", {"card": card, "campaign": campaign, "show_actions": show_actions})
-            + "</li>"
-            for card in cards
+            f"<li>{render_to_string('personas/_card.html', {**context, 'card': card})}</li>" for card in cards
         )
         assert _normalised(persona_cards(cards, campaign, show_actions)) == _normalised(expected)
