@@ -1,5 +1,7 @@
 """Briefing packs: list, composer, preview, send, print; and the invitations packs carry."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -65,7 +67,8 @@ def pack_compose(request, pk):
 
 
 def _ids(values):
-    return {int(value) for value in values if str(value).isdigit()}
+    """The values that are plain ids (ASCII digits, within a database integer); anything else is ignored."""
+    return {int(value) for value in values if re.fullmatch(r"[0-9]{1,18}", str(value))}
 
 
 def _story_search(request):

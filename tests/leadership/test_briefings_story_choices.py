@@ -79,7 +79,7 @@ def test_searching_stories_with_htmx_returns_the_list_alone_and_keeps_the_ticked
     pack = BriefingPackFactory(campaign=campaign)
     response = client_for(champion).get(
         pack.get_absolute_url(),
-        {"stories_q": "story 5", "stories": [ticked.pk, "junk"]},
+        {"stories_q": "story 5", "stories": [ticked.pk, "junk", "²", "9" * 40]},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="story-choices",
     )
