@@ -96,22 +96,35 @@ def sent_content(leaders):
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
     if not leader_ids:
         return sent
-    querysets = []
+    placeholders = ", ".join(["%s"] * len(leader_ids))
+    sql = _sent_content_sql(connection.vendor).replace("{leaders}", placeholders)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*leader_ids, DeliveryStatus.SENT.value] * 3)
+        for name, leader_id, item_id in cursor.fetchall():
+            sent[leader_id][name].add(item_id)
+    return sent
+
+
+@functools.cache
+def _sent_content_sql(vendor):
+    """
+    `sent_content`'s UNION ALL, written once per process like `_pack_choices_sql`: per kind, the items of the
+    packs delivered to the leaders ({leaders} becomes one placeholder per leader; values are parameters).
+    """
+    qn = connection.ops.quote_name
+    delivery = PackDelivery._meta
+    deliveries = qn(delivery.db_table)
+    pack, leader, status = (qn(delivery.get_field(name).column) for name in ("pack", "leader", "status"))
+    selects = []
     for name in ("stories", "clippings", "visits"):
         field = BriefingPack._meta.get_field(name)
-        querysets.append(
-            field.remote_field.through.objects.filter(
-                briefingpack__deliveries__leader_id__in=leader_ids,
-                briefingpack__deliveries__status=DeliveryStatus.SENT,
-            )
-            .order_by()
-            .values_list(
-                Value(name, output_field=CharField()), "briefingpack__deliveries__leader_id", field.m2m_reverse_name()
-            )
-        )
-    for name, leader_id, item_id in querysets[0].union(*querysets[1:], all=True):
-        sent[leader_id][name].add(item_id)
-    return sent
+        through = field.remote_field.through._meta
+        pack_column = qn(through.get_field(field.m2m_field_name()).column)
+        item_column = qn(through.get_field(field.m2m_reverse_field_name()).column)
+        joined = f"{qn(through.db_table)} t JOIN {deliveries} d ON d.{pack} = t.{pack_column}"
+        where = f"d.{leader} IN ({{leaders}}) AND d.{status} = %s"
+        selects.append(f"SELECT '{name}', d.{leader}, t.{item_column} FROM {joined} WHERE {where}")  # noqa: S608  # nosec B608
+    return " UNION ALL ".join(selects)
 
 
 PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
