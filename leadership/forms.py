@@ -157,36 +157,43 @@ class PackCreateForm(CampaignModelForm):
 
 
 class PackComposeForm(CampaignModelForm):
-    """The composer: every choice is limited to this campaign's rows, so another campaign's leader is refused."""
+    """
+    The composer: every choice is limited to this campaign's rows, so another campaign's leader is refused.
+
+    The pack's parts (leaders, stories, clippings, reports, invitations, roadblocks) are form fields of their
+    own rather than the model form's: their saved ids are read in one query (`selectors.pack_choices`), not
+    one per part, and kept for the view as `self.choices`.
+    """
 
     class Meta:
         model = BriefingPack
-        fields = [
-            "title",
-            "recipients",
-            "note",
-            "stories",
-            "clippings",
-            "visits",
-            "events",
-            "roadblocks",
-            "talking_points",
-        ]
+        fields = ["title", "note", "talking_points"]
         # The content choices are rendered by hand in the composer, with suggestions and "already sent" flags.
         widgets = {"note": forms.Textarea(attrs={"rows": 4}), "talking_points": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         campaign = self.campaign
-        self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
-        self.fields["stories"].queryset = selectors.won_stories(campaign)
-        self.fields["clippings"].queryset = Clipping.objects.filter(campaign=campaign)
-        self.fields["visits"].queryset = BenchmarkVisit.objects.filter(campaign=campaign)
         events = Event.objects.filter(campaign=campaign)
         if self.instance.pk:
             # Upcoming ones, plus any already chosen that have since passed, so saving does not drop them.
             events = events.upcoming() | events.filter(briefing_packs=self.instance)
         else:
             events = events.upcoming()
-        self.fields["events"].queryset = events.distinct()
-        self.fields["roadblocks"].queryset = selectors.open_roadblocks(campaign)
+        querysets = {
+            "recipients": Leader.objects.filter(campaign=campaign),
+            "stories": ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON),
+            "clippings": Clipping.objects.filter(campaign=campaign),
+            "visits": BenchmarkVisit.objects.filter(campaign=campaign),
+            "events": events.distinct(),
+            "roadblocks": selectors.open_roadblocks(campaign),
+        }
+        self.choices = selectors.pack_choices(self.instance)
+        for name in selectors.PACK_PARTS:
+            self.fields[name] = BriefingPack._meta.get_field(name).formfield(queryset=querysets[name])
+            self.initial.setdefault(name, sorted(self.choices[name]))
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        for name in selectors.PACK_PARTS:
+            getattr(self.instance, name).set(self.cleaned_data[name])

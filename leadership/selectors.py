@@ -1,10 +1,15 @@
 """Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
 
+import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import NamedTuple
 
-from django.db.models import CharField, Count, DateField, F, Prefetch, Q, Value
+from django.db import connection
+from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models.functions import Cast
 
 from allies.models import Ally
 from campaign.models import ServiceProblem
@@ -13,6 +18,7 @@ from leadership.models import (
     BriefingPack,
     Clipping,
     DeliveryStatus,
+    Leader,
     PackDelivery,
     SummaryDelivery,
     Wiifm,
@@ -47,6 +53,30 @@ def won_stories(campaign):
     )
 
 
+class LeaderChoice(NamedTuple):
+    """What the composer needs of a leader: enough to offer them, suggest for them and preview as them."""
+
+    pk: int
+    name: str
+    stance: str
+    wiifm: list
+
+
+def leader_choices(campaign):
+    """
+    The campaign's leaders as LeaderChoice rows, in the leaders' usual order: a campaign has hundreds, and
+    plain rows (each distinct WIIFM list decoded once) cost a fraction of model instances. One query.
+    """
+    decoded = {}
+    choices = []
+    rows = Leader.objects.filter(campaign=campaign).values_list("pk", "name", "stance", Cast("wiifm", TextField()))
+    for pk, name, stance, wiifm in rows:
+        if wiifm not in decoded:
+            decoded[wiifm] = json.loads(wiifm) if wiifm else []
+        choices.append(LeaderChoice(pk, name, stance, decoded[wiifm]))
+    return choices
+
+
 def open_roadblocks(campaign):
     """Problems still waiting on a leader's decision, with the leader each is for."""
     return (
@@ -60,30 +90,87 @@ def open_roadblocks(campaign):
 def sent_content(leaders):
     """
     What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
-    Four queries whatever the number of leaders and packs.
+    One query whatever the number of leaders and packs (none without leaders).
     """
     leader_ids = [leader.pk for leader in leaders]
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
-    pairs = list(
-        PackDelivery.objects.filter(leader_id__in=leader_ids, status=DeliveryStatus.SENT).values_list(
-            "pack_id", "leader_id"
-        )
-    )
-    leaders_by_pack = defaultdict(set)
-    for pack_id, leader_id in pairs:
-        leaders_by_pack[pack_id].add(leader_id)
-    for name, column in (
-        ("stories", "serviceproblem_id"),
-        ("clippings", "clipping_id"),
-        ("visits", "benchmarkvisit_id"),
-    ):
-        through = getattr(BriefingPack, name).through
-        for pack_id, item_id in through.objects.filter(briefingpack_id__in=leaders_by_pack).values_list(
-            "briefingpack_id", column
-        ):
-            for leader_id in leaders_by_pack[pack_id]:
-                sent[leader_id][name].add(item_id)
+    if not leader_ids:
+        return sent
+    placeholders = ", ".join(["%s"] * len(leader_ids))
+    sql = _sent_content_sql(connection.vendor).replace("{leaders}", placeholders)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*leader_ids, DeliveryStatus.SENT.value] * 3)
+        for name, leader_id, item_id in cursor.fetchall():
+            sent[leader_id][name].add(item_id)
     return sent
+
+
+@functools.cache
+def _sent_content_sql(vendor):
+    """
+    `sent_content`'s UNION ALL, written once per process like `_pack_choices_sql`: per kind, the items of the
+    packs delivered to the leaders ({leaders} becomes one placeholder per leader; values are parameters).
+    """
+    qn = connection.ops.quote_name
+    delivery = PackDelivery._meta
+    deliveries = qn(delivery.db_table)
+    pack, leader, status = (qn(delivery.get_field(name).column) for name in ("pack", "leader", "status"))
+    selects = []
+    for name in ("stories", "clippings", "visits"):
+        field = BriefingPack._meta.get_field(name)
+        through = field.remote_field.through._meta
+        pack_column = qn(through.get_field(field.m2m_field_name()).column)
+        item_column = qn(through.get_field(field.m2m_reverse_field_name()).column)
+        joined = f"{qn(through.db_table)} t JOIN {deliveries} d ON d.{pack} = t.{pack_column}"
+        where = f"d.{leader} IN ({{leaders}}) AND d.{status} = %s"
+        selects.append(f"SELECT '{name}', d.{leader}, t.{item_column} FROM {joined} WHERE {where}")  # noqa: S608  # nosec B608
+    return " UNION ALL ".join(selects)
+
+
+PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
+
+
+def pack_choices(pack):
+    """
+    The ids saved in each part of `pack` ({"recipients": {ids}, "stories": …}, every name in PACK_PARTS), plus
+    "foreign_recipients": recipients who are not leaders of the pack's campaign. One query.
+    """
+    choices = {name: set() for name in (*PACK_PARTS, "foreign_recipients")}
+    if pack.pk is None:
+        return choices
+    with connection.cursor() as cursor:
+        cursor.execute(_pack_choices_sql(connection.vendor), [pack.pk] * (len(PACK_PARTS) + 1) + [pack.campaign_id])
+        for name, item_id in cursor.fetchall():
+            choices[name].add(item_id)
+    return choices
+
+
+@functools.cache
+def _pack_choices_sql(vendor):
+    """
+    `pack_choices`'s UNION ALL over the pack's seven link-table reads, written once per process: the ORM took
+    longer to compile it than the database to answer it. Every identifier comes from the models' metadata and
+    every value is a query parameter (the pack's id per part, then the campaign's id).
+    """
+    qn = connection.ops.quote_name
+
+    def link(name):
+        field = BriefingPack._meta.get_field(name)
+        through = field.remote_field.through._meta
+        pack_column = through.get_field(field.m2m_field_name()).column
+        item_column = through.get_field(field.m2m_reverse_field_name()).column
+        return qn(through.db_table), qn(pack_column), qn(item_column)
+
+    selects = []
+    for name in PACK_PARTS:
+        table, pack_column, item_column = link(name)
+        selects.append(f"SELECT '{name}', {item_column} FROM {table} WHERE {pack_column} = %s")  # noqa: S608  # nosec B608
+    table, pack_column, item_column = link("recipients")
+    leaders, leader_id, campaign_id = qn(Leader._meta.db_table), qn("id"), qn("campaign_id")
+    joined = f"{table} t JOIN {leaders} l ON l.{leader_id} = t.{item_column}"
+    where = f"t.{pack_column} = %s AND l.{campaign_id} <> %s"
+    selects.append(f"SELECT 'foreign_recipients', t.{item_column} FROM {joined} WHERE {where}")  # noqa: S608  # nosec B608
+    return " UNION ALL ".join(selects)
 
 
 @dataclass
@@ -91,6 +178,7 @@ class Suggestion:
     item: object
     fits: list = field(default_factory=list)  # recipients whose WIIFM it speaks to
     sent_to: list = field(default_factory=list)  # recipients who already received it
+    chosen_only: bool = False  # listed because it is chosen, beyond the stories the composer shows
 
     @property
     def score(self):
@@ -102,42 +190,154 @@ class Suggestion:
         return [B(value).label for value in values if value in B.values]
 
 
+class _Fitter:
+    """Who among `leaders` an item's benefits speak to and who already has it, worked out once per benefit set."""
+
+    def __init__(self, leaders, sent, kind):
+        self.valued = [(leader, benefits_valued_by(leader)) for leader in leaders]
+        self.sent_to = defaultdict(list)
+        for leader in leaders:
+            for item_id in sent[leader.pk][kind]:
+                self.sent_to[item_id].append(leader)
+        self._fits = {}
+
+    def fits(self, benefits):
+        key = frozenset(benefits or ())
+        if key not in self._fits:
+            self._fits[key] = [leader for leader, wanted in self.valued if wanted & key]
+        return self._fits[key]
+
+
 def suggest(items, leaders, sent, kind):
     """
     Order `items` (stories or clippings, each with `benefits`) for the recipients `leaders`: the ones
     that fit most recipients' WIIFM first, then those not yet sent to them, keeping the given order
     otherwise. `sent` comes from `sent_content`; `kind` is its key ("stories", "clippings", "visits").
     """
-    valued = [(leader, benefits_valued_by(leader)) for leader in leaders]
-    suggestions = []
-    for item in items:
-        benefits = set(getattr(item, "benefits", None) or [])
-        suggestions.append(
-            Suggestion(
-                item=item,
-                fits=[leader for leader, wanted in valued if wanted & benefits],
-                sent_to=[leader for leader in leaders if item.pk in sent[leader.pk][kind]],
-            )
+    fitter = _Fitter(leaders, sent, kind)
+    suggestions = [
+        Suggestion(
+            item=item,
+            fits=fitter.fits(getattr(item, "benefits", None)),
+            sent_to=list(fitter.sent_to.get(item.pk, ())),
         )
+        for item in items
+    ]
     # sorted() is stable: equal scores keep the newest-first order they came in.
     return sorted(suggestions, key=lambda s: (-s.score, len(s.sent_to)))
 
 
-def composer_options(pack):
-    """Everything the composer offers for `pack`, ordered and flagged for its saved recipients."""
+# The composer lists this many won stories at first (the best fits, newest first), this many more per "Show more",
+# and never more than STORIES_SHOWN_MAX (beyond that, the search finds the rest).
+STORIES_SHOWN = 50
+STORIES_SHOWN_MAX = 1000
+
+
+@dataclass
+class StoryChoices:
+    """The won stories the composer offers: `shown` (Suggestions, best first), out of `total` that match `query`."""
+
+    shown: list
+    total: int
+    query: str = ""
+    limit: int = STORIES_SHOWN
+
+    @property
+    def listed(self):
+        """How many of the matching stories are listed (a chosen story is listed even beyond the limit)."""
+        return sum(1 for s in self.shown if not s.chosen_only)
+
+    @property
+    def next_limit(self):
+        """The limit for "Show more", or None when everything is listed or the cap is reached."""
+        if self.listed >= self.total or self.limit >= STORIES_SHOWN_MAX:
+            return None
+        return min(self.limit + STORIES_SHOWN, STORIES_SHOWN_MAX)
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self):
+        return len(self.shown)
+
+    def __getitem__(self, index):
+        return self.shown[index]
+
+
+def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES_SHOWN):
+    """
+    The won stories to offer `leaders` (see `suggest`): the best `limit` of those whose title contains
+    `query`, plus every story in `chosen` (ids), so a choice is never dropped by a save.
+
+    The database ranks them: one query counts the matching stories per distinct set of benefits (a
+    campaign has few), each set is scored here once, and a second query orders by those scores and by
+    how many recipients already have each story (`suggest`'s order) and reads only the first `limit`.
+    A third reads the chosen stories beyond those, when there are any.
+    """
+    query = " ".join(query.split())
+    stories = ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON)
+    matching = (stories.filter(title__icontains=query) if query else stories).annotate(
+        benefits_text=Cast("benefits", TextField())
+    )
+    fitter = _Fitter(leaders, sent, "stories")
+    groups = list(matching.order_by().values_list("benefits_text").annotate(n=Count("*")))
+    total = sum(n for _text, n in groups)
+    scores = [(text, len(fitter.fits(json.loads(text) if text else ()))) for text, _n in groups]
+    by_times_sent = defaultdict(list)
+    for pk, leaders_sent in fitter.sent_to.items():
+        by_times_sent[len(leaders_sent)].append(pk)
+    fit = Case(
+        *(When(benefits_text=text, then=Value(score)) for text, score in scores if score and text is not None),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    times_sent = Case(
+        *(When(pk__in=pks, then=Value(times)) for times, pks in by_times_sent.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    fields = ("id", "title", "benefits", "won_on")
+    items = list(
+        matching.annotate(fit=fit, times_sent=times_sent)
+        .order_by("-fit", "times_sent", "-won_on", "-pk")
+        .only(*fields)[:limit]
+    )
+    listed = {item.pk for item in items}
+    beyond = set(chosen) - listed
+    if beyond:
+        items += list(stories.filter(pk__in=beyond).only(*fields))
+    items.sort(key=lambda item: (item.won_on, item.pk), reverse=True)  # newest first, as `suggest` expects
+    shown = suggest(items, leaders, sent, "stories")
+    for suggestion in shown:
+        suggestion.chosen_only = suggestion.item.pk not in listed
+    return StoryChoices(shown=shown, total=total, query=query, limit=limit)
+
+
+def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN):
+    """
+    Everything the composer offers for `pack`, ordered and flagged for its saved recipients (`leaders`, when
+    the caller has them already). Stories are limited (see `story_choices`): those in `chosen_stories` (ids;
+    by default the saved ones) are always among them.
+    """
     campaign = pack.campaign
-    leaders = list(pack.recipients.all())
+    if leaders is None:
+        leaders = list(pack.recipients.all())
+    if chosen_stories is None:
+        chosen_stories = set(pack.stories.values_list("pk", flat=True)) if pack.pk else set()
     sent = sent_content(leaders)
-    visits = list(campaign.benchmark_visits.all())
     return {
         "recipients": leaders,
-        "stories": suggest(list(won_stories(campaign)), leaders, sent, "stories"),
+        "stories": story_choices(campaign, leaders, sent, chosen=chosen_stories, query=story_query, limit=story_limit),
         "clippings": suggest(list(Clipping.objects.filter(campaign=campaign)), leaders, sent, "clippings"),
         "visits": [
             Suggestion(item=visit, sent_to=[leader for leader in leaders if visit.pk in sent[leader.pk]["visits"]])
-            for visit in visits
+            for visit in campaign.benchmark_visits.all()
         ],
-        "roadblocks": list(open_roadblocks(campaign)),
+        "roadblocks": list(
+            open_roadblocks(campaign).only(
+                "id", "title", "roadblock_ask", "roadblock_leader__id", "roadblock_leader__name"
+            )
+        ),
     }
 
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from campaign.models import ServiceProblem
+from leadership import selectors
 from leadership.models import BriefingPack, Engagement, EngagementKind, Objection, Outcome, PackDelivery, VisitAction
 from leadership.starter import STARTER_OBJECTIONS
 
@@ -64,18 +65,23 @@ def visit_action_promote(*, action, by):
     return action.problem
 
 
-def pack_problems(pack):
-    """Why `pack` cannot be sent, as a list of sentences; empty when it can."""
+def pack_problems(pack, choices=None):
+    """
+    Why `pack` cannot be sent, as a list of sentences; empty when it can. `choices` is what
+    `selectors.pack_choices(pack)` returns, when the caller has read it already; else that one query runs.
+    """
     problems = []
     if not pack.is_draft:
         problems.append("This pack has already been sent.")
-    if not pack.recipients.exists():
+    if choices is None:
+        choices = selectors.pack_choices(pack)
+    if not choices["recipients"]:
         problems.append("Choose at least one leader to send it to.")
-    elif pack.recipients.exclude(campaign_id=pack.campaign_id).exists():
+    elif choices["foreign_recipients"]:
         problems.append("Every recipient must be a leader of this campaign.")
     has_content = pack.note.strip() or pack.talking_points.strip()
-    for relation in (pack.stories, pack.clippings, pack.visits, pack.events, pack.roadblocks):
-        has_content = has_content or relation.exists()
+    parts = ("stories", "clippings", "visits", "events", "roadblocks")
+    has_content = has_content or any(choices[name] for name in parts)
     if not has_content:
         problems.append("Add some content: a note, a story, a clipping, a report, an invitation or talking points.")
     return problems

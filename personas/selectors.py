@@ -2,14 +2,16 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from personas.models import PersonaCard
 
 HEAT_LEVELS = 4
 
 
-@dataclass(frozen=True)
-class MapCell:
+class MapCell(NamedTuple):
+    """One cell of the map (a tuple: a 50-department map makes 2,500 of them per page)."""
+
     served: object
     cards: int
     heat: int  # 0 (none) to HEAT_LEVELS (the busiest pair), for shading only: the number is the content
@@ -54,7 +56,7 @@ def service_map(campaign):
     pairs = Counter()
     served_on_record = Counter()
     unplaced = 0
-    for pair in PersonaCard.objects.filter(campaign=campaign).served_pairs():
+    for pair in PersonaCard.objects.served_pairs(campaign):
         served_on_record[pair["served"]] += pair["cards"]
         if pair["provider"] is None:
             unplaced += pair["cards"]
@@ -64,11 +66,9 @@ def service_map(campaign):
 
     rows = []
     for provider in departments:
-        cells = [
-            MapCell(served, pairs[provider.pk, served.pk], _heat(pairs[provider.pk, served.pk], peak))
-            for served in departments
-        ]
-        rows.append(MapRow(department=provider, cells=cells, total=sum(cell.cards for cell in cells)))
+        counts = [(served, pairs.get((provider.pk, served.pk), 0)) for served in departments]
+        cells = [MapCell(served, cards, _heat(cards, peak)) for served, cards in counts]
+        rows.append(MapRow(department=provider, cells=cells, total=sum(cards for _served, cards in counts)))
     column_totals = [sum(row.cells[index].cards for row in rows) for index in range(len(departments))]
 
     serve_unserved = [row.department for row in rows if row.total and not served_on_record[row.department.pk]]

@@ -1,5 +1,7 @@
 """Briefing packs: list, composer, preview, send, print; and the invitations packs carry."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -51,6 +53,8 @@ def pack_compose(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
     if not pack.is_draft:
         return _pack_sent(request, pack)
+    if request.method == "GET" and request.htmx and request.htmx.target == "story-choices":
+        return _story_choices(request, pack)
     form = PackComposeForm(request.POST or None, instance=pack, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -62,18 +66,62 @@ def pack_compose(request, pk):
     return render(request, template, _compose_context(request, pack, form))
 
 
+def _ids(values):
+    """The values that are plain ids (ASCII digits, within a database integer); anything else is ignored."""
+    return {int(value) for value in values if re.fullmatch(r"[0-9]{1,18}", str(value))}
+
+
+def _story_search(request):
+    """The composer's story search and how many stories to list, from the query string."""
+    try:
+        shown = int(request.GET.get("stories_shown", ""))
+    except ValueError:
+        shown = selectors.STORIES_SHOWN
+    shown = min(max(shown, selectors.STORIES_SHOWN), selectors.STORIES_SHOWN_MAX)
+    return {"story_query": request.GET.get("stories_q", "")[:100], "story_limit": shown}
+
+
 def _compose_context(request, pack, form):
     selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
+    # Every leader of the campaign is offered; the saved recipients are among them (one query for both).
+    leaders = selectors.leader_choices(request.campaign)
+    saved = form.choices
+    recipients = [leader for leader in leaders if leader.pk in saved["recipients"]]
+    options = selectors.composer_options(
+        pack, leaders=recipients, chosen_stories=_ids(selected["stories"]), **_story_search(request)
+    )
     return {
         "campaign": request.campaign,
         "pack": pack,
         "form": form,
         "selected": selected,
-        "options": selectors.composer_options(pack),
+        "options": options,
         "events": form.fields["events"].queryset,
-        "leaders": form.fields["recipients"].queryset.select_related("department"),
-        "problems": services.pack_problems(pack),
+        "leaders": leaders,
+        "problems": services.pack_problems(pack, saved),
     }
+
+
+def _story_choices(request, pack):
+    """The composer's list of stories alone (htmx): a search, or "show more", keeping the stories ticked so far."""
+    chosen = _ids(request.GET.getlist("stories"))
+    leaders = list(pack.recipients.all())
+    search = _story_search(request)
+    stories = selectors.story_choices(
+        request.campaign,
+        leaders,
+        selectors.sent_content(leaders),
+        chosen=chosen,
+        query=search["story_query"],
+        limit=search["story_limit"],
+    )
+    context = {
+        "campaign": request.campaign,
+        "pack": pack,
+        "options": {"stories": stories},
+        "selected": {"stories": {str(pk) for pk in chosen}},
+    }
+    return render(request, "leadership/pack_compose.html#story-choices", context)
 
 
 def _pack_sent(request, pack):

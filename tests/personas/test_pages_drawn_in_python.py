@@ -1,0 +1,106 @@
+"""The gallery's filters and the service map, drawn in Python for speed: same markup, same escaping, fewer queries."""
+
+import re
+
+from django.urls import reverse
+
+from personas.forms import ListedSelect
+from personas.models import PersonaCard
+from tests.factories import AllyFactory, DepartmentFactory, PersonaCardFactory, WorkshopFactory
+from tests.personas.helpers import bulk_cards
+
+
+def gallery(campaign):
+    return reverse("personas:card-list", kwargs={"slug": campaign.slug})
+
+
+def test_the_department_filters_keep_the_chosen_department_and_escape_names(client_for, campaign, viewer):
+    odd = DepartmentFactory(campaign=campaign, name='R&D "<labs>"')
+    DepartmentFactory(campaign=campaign, name="Sales")
+    session = WorkshopFactory(campaign=campaign, title="Finance & IT")
+    html = client_for(viewer).get(gallery(campaign), {"served": odd.pk, "workshop": session.pk}).text
+
+    served = re.search(r'<select name="served" id="id_served">(.*?)</select>', html).group(1)
+    assert served.startswith('<option value="">Any</option>')
+    assert f'<option value="{odd.pk}" selected>R&amp;D &quot;&lt;labs&gt;&quot;</option>' in served
+    writer = re.search(r'<select name="writer_department" id="id_writer_department">(.*?)</select>', html).group(1)
+    assert writer.startswith('<option value="" selected>Any</option>')  # as Django marks an empty choice
+    assert f'<option value="{session.pk}" selected>Finance &amp; IT (' in html
+    assert '<label for="id_served">Department served:</label>' in html
+
+
+def test_a_forged_department_in_the_filters_is_ignored(client_for, campaign, other_campaign, viewer):
+    foreign = DepartmentFactory(campaign=other_campaign)
+    PersonaCardFactory(campaign=campaign, writer_ally=AllyFactory(campaign=campaign))
+    response = client_for(viewer).get(gallery(campaign), {"served": foreign.pk})
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 1
+    served = re.search(r'<select name="served".*?</select>', response.text, re.S).group(0)
+    assert served.count(" selected") == 0 or 'value="" selected' in served
+
+
+def test_listed_select_renders_its_attributes():
+    widget = ListedSelect(choices=[("", "Any"), (3, "Ops")], attrs={"class": "x"})
+    html = widget.render("dept", "3", attrs={"id": "id_dept", "aria-describedby": "id_dept_helptext"})
+    assert html == (
+        '<select name="dept" class="x" id="id_dept" aria-describedby="id_dept_helptext">'
+        '<option value="">Any</option><option value="3" selected>Ops</option></select>'
+    )
+
+
+def test_gallery_with_every_filter_set_stays_within_ten_queries(
+    client_for, campaign, viewer, django_assert_max_num_queries
+):
+    depts, writers = bulk_cards(campaign, 600)
+    client = client_for(viewer)
+    query = {"served": depts[1].pk, "writer_department": depts[2].pk, "q": "Persona", "writer": f"ally-{writers[3].pk}"}
+    # Session, user, membership; departments, workshops; the two chosen departments checked; count, page; switcher.
+    with django_assert_max_num_queries(10):
+        assert client.get(gallery(campaign), query).status_code == 200
+
+
+def test_the_service_map_places_only_cards_by_the_campaigns_allies(client_for, campaign, viewer, champion):
+    finance = DepartmentFactory(campaign=campaign, name="Finance")
+    sales = DepartmentFactory(campaign=campaign, name="Sales")
+    fay = AllyFactory(campaign=campaign, department=finance)
+    for _ in range(2):
+        PersonaCardFactory(campaign=campaign, writer_ally=fay, department_served=sales)
+    PersonaCardFactory(campaign=campaign, writer_member=champion, department_served=finance)
+    PersonaCardFactory(campaign=campaign, writer_ally=fay, scope="outside")
+    pairs = {(p["provider"], p["served"]): p["cards"] for p in PersonaCard.objects.served_pairs(campaign)}
+    assert pairs == {(finance.pk, sales.pk): 2, (None, finance.pk): 1}
+    service_map = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).context["map"]
+    assert (service_map.total, service_map.unplaced) == (2, 1)
+
+
+def _normalised(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_cards_drawn_in_python_match_the_card_template(campaign, champion):
+    from django.template.loader import render_to_string
+
+    from personas.templatetags.cards import persona_cards
+
+    finance = DepartmentFactory(campaign=campaign, name="R&D <Finance>")
+    cards = [
+        PersonaCardFactory(
+            campaign=campaign,
+            writer_ally=AllyFactory(campaign=campaign, name='Fay "F" O\'Neil', department=finance),
+            persona_name="<b>Ivy</b>",
+            rhythm="every Monday & Friday",
+            department_served=finance,
+        ),
+        PersonaCardFactory(
+            campaign=campaign, writer_ally=None, writer_member=champion, persona_name="", role="Buyer", scope="outside"
+        ),
+        PersonaCardFactory(campaign=campaign, writer_ally=None, writer_member=None),
+        PersonaCardFactory(campaign=campaign, scope="inside", department_served=None),
+    ]
+    cards = list(PersonaCard.objects.filter(pk__in=[c.pk for c in cards]).for_gallery())
+    for show_actions in (False, True):
+        context = {"campaign": campaign, "show_actions": show_actions}
+        expected = "".join(
+            f"<li>{render_to_string('personas/_card.html', {**context, 'card': card})}</li>" for card in cards
+        )
+        assert _normalised(persona_cards(cards, campaign, show_actions)) == _normalised(expected)
