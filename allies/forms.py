@@ -5,54 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from allies.models import Ally, Stage, Touchpoint
 from campaign.models import Level
+from campaign.widgets import FastSelect
 
 User = get_user_model()
-
-
-class QuickSelect(forms.Select):
-    """
-    A <select> written in Python: the markup of Django's Select (same attributes, same options, same
-    selection) without rendering two templates per option, which made a 50-department filter the
-    costliest part of the ally list.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>',
-                ((str(option["value"]), _attrs(option["attrs"]), option["label"]) for option in options),
-            )
-            groups.append(
-                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered)
-                if group_name
-                else rendered
-            )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _attrs(widget["attrs"]),
-            format_html_join("", "{}", ((g,) for g in groups)),
-        )
-
-
-def _attrs(attrs):
-    """HTML attributes as Django's attrs.html writes them, in their order: True alone, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, str(value)),)
-            for key, value in attrs.items()
-            if value is not False
-        ),
-    )
 
 
 def _campaign_members(campaign):
@@ -150,17 +108,15 @@ class AllyFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label="Search by name", required=False, max_length=120)
-    department = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All departments", widget=QuickSelect
-    )
-    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False, widget=QuickSelect)
-    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False, widget=QuickSelect)
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments", widget=FastSelect)
+    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False, widget=FastSelect)
+    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False, widget=FastSelect)
     source = forms.ChoiceField(
-        label="How they came", choices=[("", "Any way"), *Ally.Source.choices], required=False, widget=QuickSelect
+        label="How they came", choices=[("", "Any way"), *Ally.Source.choices], required=False, widget=FastSelect
     )
     stale = forms.BooleanField(label="Stale only", required=False)
     awaiting = forms.BooleanField(label="Awaiting review only", required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False, widget=QuickSelect)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False, widget=FastSelect)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +142,7 @@ class TouchpointForm(forms.ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["allies", "kind", "happened_on", "note"]
-        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "kind": QuickSelect}
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "kind": FastSelect}
         labels = {"note": "Note (optional)"}
 
     def __init__(self, *args, campaign, shown_allies=None, **kwargs):

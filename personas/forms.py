@@ -1,9 +1,7 @@
-from html import escape
-
 from django import forms
 from django.db.models import Q
-from django.utils.safestring import mark_safe
 
+from campaign.widgets import FastSelect
 from personas.models import PersonaCard, Workshop
 
 
@@ -133,29 +131,6 @@ def _writer_matches(text):
     return Q(writer_ally__name__icontains=text) | (Q(writer_ally__isnull=True) & member)
 
 
-class ListedSelect(forms.Select):
-    """
-    A `<select>` drawn in Python from a list of (value, label) pairs. Django's Select renders a template per
-    option: the gallery's filters offer every department twice, and that cost more than the cards themselves.
-    No option groups; the markup is Django's own (attributes, `selected`).
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
-        # As Django's attrs.html writes them: in order, `True` as a bare name, `False` left out.
-        attributes = "".join(
-            f" {escape(key)}" if value is True else f' {escape(key)}="{escape(str(value))}"'
-            for key, value in self.build_attrs(self.attrs, attrs).items()
-            if value is not False
-        )
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308  # nosec B308 B703 -- all escaped
-
-
 class CardFilterForm(forms.Form):
     """The gallery's filters; print and export read the same ones so they show what the gallery shows."""
 
@@ -175,16 +150,16 @@ class CardFilterForm(forms.Form):
 
     def __init__(self, data, *, campaign):
         super().__init__(data)
-        # The choices are read once (one query each for departments and sessions) and drawn by ListedSelect;
+        # The choices are read once (one query each for departments and sessions) and drawn by FastSelect;
         # the querysets still check a submitted value.
         departments = [("", "Any"), *campaign.departments.values_list("pk", "name")]
         for name in ("writer_department", "served"):
             self.fields[name].queryset = campaign.departments.all()
-            self.fields[name].widget = ListedSelect(choices=departments)
+            self.fields[name].widget = FastSelect(choices=departments)
         self.fields["scope"].choices += PersonaCard.Scope.choices
         self.fields["workshop"].queryset = campaign.persona_workshops.all()
         workshops = [("", "Any"), *((w.pk, str(w)) for w in campaign.persona_workshops.all())]
-        self.fields["workshop"].widget = ListedSelect(choices=workshops)
+        self.fields["workshop"].widget = FastSelect(choices=workshops)
         # A text search rather than a list of writers: a campaign has tens of thousands of allies.
         self.is_valid()
 

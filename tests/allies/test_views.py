@@ -571,16 +571,16 @@ def _squeezed(html):
     return " ".join(str(html).split()).replace("> <", "><")
 
 
-def test_the_quick_select_writes_what_djangos_select_writes():
+def test_the_fast_select_writes_what_djangos_select_writes():
     from django import forms
 
-    from allies.forms import QuickSelect
+    from campaign.widgets import FastSelect
 
     choices = [("", "All"), ("a", "A & <b>"), ("Group", [("g1", "One"), ("g2", "Two")]), (3, "Three")]
     for value in ("", "a", "g2", 3, None):
         for attrs in (None, {"id": "id_x", "aria-invalid": "true", "required": True, "disabled": False}):
             django_html = forms.Select(choices=choices).render("x", value, attrs)
-            quick_html = QuickSelect(choices=choices).render("x", value, attrs)
+            quick_html = FastSelect(choices=choices).render("x", value, attrs)
             assert _squeezed(quick_html) == _squeezed(django_html)
 
 
