@@ -221,6 +221,17 @@ class Ally(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # An edit saves every field but last_touch_on: the instance may have been read before a touchpoint
+        # was logged, and writing its copy back would undo refresh_last_touch's work.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "last_touch_on"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("allies:ally-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
 

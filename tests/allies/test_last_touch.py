@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
 from django.urls import reverse
@@ -182,3 +183,25 @@ def test_stale_on_the_list_and_in_the_checks_count_the_same_allies_around_the_cu
     assert stale == {before_cutoff.pk, never.pk}
     assert declined.pk not in stale
     assert ally_figures(campaign, TODAY).stale == 2
+
+
+def test_saving_an_ally_read_before_a_touchpoint_was_logged_keeps_the_new_last_touch(campaign, champion):
+    ana = AllyFactory(campaign=campaign)
+    earlier_copy = Ally.objects.get(pk=ana.pk)
+    log(campaign, [ana], days_ago(1))
+    services.ally_update(ally=earlier_copy, by=champion, note="Met at the canteen")
+    assert last_touch(ana) == days_ago(1)
+    assert Ally.objects.get(pk=ana.pk).note == "Met at the canteen"
+
+
+def test_the_demo_allies_last_touch_matches_their_touchpoints(db, settings):
+    settings.DEBUG = True  # seed_demo refuses otherwise
+    call_command("seed_demo")
+    expected = dict(
+        Touchpoint.allies.through.objects.values("ally_id")
+        .annotate(last=Max("touchpoint__happened_on"))
+        .values_list("ally_id", "last")
+    )
+    actual = dict(Ally.objects.values_list("pk", "last_touch_on"))
+    assert expected
+    assert actual == {pk: expected.get(pk) for pk in actual}
