@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from allies.models import Ally, JoinLink, StageChange, Touchpoint
-from allies.services import ally_move_stage
+from allies.services import ally_move_stage, refresh_last_touch, touchpoint_delete
 
 
 class StageChangeInline(admin.TabularInline):
@@ -23,7 +23,7 @@ class AllyAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "department__name"]
     list_select_related = ["campaign", "department"]
     autocomplete_fields = ["recruited_by"]
-    readonly_fields = ["stage_changed_at", "created_at", "updated_at"]
+    readonly_fields = ["stage_changed_at", "last_touch_on", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [StageChangeInline]
 
@@ -50,6 +50,16 @@ class TouchpointAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "logged_by"]
     autocomplete_fields = ["allies"]
     date_hierarchy = "happened_on"
+
+    # Saving goes through the ORM, whose signals keep the allies' last touch right; deleting does not.
+    def delete_model(self, request, obj):
+        touchpoint_delete(touchpoint=obj)
+
+    def delete_queryset(self, request, queryset):
+        through = Touchpoint.allies.through
+        ally_ids = list(through.objects.filter(touchpoint__in=queryset).values_list("ally_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_last_touch(ally_ids)
 
 
 @admin.register(JoinLink)

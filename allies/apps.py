@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class AlliesConfig(AppConfig):
     name = "allies"
+
+    def ready(self):
+        from allies import signals  # noqa: F401  (connects the last-touch receivers)

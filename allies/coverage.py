@@ -20,7 +20,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, Touchpoint
+from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, last_touch_before
 from campaign.models import Department, Level
 
 # Seeds/003: a movement that lives only where customers are seen is not a culture yet.
@@ -176,11 +176,6 @@ def ally_counts(campaign, today=None):
     One pass over the campaign's allies, grouped by department and level (a few hundred rows at most):
     committed allies for the grid, and per stage, per source and stale for the figures.
     """
-    # The allies touched in the window, found from the campaign's recent touchpoints (an index range)
-    # rather than by probing every ally's touchpoints: PostgreSQL hashes this list once.
-    touched = Touchpoint.allies.through.objects.filter(
-        touchpoint__campaign=campaign, touchpoint__happened_on__gte=stale_cutoff(campaign, today)
-    ).values("ally_id")
     active = ~Q(stage=Stage.DECLINED)
     rows = (
         Ally.objects.filter(campaign=campaign)
@@ -198,7 +193,7 @@ def ally_counts(campaign, today=None):
                 "pk",
                 filter=active
                 & Q(created_at__lt=timezone.now() - timedelta(days=campaign.stale_after_days))
-                & ~Q(pk__in=touched),
+                & last_touch_before(stale_cutoff(campaign, today)),
             ),
         )
     )

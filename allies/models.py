@@ -39,6 +39,11 @@ def _stage_rank():
     )
 
 
+def last_touch_before(cutoff):
+    """Allies with no touchpoint on or after `cutoff`: never touched, or last touched before it."""
+    return models.Q(last_touch_on__isnull=True) | models.Q(last_touch_on__lt=cutoff)
+
+
 class AllyQuerySet(models.QuerySet):
     SORTS = {
         "name": ["name", "pk"],
@@ -48,11 +53,12 @@ class AllyQuerySet(models.QuerySet):
     }
 
     def with_last_touch(self):
-        """Annotate `last_touch`: the date of the ally's latest touchpoint, or None."""
-        latest = Touchpoint.allies.through.objects.filter(ally_id=models.OuterRef("pk")).order_by(
-            "-touchpoint__happened_on"
-        )
-        return self.annotate(last_touch=models.Subquery(latest.values("touchpoint__happened_on")[:1]))
+        """
+        Annotate `last_touch`: the date of the ally's latest touchpoint, or None. Read from the
+        `last_touch_on` column that `allies.services.refresh_last_touch` keeps up to date, not worked
+        out from the touchpoints.
+        """
+        return self.annotate(last_touch=models.F("last_touch_on"))
 
     def for_list(
         self, campaign, *, department=None, level="", stage="", source="", stale=False, awaiting=False, q="", sort=""
@@ -92,11 +98,10 @@ class AllyQuerySet(models.QuerySet):
         declined allies are left out: nobody is meant to be tending them.
         """
         days = timedelta(days=campaign.stale_after_days)
-        recent = Touchpoint.objects.filter(allies=models.OuterRef("pk"), happened_on__gte=timezone.localdate() - days)
         return (
             self.filter(campaign=campaign, created_at__lt=timezone.now() - days)
             .exclude(stage=Stage.DECLINED)
-            .exclude(models.Exists(recent))
+            .filter(last_touch_before(timezone.localdate() - days))
         )
 
     def _owned_by(self, user, campaign):
@@ -180,6 +185,11 @@ class Ally(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The date of the ally's latest touchpoint (None: never touched), so "stale" and "sort by last touch"
+    # read a column instead of every ally's touchpoints. Written only by services.refresh_last_touch.
+    # Its index, (campaign, last_touch_on NULLS FIRST, name, id) for the list's sort, is made by
+    # migration 0004 (SQLite takes no NULLS FIRST in an index, so it is not declared here).
+    last_touch_on = models.DateField("last touch", null=True, blank=True, editable=False)
 
     objects = AllyQuerySet.as_manager()
 
@@ -210,6 +220,17 @@ class Ally(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # An edit saves every field but last_touch_on: the instance may have been read before a touchpoint
+        # was logged, and writing its copy back would undo refresh_last_touch's work.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "last_touch_on"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("allies:ally-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})

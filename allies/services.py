@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
@@ -75,6 +75,38 @@ def ally_accept(*, ally):
     return ally
 
 
+def latest_touch(ally_ref="pk", campaign_ref="campaign_id", *, through):
+    """
+    The date of an ally's latest touchpoint in its campaign, as a subquery over the touchpoint–ally link
+    `through` (the live model, or a migration's historical one), for the ally at `ally_ref`.
+    """
+    return Subquery(
+        through.objects.filter(ally_id=OuterRef(ally_ref), touchpoint__campaign_id=OuterRef(campaign_ref))
+        .order_by("-touchpoint__happened_on")
+        .values("touchpoint__happened_on")[:1]
+    )
+
+
+def refresh_last_touch(ally_ids):
+    """
+    Work out `Ally.last_touch_on` again for the allies with these ids, from their touchpoints, in one
+    UPDATE. Every write that adds, removes or re-dates a touchpoint calls it for the allies concerned
+    (directly, or through the signals in `allies.signals` for the ORM's own writes). Returns the rows updated.
+    """
+    ids = {ally_id for ally_id in ally_ids if ally_id is not None}
+    if not ids:
+        return 0
+    return Ally.objects.filter(pk__in=ids).update(last_touch_on=latest_touch(through=Touchpoint.allies.through))
+
+
+@transaction.atomic
+def touchpoint_delete(*, touchpoint):
+    """Take back a touchpoint; its allies' last touch is worked out again without it."""
+    ally_ids = [ally.pk for ally in touchpoint.allies.all()]  # prefetched by the confirming view
+    touchpoint.delete()
+    refresh_last_touch(ally_ids)
+
+
 @transaction.atomic
 def touchpoint_log(*, campaign, allies, kind, happened_on, note, by):
     """Log one contact with one or several allies of `campaign`."""
@@ -84,6 +116,7 @@ def touchpoint_log(*, campaign, allies, kind, happened_on, note, by):
     touchpoint = Touchpoint.objects.create(
         campaign=campaign, kind=kind, happened_on=happened_on, note=note, logged_by=by
     )
+    # Adding the allies sends m2m_changed: allies.signals refreshes their last touch in one UPDATE.
     touchpoint.allies.set(allies)
     return touchpoint
 

@@ -149,6 +149,11 @@ def _big_tables_sql(*, c, depts, goals, themes, users, tag):
         UNION ALL
         SELECT t.id, a.id FROM allies_touchpoint t JOIN {ally_index} a ON a.n = (t.id + 1) % {n["allies"]}
         WHERE t.campaign_id = {c} AND t.id % 10 = 0""",
+        # Each ally's latest touchpoint date (Ally.last_touch_on), as allies.services.refresh_last_touch keeps it.
+        f"""UPDATE allies_ally a SET last_touch_on = l.last_on
+        FROM (SELECT ta.ally_id, max(t.happened_on) AS last_on FROM allies_touchpoint_allies ta
+            JOIN allies_touchpoint t ON t.id = ta.touchpoint_id WHERE t.campaign_id = {c} GROUP BY ta.ally_id) l
+        WHERE a.id = l.ally_id AND a.campaign_id = {c}""",
         f"""INSERT INTO personas_personacard (persona_name, role, wants, so_that, scope, rhythm, created_at,
             updated_at, campaign_id, department_served_id, writer_ally_id, writer_member_id, workshop_id)
         SELECT 'Persona ' || s.i, 'Shift lead in a busy depot', 'the parts list before the morning briefing',

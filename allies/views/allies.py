@@ -293,7 +293,7 @@ def touchpoint_delete(request, pk):
     touchpoint = get_object_or_404(campaign.touchpoints.select_related("logged_by").prefetch_related("allies"), pk=pk)
     back = _next_url(request, _list_url(campaign))
     if request.method == "POST":
-        touchpoint.delete()
+        services.touchpoint_delete(touchpoint=touchpoint)
         day = date_format(touchpoint.happened_on, "j M Y")
         messages.success(request, f"Removed the {touchpoint.get_kind_display().lower()} of {day}.")
         return redirect(back)

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from allies.models import Ally, Stage, StageChange, Touchpoint
+from allies.services import refresh_last_touch
 from campaign.models import Level
 from tests.factories import DepartmentFactory
 
@@ -46,4 +47,5 @@ def many_allies(campaign, champion):
         if index % 5 == 0:
             links.add((touchpoint.pk, rng.choice(allies).pk))
     through.objects.bulk_create(through(touchpoint_id=t, ally_id=a) for t, a in links)
+    refresh_last_touch(ally.pk for ally in allies)  # bulk_create of link rows sends no m2m_changed
     return allies

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Ally, Stage, StageChange, Touchpoint
+from allies.services import refresh_last_touch
 from campaign.models import Department, Level
 from tests.factories import AllyFactory, DepartmentFactory
 
@@ -137,6 +138,7 @@ def test_coverage_page_holds_its_query_count_with_hundreds_of_allies(
     Touchpoint.allies.through.objects.bulk_create(
         Touchpoint.allies.through(touchpoint=touchpoint, ally=rng.choice(allies)) for touchpoint in touchpoints
     )
+    refresh_last_touch(ally.pk for ally in allies)
     client = client_for(viewer)
 
     # Session, user, membership, then the grid, the ally figures and the weekly history.

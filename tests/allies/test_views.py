@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Ally, Touchpoint
+from allies.services import refresh_last_touch
 from tests.factories import (
     AllyFactory,
     DepartmentFactory,
@@ -391,6 +392,7 @@ def test_the_ally_page_holds_its_query_count_with_thousands_of_touchpoints(
     Touchpoint.allies.through.objects.bulk_create(
         [Touchpoint.allies.through(touchpoint=t, ally=ally) for t in busy], ignore_conflicts=True
     )
+    refresh_last_touch([ally.pk])
     client = client_for(champion)
     with django_assert_max_num_queries(10):
         response = client.get(url("ally-detail", campaign, pk=ally.pk))
