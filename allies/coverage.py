@@ -519,7 +519,7 @@ def committed_growth(campaign, weeks=GROWTH_WEEKS, today=None):
     onto = Q(to_stage__in=COMMITTED_OR_BETTER) & ~Q(from_stage__in=COMMITTED_OR_BETTER)
     off = Q(from_stage__in=COMMITTED_OR_BETTER) & ~Q(to_stage__in=COMMITTED_OR_BETTER)
     per_week = (
-        StageChange.objects.filter(ally__campaign=campaign)
+        StageChange.objects.filter(campaign=campaign)
         .filter(onto | off)
         .annotate(week=TruncWeek("changed_at", tzinfo=tz))
         .values("week")

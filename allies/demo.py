@@ -160,7 +160,14 @@ def _make_ally(campaign, department, name, index, committed_ok, rng, today, cham
     day, previous, changes = started, "", []
     for step in _path_to(stage, rng):
         changes.append(
-            StageChange(ally=ally, from_stage=previous, to_stage=step, changed_at=_at(day, rng), changed_by=owner)
+            StageChange(
+                ally=ally,
+                campaign_id=ally.campaign_id,
+                from_stage=previous,
+                to_stage=step,
+                changed_at=_at(day, rng),
+                changed_by=owner,
+            )
         )
         previous = step
         day = min(day + timedelta(days=rng.randint(4, 14)), today - timedelta(days=1))

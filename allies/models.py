@@ -252,6 +252,9 @@ class StageChange(models.Model):
     """One step of an ally's history on the ladder: when they reached `to_stage`."""
 
     ally = models.ForeignKey(Ally, on_delete=models.CASCADE, related_name="stage_changes")
+    # The ally's campaign, copied: momentum, the coverage page's growth chart and the executive summary
+    # count a campaign's moves by date, and (campaign, changed_at) reaches them without joining the allies.
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+", editable=False)
     from_stage = models.CharField(max_length=12, choices=Stage, blank=True)
     to_stage = models.CharField(max_length=12, choices=Stage)
     changed_at = models.DateTimeField(default=timezone.now)
@@ -259,10 +262,18 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        indexes = [models.Index(fields=["ally", "changed_at"], name="stagechange_ally_time")]
+        indexes = [
+            models.Index(fields=["ally", "changed_at"], name="stagechange_ally_time"),
+            models.Index(fields=["campaign", "changed_at"], name="stagechange_campaign_time"),
+        ]
 
     def __str__(self):
         return f"{self.ally}: {self.from_stage or '—'} → {self.to_stage}"
+
+    def save(self, *args, **kwargs):
+        if self.campaign_id is None:
+            self.campaign_id = self.ally.campaign_id
+        super().save(*args, **kwargs)
 
 
 class TouchpointQuerySet(models.QuerySet):

@@ -404,6 +404,16 @@ def allies_import(*, campaign, data, by):
         [Ally(campaign=campaign, stage_changed_at=now, **row.data) for row in preview.rows]
     )
     StageChange.objects.bulk_create(
-        [StageChange(ally=ally, from_stage="", to_stage=ally.stage, changed_at=now, changed_by=by) for ally in allies]
+        [
+            StageChange(
+                ally=ally,
+                campaign_id=ally.campaign_id,
+                from_stage="",
+                to_stage=ally.stage,
+                changed_at=now,
+                changed_by=by,
+            )
+            for ally in allies
+        ]
     )
     return allies

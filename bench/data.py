@@ -130,8 +130,8 @@ def _big_tables_sql(*, c, depts, goals, themes, users, tag):
             now() - ((i % {n["days"]}) || ' days')::interval, now(), {c},
             ({d})[1 + i % {nd}], ({u})[1 + i % {nu}]
         FROM generate_series(1, {n["allies"]}) AS i""",
-        f"""INSERT INTO allies_stagechange (from_stage, to_stage, changed_at, ally_id, changed_by_id)
-        SELECT '', stage, stage_changed_at, id, recruited_by_id FROM allies_ally WHERE campaign_id = {c}""",
+        f"""INSERT INTO allies_stagechange (from_stage, to_stage, changed_at, ally_id, changed_by_id, campaign_id)
+        SELECT '', stage, stage_changed_at, id, recruited_by_id, {c} FROM allies_ally WHERE campaign_id = {c}""",
         # The allies numbered 0…n-1, so other tables can pick "the i-th ally" with an indexed join.
         f"""CREATE TEMPORARY TABLE {ally_index} ON COMMIT DROP AS
         SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM allies_ally WHERE campaign_id = {c}""",

@@ -49,16 +49,16 @@ class Source(NamedTuple):
     label: str
     rows: object  # campaign -> queryset of that source's rows in the campaign
     date_field: str
-    # True when an index on (campaign, date) reaches the rows: each week is then counted as its own index
-    # range. False when the campaign is reached through a join (stage changes, through their ally): the
-    # window's rows are then read once and counted per week in one pass.
+    # True when an index on (campaign, date) answers the count: each week is then counted as its own index
+    # range. False when the rows need a filter the index does not hold (stage changes that climb the
+    # ladder): the window's rows are then read once, by that index, and counted per week in one pass.
     indexed: bool = True
 
 
 SOURCES = [
     Source(
         "allies moved up",
-        lambda c: StageChange.objects.filter(_moved_up(), ally__campaign=c),
+        lambda c: StageChange.objects.filter(_moved_up(), campaign=c),
         "changed_at",
         indexed=False,
     ),
@@ -140,7 +140,7 @@ def _week_count_sql(source, campaign, starts, connection):
 
 
 def _window_counts(source, campaign, starts):
-    """Per-week counts of a source reached through a join: its window's rows read once, counted per week."""
+    """Per-week counts of a source the index cannot count alone: its window's rows read once, counted per week."""
     rows = source.rows(campaign)
     weeks = _edges(rows, source.date_field, starts)
     found = rows.filter(_in_week(source, weeks[0][0], weeks[-1][1])).aggregate(
@@ -154,9 +154,9 @@ def series(campaign, *, today=None, weeks=WEEKS, sources=None):
     The last `weeks` weeks (Monday starts, oldest first, the current week last) with each source's count.
 
     Every week of every indexed source is a COUNT(*) subquery over its date range, all in one SELECT, so
-    each count reads an index range rather than the source's whole history; a source reached through a
-    join (stage changes) reads its window once more. Weeks are bounded by Mondays at midnight in the
-    current time zone.
+    each count reads an index range rather than the source's whole history; a source with a filter the
+    index does not hold (stage changes that climb) reads its window once more. Weeks are bounded by
+    Mondays at midnight in the current time zone.
     """
     today = today or timezone.localdate()
     current = week_start(today)

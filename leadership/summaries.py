@@ -266,7 +266,7 @@ def campaign_activity(*, campaign, period, feedback_logged=None):
             Touchpoint.objects.filter(campaign=campaign), "happened_on", prev_start, period.start, period.end
         ),
         "stage_changes": pair(
-            StageChange.objects.filter(ally__campaign=campaign), "changed_at", prev_start_at, start_at, end_at
+            StageChange.objects.filter(campaign=campaign), "changed_at", prev_start_at, start_at, end_at
         ),
         "problems_won": pair(
             ServiceProblem.objects.filter(campaign=campaign), "won_on", prev_start, period.start, period.end

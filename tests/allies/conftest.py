@@ -35,7 +35,7 @@ def many_allies(campaign, champion):
         )
         for n in range(300)
     )
-    StageChange.objects.bulk_create(StageChange(ally=ally, to_stage=ally.stage) for ally in allies)
+    StageChange.objects.bulk_create(StageChange(ally=ally, campaign=campaign, to_stage=ally.stage) for ally in allies)
     touchpoints = Touchpoint.objects.bulk_create(
         Touchpoint(campaign=campaign, happened_on=today - timedelta(days=rng.randint(0, 90)), logged_by=champion)
         for _ in range(3000)

@@ -125,6 +125,7 @@ def test_coverage_page_holds_its_query_count_with_hundreds_of_allies(
     StageChange.objects.bulk_create(
         StageChange(
             ally=ally,
+            campaign=ally.campaign,
             from_stage=rng.choice(["", Stage.INTERESTED]),
             to_stage=ally.stage,
             changed_at=now - timedelta(days=rng.randint(0, 200)),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from allies import services
 from allies.coverage import ally_figures
-from allies.models import Ally, Touchpoint
+from allies.models import Ally, StageChange, Touchpoint
 from tests.factories import AllyFactory, TouchpointFactory, UserFactory
 
 backfill = importlib.import_module("allies.migrations.0004_ally_last_touch_on")
@@ -205,3 +205,22 @@ def test_the_demo_allies_last_touch_matches_their_touchpoints(db, settings):
     actual = dict(Ally.objects.values_list("pk", "last_touch_on"))
     assert expected
     assert actual == {pk: expected.get(pk) for pk in actual}
+
+
+def test_a_stage_change_takes_its_allys_campaign(campaign, champion, department):
+    ally = services.ally_create(
+        campaign=campaign, by=champion, name="Ana Ruiz", stage="identified", department=department
+    )
+    services.ally_move_stage(ally=ally, stage="approached", by=champion)
+    assert list(StageChange.objects.filter(ally=ally).values_list("campaign_id", flat=True)) == [campaign.pk] * 2
+
+
+def test_the_migration_copies_each_moves_campaign(campaign, other_campaign):
+    migration = importlib.import_module("allies.migrations.0005_stagechange_campaign")
+    ours, theirs = AllyFactory(campaign=campaign), AllyFactory(campaign=other_campaign)
+    for ally in (ours, theirs):
+        StageChange.objects.create(ally=ally, to_stage="identified")
+    StageChange.objects.update(campaign_id=campaign.pk)  # as if the column had just been filled wrongly
+    migration.copy_campaign(apps, SimpleNamespace(connection=connection))
+    assert StageChange.objects.get(ally=theirs).campaign_id == other_campaign.pk
+    assert StageChange.objects.get(ally=ours).campaign_id == campaign.pk

@@ -70,6 +70,7 @@ def busy_campaign(campaign, admin_user):
     StageChange.objects.bulk_create(
         StageChange(
             ally=rng.choice(allies),
+            campaign=campaign,
             from_stage="identified",
             to_stage="approached",
             changed_at=stamp - timedelta(days=d),
