@@ -18,7 +18,7 @@ help:
 	@echo "make run    install, migrate, load the demo campaign, start web + worker + beat on 127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  build two million-feedback campaigns in PostgreSQL and measure every main page (about 10 min)"
+	@echo "make bench  build two million-feedback campaigns in PostgreSQL and measure every main page (about 7 min)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
