@@ -319,7 +319,14 @@ class ServiceProblemQuerySet(models.QuerySet):
         One board column's cards in the order the board shows them: the backlog easy first, work in
         progress by when it started, won and dropped newest first.
         """
-        cards = self.filter(campaign=campaign, status=status).for_cards()
+        return self.filter(campaign=campaign).for_cards().in_column(status)
+
+    def in_column(self, status):
+        """
+        These problems of one status in their column's order (`column`): the board builds its cards'
+        query once and narrows it per column, rather than building four.
+        """
+        cards = self.filter(status=status)
         if status == ServiceProblem.Status.BACKLOG:
             return cards.backlog_order()
         order = {"in_progress": ["started_on", "pk"], "won": ["-won_on", "-pk"], "dropped": ["-dropped_on", "-pk"]}

@@ -74,12 +74,16 @@ def board_context(request, **extra):
     figures = ServiceProblem.objects.board_figures(campaign)
     columns = []
     card_url = _card_urls(campaign)
+    board_cards = ServiceProblem.objects.filter(campaign=campaign).for_cards().only(*CARD_FIELDS)
     for status, label in Status.choices:
-        cards = list(ServiceProblem.objects.column(campaign, status).only(*CARD_FIELDS)[:COLUMN_LIMIT])
+        cards = list(board_cards.in_column(status)[:COLUMN_LIMIT])
         for card in cards:
             card.detail_url, card.move_url = card_url("problem-detail", card.pk), card_url("problem-move", card.pk)
         columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
-    roadblocks = list(ServiceProblem.objects.open_roadblocks(campaign)[:ROADBLOCK_LIMIT])
+    # The panel shows the title, the ask and the leader: not the owner, department and goal others join.
+    roadblocks = ServiceProblem.objects.open_roadblocks(campaign).select_related(None)
+    roadblocks = roadblocks.select_related("roadblock_leader")
+    roadblocks = list(roadblocks.only("title", "roadblock_ask", "roadblock_leader__name")[:ROADBLOCK_LIMIT])
     for problem in roadblocks:
         problem.detail_url = card_url("problem-detail", problem.pk)
         problem.clear_url = card_url("problem-roadblock-clear", problem.pk)

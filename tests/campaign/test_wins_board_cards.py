@@ -84,3 +84,21 @@ def test_the_board_draws_cards_with_move_forms_for_a_champion(client_for, champi
     assert 'aria-label="Won: Started"' in page
     assert page.count('name="csrfmiddlewaretoken"') >= 8
     assert "&lt;b&gt;Bold&lt;/b&gt; &#x27;quoted&#x27; &amp; &quot;double&quot;" in page
+
+
+def test_the_roadblock_panel_links_each_roadblock_and_its_clear_form(client_for, champion, every_kind_of_card):
+    campaign = every_kind_of_card
+    problem = ServiceProblem.objects.get(title="Roadblocked")
+    page = client_for(champion).get(reverse("campaign:board", kwargs={"slug": campaign.slug})).content.decode()
+    detail = reverse("campaign:problem-detail", kwargs={"slug": campaign.slug, "pk": problem.pk})
+    clear = reverse("campaign:problem-roadblock-clear", kwargs={"slug": campaign.slug, "pk": problem.pk})
+    assert f'<a href="{detail}">Roadblocked</a>' in page
+    assert f'action="{clear}" hx-post="{clear}"' in page
+    assert "The ask: Budget" in page
+
+
+def test_a_column_narrowed_from_the_boards_query_is_the_column(every_kind_of_card):
+    campaign = every_kind_of_card
+    cards = ServiceProblem.objects.filter(campaign=campaign).for_cards()
+    for status in S.values:
+        assert list(cards.in_column(status)) == list(ServiceProblem.objects.column(campaign, status))
