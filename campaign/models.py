@@ -537,6 +537,12 @@ class ServiceProblem(models.Model):
             # The dropped column, newest first, and the wins per goal on the board.
             models.Index(fields=["campaign", "status", "dropped_on", "id"], name="problem_dropped_order"),
             models.Index(fields=["goal", "status"], name="problem_goal_status"),
+            # The won column, newest first, read in order rather than filtered out of every win by date.
+            models.Index(fields=["campaign", "status", "won_on", "id"], name="problem_won_order"),
+            # The board's roadblocks panel, oldest first: the few open ones, not every problem of the campaign.
+            models.Index(
+                fields=["campaign", "opened_on", "id"], condition=OPEN_ROADBLOCK, name="problem_open_roadblocks"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
