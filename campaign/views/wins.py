@@ -29,6 +29,21 @@ COLUMN_LIMIT = 12
 # Open roadblocks listed on the board; the rest are in the problem list's roadblocks view.
 ROADBLOCK_LIMIT = 10
 SUGGESTED = 3
+# What a board card shows (campaign/templatetags/board_cards.py): not the description or the story.
+CARD_FIELDS = (
+    "title",
+    "difficulty",
+    "impact",
+    "status",
+    "is_roadblock",
+    "roadblock_cleared_on",
+    "celebrated_on",
+    "goal__title",
+    "department__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
 PER_PAGE = 20
 
 
@@ -48,7 +63,7 @@ def _card_urls(campaign):
     sentinel = 987654321
     prefixes = {
         name: reverse(f"campaign:{name}", kwargs={"slug": campaign.slug, "pk": sentinel}).split(str(sentinel))
-        for name in ("problem-detail", "problem-move")
+        for name in ("problem-detail", "problem-move", "problem-roadblock-clear")
     }
     return lambda name, pk: f"{prefixes[name][0]}{pk}{prefixes[name][1]}"
 
@@ -59,18 +74,27 @@ def board_context(request, **extra):
     figures = ServiceProblem.objects.board_figures(campaign)
     columns = []
     card_url = _card_urls(campaign)
+    board_cards = ServiceProblem.objects.filter(campaign=campaign).for_cards().only(*CARD_FIELDS)
     for status, label in Status.choices:
-        cards = list(ServiceProblem.objects.column(campaign, status)[:COLUMN_LIMIT])
+        cards = list(board_cards.in_column(status)[:COLUMN_LIMIT])
         for card in cards:
             card.detail_url, card.move_url = card_url("problem-detail", card.pk), card_url("problem-move", card.pk)
         columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
+    # The panel shows the title, the ask and the leader: not the owner, department and goal others join.
+    roadblocks = ServiceProblem.objects.open_roadblocks(campaign).select_related(None)
+    roadblocks = roadblocks.select_related("roadblock_leader")
+    roadblocks = list(roadblocks.only("title", "roadblock_ask", "roadblock_leader__name")[:ROADBLOCK_LIMIT])
+    for problem in roadblocks:
+        problem.detail_url = card_url("problem-detail", problem.pk)
+        problem.clear_url = card_url("problem-roadblock-clear", problem.pk)
     return {
         "campaign": campaign,
         "columns": columns,
         "suggested_ids": {card.pk for card in columns[0]["cards"][:SUGGESTED]},
         "findings": rules.board_findings(figures),
         "goals": Goal.objects.with_win_counts(campaign),
-        "roadblocks": ServiceProblem.objects.open_roadblocks(campaign)[:ROADBLOCK_LIMIT],
+        "roadblocks": roadblocks,
+        "problem_list_url": reverse("campaign:problem-list", kwargs={"slug": campaign.slug}),
         "roadblock_limit": ROADBLOCK_LIMIT,
         "figures": figures,
         "can_write": request.membership.role_enum.allows(Role.CHAMPION),

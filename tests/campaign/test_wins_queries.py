@@ -92,7 +92,7 @@ def busy_campaign(campaign, admin_user):
 
 def test_board_queries_do_not_grow(client_for, admin_user, busy_campaign, django_assert_max_num_queries):
     client = client_for(admin_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("campaign:board", kwargs={"slug": busy_campaign.slug}))
     assert response.status_code == 200
     assert response.text.count("Suggested next") == 3

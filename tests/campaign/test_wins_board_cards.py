@@ -1,0 +1,104 @@
+"""The board's cards drawn in Python (`board_cards`) match the card partial the template used to draw."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from campaign.models import ServiceProblem
+from tests.factories import AllyFactory, DepartmentFactory, GoalFactory, ServiceProblemFactory, UserFactory
+
+S = ServiceProblem.Status
+STORY = {"story_what": "Fixed the form", "story_before": "Calls", "story_after": "No calls"}
+
+# The card partial of templates/campaign/wins_board.html before the cards were drawn in Python.
+OLD_CARD = (Path(__file__).parent / "wins_card_before.html").read_text()
+
+NEW_CARD = "{% load board_cards %}{% board_cards cards %}"
+
+
+def squash(html):
+    """Whitespace between tags and runs of it inside text do not change the page."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+def cards_of(campaign, status):
+    cards = list(ServiceProblem.objects.column(campaign, status))
+    for card in cards:
+        card.detail_url = reverse("campaign:problem-detail", kwargs={"slug": campaign.slug, "pk": card.pk})
+        card.move_url = reverse("campaign:problem-move", kwargs={"slug": campaign.slug, "pk": card.pk})
+    return cards
+
+
+@pytest.fixture
+def every_kind_of_card(campaign):
+    goal = GoalFactory(campaign=campaign, title='Win back "Harbour" & <Co>')
+    department = DepartmentFactory(campaign=campaign, name="Billing & Accounts")
+    named = UserFactory(username="nia", first_name="Nia", last_name="O'Neil")
+    nameless = UserFactory(username="x<y>", first_name="", last_name="")
+    people = ServiceProblemFactory(campaign=campaign, title="<b>Bold</b> 'quoted' & \"double\"", owner=named)
+    people.people.add(*[p.pk for p in _allies(campaign, 2)])
+    one = ServiceProblemFactory(campaign=campaign, title="One person", difficulty="hard", impact="high")
+    one.people.add(_allies(campaign, 1)[0].pk)
+    ServiceProblemFactory(campaign=campaign, title="Aimed", goal=goal, department=department, owner=nameless)
+    ServiceProblemFactory(campaign=campaign, title="Roadblocked", is_roadblock=True, roadblock_ask="Budget")
+    ServiceProblemFactory(campaign=campaign, title="Started", status=S.IN_PROGRESS, started_on="2026-11-01")
+    ServiceProblemFactory(campaign=campaign, status=S.WON, won_on="2026-11-02", celebrated_on="2026-11-03", **STORY)
+    ServiceProblemFactory(campaign=campaign, status=S.WON, won_on="2026-11-04", goal=goal, **STORY)
+    ServiceProblemFactory(campaign=campaign, status=S.DROPPED, dropped_on="2026-11-05")
+    return campaign
+
+
+def _allies(campaign, n):
+    return [AllyFactory(campaign=campaign) for _ in range(n)]
+
+
+@pytest.mark.parametrize("can_write", [True, False])
+@pytest.mark.parametrize("csrf_token", ["abc<&>token", ""])
+def test_cards_drawn_in_python_match_the_old_partial(every_kind_of_card, can_write, csrf_token):
+    campaign = every_kind_of_card
+    for status in S.values:
+        cards = cards_of(campaign, status)
+        assert cards
+        context = {
+            "cards": cards,
+            "suggested_ids": {card.pk for card in cards[:3]} if status == S.BACKLOG else set(),
+            "moved_id": cards[-1].pk,
+            "can_write": can_write,
+            "csrf_token": csrf_token,
+        }
+        old = Template(OLD_CARD).render(Context(context))
+        new = Template(NEW_CARD).render(Context(context))
+        assert squash(new) == squash(old)
+        assert "&lt;b&gt;" in new or status != S.BACKLOG
+
+
+def test_the_board_draws_cards_with_move_forms_for_a_champion(client_for, champion, every_kind_of_card):
+    campaign = every_kind_of_card
+    problem = ServiceProblem.objects.get(title="Started")
+    page = client_for(champion).get(reverse("campaign:board", kwargs={"slug": campaign.slug})).content.decode()
+    move_url = reverse("campaign:problem-move", kwargs={"slug": campaign.slug, "pk": problem.pk})
+    assert f'action="{move_url}"' in page
+    assert 'aria-label="Won: Started"' in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 8
+    assert "&lt;b&gt;Bold&lt;/b&gt; &#x27;quoted&#x27; &amp; &quot;double&quot;" in page
+
+
+def test_the_roadblock_panel_links_each_roadblock_and_its_clear_form(client_for, champion, every_kind_of_card):
+    campaign = every_kind_of_card
+    problem = ServiceProblem.objects.get(title="Roadblocked")
+    page = client_for(champion).get(reverse("campaign:board", kwargs={"slug": campaign.slug})).content.decode()
+    detail = reverse("campaign:problem-detail", kwargs={"slug": campaign.slug, "pk": problem.pk})
+    clear = reverse("campaign:problem-roadblock-clear", kwargs={"slug": campaign.slug, "pk": problem.pk})
+    assert f'<a href="{detail}">Roadblocked</a>' in page
+    assert f'action="{clear}" hx-post="{clear}"' in page
+    assert "The ask: Budget" in page
+
+
+def test_a_column_narrowed_from_the_boards_query_is_the_column(every_kind_of_card):
+    campaign = every_kind_of_card
+    cards = ServiceProblem.objects.filter(campaign=campaign).for_cards()
+    for status in S.values:
+        assert list(cards.in_column(status)) == list(ServiceProblem.objects.column(campaign, status))
