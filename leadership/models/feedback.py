@@ -148,7 +148,7 @@ class FeedbackQuerySet(models.QuerySet):
         """The campaign's feedback for the log page, newest first, with what each row shows joined in."""
         return (
             self.filter(campaign=campaign)
-            .select_related("department", "theme", "owner", "service_problem")
+            .select_related("department", "theme", "service_problem")
             .order_by("-received_on", "-pk")
         )
 

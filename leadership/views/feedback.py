@@ -26,6 +26,7 @@ from leadership.feedback_forms import (
     QuickFeedbackForm,
     campaign_today,
 )
+from leadership.feedback_rows import row_html, row_urls
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import FeedbackStamp
 
@@ -120,8 +121,10 @@ def _log_context(request, quick_form):
     filters = FeedbackFilterForm(request.GET or None, campaign=campaign)
     items = filters.filter(Feedback.objects.for_log(campaign))
     page = CappedPaginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    for item in page:
-        item.update_form = _update_form(request, item)
+    can_write = request.membership.role_enum.allows(Role.CHAMPION)
+    for item in row_urls(campaign, page.object_list):
+        form = _update_form(request, item) if can_write and item.is_complaint else None
+        item.row_html = row_html(request, item, form, campaign=campaign, can_write=can_write)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -130,12 +133,19 @@ def _log_context(request, quick_form):
         "page": page,
         "query": query.urlencode(),
         "quick_form": quick_form,
-        "can_write": request.membership.role_enum.allows(Role.CHAMPION),
+        "can_write": can_write,
     }
 
 
 def _update_form(request, item, data=None):
     return FeedbackUpdateForm(data, instance=item, campaign=request.campaign, auto_id=f"id_fb{item.pk}_%s")
+
+
+def _with_row(request, item, form, *, can_write=True):
+    """The item with its row's addresses and markup (the `feedback-row` partial shows item.row_html)."""
+    row_urls(request.campaign, [item])
+    item.row_html = row_html(request, item, form, campaign=request.campaign, can_write=can_write)
+    return item
 
 
 @campaign_view()
@@ -181,7 +191,7 @@ def feedback_update(request, pk):
         if not request.htmx:
             return redirect("leadership:feedback-list", slug=request.campaign.slug)
         form = _update_form(request, item)
-    context = {"campaign": request.campaign, "item": item, "form": form, "can_write": True}
+    context = {"campaign": request.campaign, "item": _with_row(request, item, form)}
     return render(request, f"{LOG}#feedback-row", context)
 
 
@@ -196,7 +206,7 @@ def feedback_story(request, pk):
         messages.success(request, f"Service story “{problem.title}” is on the wins board as a won problem.")
     if request.htmx:
         item = Feedback.objects.for_log(request.campaign).get(pk=pk)
-        context = {"campaign": request.campaign, "item": item, "form": _update_form(request, item), "can_write": True}
+        context = {"campaign": request.campaign, "item": _with_row(request, item, _update_form(request, item))}
         return render(request, f"{LOG}#feedback-row", context)
     return redirect("leadership:feedback-list", slug=request.campaign.slug)
 
