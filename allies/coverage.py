@@ -213,7 +213,9 @@ def ally_counts(campaign, today=None):
 
     The database groups by department, level, stage and source with two plain counts (everyone, and the
     stale), a few hundred groups; the per-stage and per-source figures are folded from those here. A dozen
-    filtered counts per group cost the database more, and the ORM more to build, than the fold.
+    filtered counts per group cost the database more, and the ORM more to build, than the fold. On
+    PostgreSQL the index `ally_coverage_counts` holds every column read here, so the pass is an index-only
+    scan in group order.
     """
     # The ally list's "stale" filter (Ally.objects.stale) counts the same people: on the list longer than
     # the window, and no touchpoint in it. Someone added yesterday has not gone quiet.
@@ -224,7 +226,8 @@ def ally_counts(campaign, today=None):
         Ally.objects.filter(campaign=campaign)
         .order_by()
         .values_list("department_id", "level", "stage", "source")
-        .annotate(n=Count("pk"), stale=Count("pk", filter=stale))
+        # Counted over columns the index holds (campaign is never null): COUNT(id) would send the scan to the rows.
+        .annotate(n=Count("*"), stale=Count("campaign", filter=stale))
     )
     blank = {"committed": 0, **{f"stage_{stage}": 0 for stage in Stage.values}}
     blank.update(sent=0, volunteered=0, active=0, stale=0)
