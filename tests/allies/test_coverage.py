@@ -383,6 +383,37 @@ def test_grid_and_figures_from_one_pass_match_their_own_queries(campaign, suppor
     assert figures.by_stage[Stage.DECLINED] == 1 and figures.committed == 2 and figures.active == 3
 
 
+def test_ally_counts_fold_stage_source_and_staleness_per_department_and_level(campaign, support, finance):
+    # The database groups by stage and source too; each (department, level) row folds them back together.
+    mixed = [
+        (support, Level.TOP, Stage.CHAMPION, Ally.Source.SENT),
+        (support, Level.TOP, Stage.COMMITTED, Ally.Source.VOLUNTEERED),
+        (support, Level.TOP, Stage.DECLINED, Ally.Source.SENT),
+        (support, Level.TOP, Stage.IDENTIFIED, Ally.Source.VOLUNTEERED),
+        (finance, Level.MIDDLE, Stage.INTERESTED, Ally.Source.SENT),
+        (finance, Level.MIDDLE, Stage.DECLINED, Ally.Source.VOLUNTEERED),
+    ]
+    for department, level, stage, source in mixed:
+        AllyFactory(campaign=campaign, department=department, level=level, stage=stage, source=source)
+    on_the_list_for_months(campaign)
+
+    rows = {(row["department_id"], row["level"]): row for row in ally_counts(campaign, TODAY).rows}
+
+    assert set(rows) == {(support.pk, Level.TOP), (finance.pk, Level.MIDDLE)}
+    top = rows[(support.pk, Level.TOP)]
+    assert (top["committed"], top["active"], top["sent"], top["volunteered"], top["stale"]) == (2, 3, 1, 2, 3)
+    assert (top["stage_champion"], top["stage_declined"], top["stage_approached"]) == (1, 1, 0)
+    middle = rows[(finance.pk, Level.MIDDLE)]
+    assert (middle["committed"], middle["active"], middle["sent"], middle["volunteered"], middle["stale"]) == (
+        0,
+        1,
+        1,
+        0,
+        1,
+    )
+    assert middle["stage_interested"] == 1 and middle["stage_declined"] == 1
+
+
 # --- funnel and growth --------------------------------------------------------------------------
 
 

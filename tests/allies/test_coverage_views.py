@@ -16,6 +16,37 @@ def coverage_url(campaign):
     return reverse("allies:coverage", kwargs={"slug": campaign.slug})
 
 
+def test_coverage_rows_are_built_in_python_with_the_name_escaped(client_for, viewer, campaign):
+    # The grid's rows are markup built by DepartmentRow.html, not the template: a name is still escaped,
+    # and every state (covered, under, empty, unknown headcount) reads as the template wrote it.
+    covered = DepartmentFactory(campaign=campaign, name="R&D <Lab>", headcount=15)
+    under = DepartmentFactory(campaign=campaign, name="Support", headcount=70)
+    DepartmentFactory(campaign=campaign, name="Finance", headcount=30)
+    unknown = DepartmentFactory(campaign=campaign, name="Legal")
+    for department in (covered, under, unknown):
+        AllyFactory(campaign=campaign, department=department, level=Level.TOP, stage=Stage.CHAMPION)
+
+    html = client_for(viewer).get(coverage_url(campaign)).text
+
+    assert '<th scope="row">R&amp;D &lt;Lab&gt;</th>' in html and "<Lab>" not in html
+    assert (
+        '<tr class="coverage__row coverage__row--covered"><th scope="row">R&amp;D &lt;Lab&gt;</th>'
+        '<td class="coverage__num coverage__cell">1</td>'
+        '<td class="coverage__num coverage__cell coverage__cell--empty">0</td>'
+        '<td class="coverage__num coverage__cell coverage__cell--empty">0</td>'
+        '<td class="coverage__num"><strong>1</strong></td>'
+        '<td>1 needed, 1 committed <span class="muted">· now one ally per 15 of 15 people</span>'
+        ' <span class="badge badge--green">Covered</span></td></tr>'
+    ) in html
+    assert (
+        '<td>1 of 5 needed <span class="muted">· now one ally per 70 of 70 people</span>'
+        ' <span class="badge badge--amber">Under-covered</span></td>'
+    ) in html
+    assert '<tr class="coverage__row coverage__row--empty"><th scope="row">Finance</th>' in html
+    assert '<td>0 of 2 needed <span class="badge badge--amber">Under-covered</span></td>' in html
+    assert '<td><span class="muted">Headcount unknown</span></td>' in html
+
+
 def test_coverage_page_shows_the_grid_as_an_accessible_table(client_for, viewer, campaign):
     support = DepartmentFactory(campaign=campaign, name="Support", kind=Department.Kind.CUSTOMER_FACING, headcount=70)
     DepartmentFactory(campaign=campaign, name="Finance", kind=Department.Kind.INTERNAL_PROVIDER)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from allies.coverage import MovementCheck, movement_checks
 from allies.models import Stage
 from campaign import checkup, momentum
-from campaign.models import Level, ServiceProblem
+from campaign.models import Department, Level, ServiceProblem
 from tests.campaign.board_figures import figures
 from tests.factories import AllyFactory, DepartmentFactory, GoalFactory, ServiceProblemFactory
 
@@ -156,6 +156,24 @@ def test_home_shows_the_checkup_and_momentum(client_for, viewer, campaign):
     assert "Campaign checkup" in response.text
     assert 'role="img"' in response.text and "Weekly figures" in response.text
     assert "1 problems started" in response.text
+
+
+def test_home_builds_the_departments_and_weekly_rows_in_python_with_names_escaped(client_for, viewer, campaign):
+    DepartmentFactory(campaign=campaign, name="R&D <Lab>", kind=Department.Kind.INTERNAL_PROVIDER)
+    DepartmentFactory(campaign=campaign, name="Support", kind=Department.Kind.CUSTOMER_FACING)
+    ServiceProblemFactory(campaign=campaign, status=S.IN_PROGRESS, started_on=date.today())
+
+    html = client_for(viewer).get(campaign.get_absolute_url()).text
+
+    assert (
+        '<li>R&amp;D &lt;Lab&gt; <span class="tag tag--internal_provider">Internal service provider</span></li>'
+    ) in html
+    assert '<li>Support <span class="tag tag--customer_facing">Customer-facing</span></li>' in html
+    assert "<Lab>" not in html
+    current = momentum.week_start(date.today())
+    # This week's row: the date as "j M", "(so far)", a cell per source (one problem started), the total.
+    assert f'<tr><th scope="row">{current.day} {current:%b} (so far)</th>' in html
+    assert "<td>0</td><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>" in html
 
 
 def test_home_warns_when_momentum_is_fading(client_for, viewer, campaign):
