@@ -1,6 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from allies.models import Ally
+from personas.models import PersonaCard
 from personas.selectors import service_map
 from tests.factories import AllyFactory, DepartmentFactory, PersonaCardFactory
 from tests.personas.helpers import bulk_cards
@@ -113,3 +117,23 @@ def test_service_map_queries_stay_fixed_with_thousands_of_cards(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("personas:service-map", kwargs={"slug": campaign.slug}))
     assert response.context["map"].total == sum(1 for i in range(4000) if i % 3)
+
+
+@pytest.mark.needs_postgres
+def test_the_map_reads_the_writers_department_from_an_index_alone(campaign):
+    """The count joins the campaign's allies by id for their department: all three in one index, no ally rows read."""
+    department = DepartmentFactory(campaign=campaign)
+    Ally.objects.bulk_create(
+        [
+            Ally(campaign=campaign, name=f"Ally {i}", email=f"ally{i}@example.org", department=department)
+            for i in range(50)
+        ]
+    )
+    with CaptureQueriesContext(connection) as captured:
+        list(PersonaCard.objects.served_pairs(campaign))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using ally_campaign_department on allies_ally" in plan, plan
