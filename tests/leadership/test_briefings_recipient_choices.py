@@ -36,7 +36,7 @@ def test_the_composer_lists_the_chosen_leaders_and_the_first_by_name(client_for,
     ids = listed_leader_ids(response.text)
     assert ids == [leader.pk for leader in leaders[:SHOWN]] + [leaders[-1].pk]  # by name, the chosen one included
     assert ticked_leader_ids(response.text) == [leaders[-1].pk]
-    assert f"{SHOWN + 1} of {SHOWN + 20}" in response.text
+    assert f"{SHOWN + 1} of {SHOWN + 20} leaders listed: the chosen ones and the first by name." in response.text
     assert f"Show all {SHOWN + 20} leaders" in response.text
     assert "?leaders=all#recipients-fieldset" in response.text
 
