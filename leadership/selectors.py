@@ -8,7 +8,20 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from allies.models import Ally
@@ -62,19 +75,36 @@ class LeaderChoice(NamedTuple):
     wiifm: list
 
 
-def leader_choices(campaign):
+LEADERS_SHOWN = 30  # the composer lists the chosen leaders and the first this many by name; "show all" for the rest
+
+
+class LeaderChoices(NamedTuple):
+    rows: list  # LeaderChoice rows, by name
+    total: int  # the campaign's leaders, listed or not
+
+
+def leader_choices(campaign, chosen=(), limit=None):
     """
-    The campaign's leaders as LeaderChoice rows, in the leaders' usual order: a campaign has hundreds, and
-    plain rows (each distinct WIIFM list decoded once) cost a fraction of model instances. One query.
+    The campaign's leaders as LeaderChoice rows, by name: a campaign has hundreds, and plain rows (each
+    distinct WIIFM list decoded once) cost a fraction of model instances. With a `limit`, only the leaders
+    whose ids are in `chosen` and the first `limit` by name; `total` counts them all either way. One query.
     """
+    leaders = Leader.objects.filter(campaign=campaign)
+    rows = leaders.order_by("name", "pk")
+    if limit is not None:
+        first = leaders.order_by("name", "pk").values("pk")[:limit]
+        rows = rows.filter(Q(pk__in=first) | Q(pk__in=list(chosen)))
+    count = leaders.order_by().values("campaign").annotate(total=Count("pk")).values("total")
+    rows = rows.annotate(total=Subquery(count[:1]), wiifm_text=Cast("wiifm", TextField()))
+    rows = list(rows.values_list("pk", "name", "stance", "wiifm_text", "total"))
     decoded = {}
     choices = []
-    rows = Leader.objects.filter(campaign=campaign).values_list("pk", "name", "stance", Cast("wiifm", TextField()))
-    for pk, name, stance, wiifm in rows:
+    for pk, name, stance, wiifm, _total in rows:
         if wiifm not in decoded:
             decoded[wiifm] = json.loads(wiifm) if wiifm else []
         choices.append(LeaderChoice(pk, name, stance, decoded[wiifm]))
-    return choices
+    # No rows: the campaign has no leaders (otherwise the first `limit` would be listed).
+    return LeaderChoices(choices, rows[0][4] if rows else 0)
 
 
 def open_roadblocks(campaign):

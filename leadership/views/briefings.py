@@ -55,6 +55,8 @@ def pack_compose(request, pk):
         return _pack_sent(request, pack)
     if request.method == "GET" and request.htmx and request.htmx.target == "story-choices":
         return _story_choices(request, pack)
+    if request.method == "GET" and request.htmx and request.htmx.target == "recipient-choices":
+        return _recipient_choices(request, pack)
     form = PackComposeForm(request.POST or None, instance=pack, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -83,10 +85,16 @@ def _story_search(request):
 
 def _compose_context(request, pack, form):
     selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
-    # Every leader of the campaign is offered; the saved recipients are among them (one query for both).
-    leaders = selectors.leader_choices(request.campaign)
+    # The chosen leaders (ticked on the form, and saved) and the first few by name, or all of them once asked
+    # ("show all", kept while the draft saves itself); the saved recipients are among them (one query for both).
     saved = form.choices
-    recipients = [leader for leader in leaders if leader.pk in saved["recipients"]]
+    show_all = request.GET.get("leaders") == "all" or request.POST.get("leaders") == "all"
+    leaders = selectors.leader_choices(
+        request.campaign,
+        chosen=_ids(selected["recipients"]) | saved["recipients"],
+        limit=None if show_all else selectors.LEADERS_SHOWN,
+    )
+    recipients = [leader for leader in leaders.rows if leader.pk in saved["recipients"]]
     options = selectors.composer_options(
         pack, leaders=recipients, chosen_stories=_ids(selected["stories"]), **_story_search(request)
     )
@@ -100,6 +108,17 @@ def _compose_context(request, pack, form):
         "leaders": leaders,
         "problems": services.pack_problems(pack, saved),
     }
+
+
+def _recipient_choices(request, pack):
+    """The composer's list of leaders alone (htmx), all of them ("show all"), keeping the leaders ticked so far."""
+    context = {
+        "campaign": request.campaign,
+        "pack": pack,
+        "leaders": selectors.leader_choices(request.campaign),
+        "selected": {"recipients": {str(pk) for pk in _ids(request.GET.getlist("recipients"))}},
+    }
+    return render(request, "leadership/pack_compose.html#recipient-choices", context)
 
 
 def _story_choices(request, pack):

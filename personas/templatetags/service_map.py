@@ -31,9 +31,12 @@ def _row(row, names, gallery):
     return f'<tr><th scope="row">{names[provider]}</th>{cells}<td class="service-map__total">{int(row.total)}</td></tr>'
 
 
+EMPTY_CELL = '<td class="heat-0"><span class="visually-hidden">0</span></td>'  # most of the map
+
+
 def _cell(cell, provider, names, gallery):
     if not cell.cards:
-        return f'<td class="heat-{int(cell.heat)}"><span class="visually-hidden">0</span></td>'
+        return EMPTY_CELL
     cards = int(cell.cards)
     served = cell.served.pk
     link = f"{gallery}?writer_department={int(provider)}&amp;served={int(served)}"
