@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('allies', '0005_stagechange_campaign'),
+        ('allies', '0006_ally_coverage_counts_index'),
         ('campaign', '0006_problem_board_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
