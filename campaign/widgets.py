@@ -32,12 +32,37 @@ def _attrs(attrs):
     return mark_safe(html)  # noqa: S308 # nosec B308 B703 - every value escaped above
 
 
+_SELECTED = {"selected": True}
+
+
 class FastSelect(forms.Select):
     """
     A select rendered in Python, with the markup of Django's templates (option groups included):
     the feedback log shows a department list of fifty in two forms and a status select on every
     row, the ally list and the persona gallery filter by department.
     """
+
+    def optgroups(self, name, value, attrs=None):
+        """
+        Django's ChoiceWidget.optgroups (the same groups, order and selection), without building a
+        full option context per choice: a select's options carry no attributes but `selected`, and a
+        card's "written by" offers every ally of the campaign.
+        """
+        groups, has_selected, chosen = [], False, set(value)
+        for index, (option_value, option_label) in enumerate(self.choices):
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, choices = option_value, option_label
+            else:
+                group_name, choices = None, [(option_value, option_label)]
+            subgroup = []
+            for subvalue, sublabel in choices:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in chosen
+                has_selected |= selected
+                subgroup.append({"value": subvalue, "label": sublabel, "attrs": _SELECTED if selected else {}})
+            groups.append((group_name, subgroup, index))
+        return groups
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

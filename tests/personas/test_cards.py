@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -198,3 +200,25 @@ def test_an_ally_page_offers_viewers_no_card_writing(client_for, campaign, viewe
     ally = AllyFactory(campaign=campaign)
     page = client_for(viewer).get(reverse("allies:ally-detail", kwargs={"slug": campaign.slug, "pk": ally.pk}))
     assert "Write a card for" not in page.text
+
+
+def test_the_card_form_offers_every_ally_in_one_query_of_plain_rows(
+    client_for, champion, campaign, sales, django_assert_max_num_queries
+):
+    # A division's campaign has thousands of allies: their options are one query, however many.
+    from allies.models import Ally
+
+    Ally.objects.bulk_create(
+        Ally(campaign=campaign, name=f"Ally {i:04d}", department=sales, email=f"ally{i}@example.com")
+        for i in range(600)
+    )
+    client = client_for(champion)
+    with django_assert_max_num_queries(10):
+        response = client.get(url("card-new", campaign))
+    chosen = Ally.objects.get(name="Ally 0123")
+    assert response.text.count("(Sales)</option>") == 600
+    card = PersonaCardFactory(campaign=campaign, writer_ally=chosen)
+    edit = client.get(url("card-edit", campaign, pk=card.pk)).text
+    assert f'<option value="{chosen.pk}" selected>Ally 0123 (Sales)</option>' in edit
+    writer_select = re.search(r'<select name="writer_ally".*?</select>', edit, re.S).group(0)
+    assert writer_select.count(" selected") == 1
