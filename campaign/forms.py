@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
 from campaign.models import Campaign, Department, Goal, Membership, Role, ServiceProblem
+from campaign.widgets import NamedMultipleChoiceField
 
 User = get_user_model()
 
@@ -204,6 +205,7 @@ class ProblemForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"owner": "Owner (a member of the campaign)"}
         help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
+        field_classes = {"people": NamedMultipleChoiceField}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,6 +245,7 @@ class StoryForm(forms.ModelForm):
             "story_after": "After: how service is now",
         }
         help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
+        field_classes = {"people": NamedMultipleChoiceField}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
