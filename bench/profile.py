@@ -16,7 +16,6 @@ first run).
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -96,5 +95,4 @@ def main():
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("BENCH_PROFILE", "1")
     main()

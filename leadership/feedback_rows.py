@@ -9,18 +9,16 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
+from campaign.links import url_maker
 from campaign.markup import escape
 
 
 def row_urls(campaign, items):
-    """
-    Each row's update, edit and story addresses, reversed once per page rather than three times a row:
-    the address for pk 1 split around its "/1/" segment (the last one; the slug comes before it).
-    """
+    """Each row's update, edit and story addresses, reversed once per page rather than three times a row."""
     for name in ("update", "edit", "story"):
-        head, _, tail = reverse(f"leadership:feedback-{name}", args=[campaign.slug, 1]).rpartition("/1/")
+        url = url_maker(f"leadership:feedback-{name}", campaign)
         for item in items:
-            setattr(item, f"{name}_url", f"{head}/{item.pk}/{tail}")
+            setattr(item, f"{name}_url", url(item.pk))
     return items
 
 

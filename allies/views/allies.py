@@ -19,6 +19,7 @@ from allies import services
 from allies.forms import AllyFilterForm, AllyForm, StageForm, TouchpointForm
 from allies.models import Ally, Stage, Touchpoint
 from campaign.access import campaign_view
+from campaign.links import url_maker
 from campaign.models import Role
 
 ALLIES_PER_PAGE = 25
@@ -72,16 +73,6 @@ def _row_basics(request):
     }
 
 
-# A pk no real row has, reversed once and replaced per row: one reverse() per page instead of four per row.
-_PK_MARK = 987654321
-
-
-def _url_maker(name, campaign):
-    """A function pk -> the URL `name` has for that pk of `campaign`'s allies (what reverse() would give)."""
-    head, tail = reverse(name, kwargs={"slug": campaign.slug, "pk": _PK_MARK}).rsplit(str(_PK_MARK), 1)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _stage_options():
     """The stage <select>'s options with each stage selected in turn, built once: stage -> safe HTML."""
     return {
@@ -100,7 +91,7 @@ def _prepare_rows(campaign, allies, back):
     ally page, the stage move, the accept button, the "Log" link) and its stage options.
     """
     detail, stage, accept = (
-        _url_maker(name, campaign) for name in ("allies:ally-detail", "allies:ally-stage", "allies:ally-accept")
+        url_maker(name, campaign) for name in ("allies:ally-detail", "allies:ally-stage", "allies:ally-accept")
     )
     log = reverse("allies:touchpoint-new", kwargs={"slug": campaign.slug}) + "?ally={}&next=" + quote(back, safe="/")
     options = _stage_options()
@@ -181,7 +172,7 @@ def ally_detail(request, pk):
     touchpoints = touchpoints.get_page(request.GET.get("page"))
     # The page names its own address a dozen times: reverse it once, and each "Remove" link from one pattern.
     ally.url = ally.get_absolute_url()
-    remove = _url_maker("allies:touchpoint-delete", campaign)
+    remove = url_maker("allies:touchpoint-delete", campaign)
     for touchpoint in touchpoints:
         touchpoint.remove_url = f"{remove(touchpoint.pk)}?next={quote(ally.url, safe='/')}"
     context = {

@@ -19,6 +19,7 @@ from django_htmx.http import reswap, retarget
 from campaign import rules, services
 from campaign.access import campaign_view
 from campaign.forms import CelebrationForm, MoveForm, ProblemForm, RoadblockForm, StoryForm
+from campaign.links import url_maker
 from campaign.models import Goal, Role, ServiceProblem
 
 Status = ServiceProblem.Status
@@ -55,38 +56,28 @@ def _problem(request, pk, *, related=(), **filters):
     return get_object_or_404(problems, pk=pk, **filters)
 
 
-def _card_urls(campaign):
-    """
-    url(name, pk) for a card's links: each name reversed once per board, not once per card (a board
-    renders up to four columns of cards, each with its page and its move form).
-    """
-    sentinel = 987654321
-    prefixes = {
-        name: reverse(f"campaign:{name}", kwargs={"slug": campaign.slug, "pk": sentinel}).split(str(sentinel))
-        for name in ("problem-detail", "problem-move", "problem-roadblock-clear")
-    }
-    return lambda name, pk: f"{prefixes[name][0]}{pk}{prefixes[name][1]}"
-
-
 def board_context(request, **extra):
     """Everything the board region shows: columns, rules, per-goal counts and open roadblocks."""
     campaign = request.campaign
     figures = ServiceProblem.objects.board_figures(campaign)
     columns = []
-    card_url = _card_urls(campaign)
+    detail, move, clear = (
+        url_maker(f"campaign:{name}", campaign)
+        for name in ("problem-detail", "problem-move", "problem-roadblock-clear")
+    )
     board_cards = ServiceProblem.objects.filter(campaign=campaign).for_cards().only(*CARD_FIELDS)
     for status, label in Status.choices:
         cards = list(board_cards.in_column(status)[:COLUMN_LIMIT])
         for card in cards:
-            card.detail_url, card.move_url = card_url("problem-detail", card.pk), card_url("problem-move", card.pk)
+            card.detail_url, card.move_url = detail(card.pk), move(card.pk)
         columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
     # The panel shows the title, the ask and the leader: not the owner, department and goal others join.
     roadblocks = ServiceProblem.objects.open_roadblocks(campaign).select_related(None)
     roadblocks = roadblocks.select_related("roadblock_leader")
     roadblocks = list(roadblocks.only("title", "roadblock_ask", "roadblock_leader__name")[:ROADBLOCK_LIMIT])
     for problem in roadblocks:
-        problem.detail_url = card_url("problem-detail", problem.pk)
-        problem.clear_url = card_url("problem-roadblock-clear", problem.pk)
+        problem.detail_url = detail(problem.pk)
+        problem.clear_url = clear(problem.pk)
     return {
         "campaign": campaign,
         "columns": columns,
