@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from allies.models import Ally
 from campaign.models import ServiceProblem
 from leadership.models import (
     BenchmarkVisit,
@@ -54,16 +53,6 @@ WIIFM_BENEFITS = {
 def benefits_valued_by(leader):
     """The set of Benefit values that fit what `leader` values."""
     return set().union(*(WIIFM_BENEFITS.get(value, set()) for value in leader.wiifm))
-
-
-def won_stories(campaign):
-    """The campaign's won problems (service stories), newest win first, with who worked on them."""
-    return (
-        ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON)
-        .select_related("department")
-        .prefetch_related(Prefetch("people", queryset=Ally.objects.only("id", "name")))
-        .order_by("-won_on", "-pk")
-    )
 
 
 class LeaderChoice(NamedTuple):
@@ -213,11 +202,6 @@ class Suggestion:
     @property
     def score(self):
         return len(self.fits)
-
-    @property
-    def benefit_labels(self):
-        values = getattr(self.item, "benefits", None) or []
-        return [B(value).label for value in values if value in B.values]
 
 
 class _Fitter:

@@ -25,9 +25,6 @@ class AllyChoiceField(forms.ModelChoiceField):
     iterator = AllyChoiceIterator
     widget = FastSelect
 
-    def label_from_instance(self, ally):
-        return f"{ally.name} ({ally.department.name})"
-
 
 class PersonaCardForm(forms.ModelForm):
     """

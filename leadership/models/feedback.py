@@ -3,7 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.db.models.functions import Lower, TruncWeek
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -51,15 +51,6 @@ class Source(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
-
-
-def severity_rank():
-    """A sortable number for a complaint's severity, computed in the database."""
-    return Case(
-        *(When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
 
 
 class FeedbackTheme(models.Model):
@@ -157,24 +148,6 @@ class FeedbackQuerySet(models.QuerySet):
 
     def open_complaints(self):
         return self.filter(kind=Kind.COMPLAINT, status__in=OPEN_STATUSES)
-
-    def counts_by_department(self, campaign, *, since=None):
-        """
-        Feedback per department (complaints and compliments apart), busiest first, in one query;
-        only what was received on or after `since` when given (a window reads an index range, not years).
-        """
-        scoped = self.filter(campaign=campaign)
-        if since is not None:
-            scoped = scoped.filter(received_on__gte=since)
-        return (
-            scoped.values("department__name")
-            .annotate(
-                complaints=Count("kind", filter=Q(kind=Kind.COMPLAINT)),
-                compliments=Count("kind", filter=Q(kind=Kind.COMPLIMENT)),
-                total=Count("*"),
-            )
-            .order_by("-total", "department__name")
-        )
 
     def counts_by_week_and_department(self, campaign, *, since):
         """

@@ -1,7 +1,7 @@
 """
 The composer's choice lists, rendered in Python: a campaign has hundreds of leaders and open roadblocks, and
 a template loop (or an `{% include %}`) per row costs more than the rest of the page. The markup is what the
-templates wrote; every value is escaped with the standard library's `campaign.markup.escape`, then the whole list is
+templates wrote; every value is escaped with `campaign.markup.escape`, then the whole list is
 marked safe once (`_safe`), several times faster than `format_html` per row.
 """
 

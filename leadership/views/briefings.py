@@ -29,8 +29,6 @@ EMAIL_PAGE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-PICKED = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
-
 
 def _packs(request):
     return BriefingPack.objects.filter(campaign=request.campaign)
@@ -84,7 +82,7 @@ def _story_search(request):
 
 
 def _compose_context(request, pack, form):
-    selected = {name: {str(value) for value in form[name].value() or []} for name in PICKED}
+    selected = {name: {str(value) for value in form[name].value() or []} for name in selectors.PACK_PARTS}
     # The chosen leaders (ticked on the form, and saved) and the first few by name, or all of them once asked
     # ("show all", kept while the draft saves itself); the saved recipients are among them (one query for both).
     saved = form.choices

@@ -1,6 +1,6 @@
 """
 The service map's rows, rendered in Python: a 50-department map is 2,500 cells per page. Each department's
-name is escaped once (standard library `campaign.markup.escape`, as Django's `escape` does it) and the cells are joined
+name is escaped once (`campaign.markup.escape`, as Django's `escape` does it) and the cells are joined
 as plain strings, then marked safe once: `format_html` per cell cost more than the rest of the page.
 """
 
