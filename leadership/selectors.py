@@ -222,13 +222,14 @@ class _Fitter:
         return self._fits[key]
 
 
-def suggest(items, leaders, sent, kind):
+def suggest(items, leaders, sent, kind, *, fitter=None):
     """
     Order `items` (stories or clippings, each with `benefits`) for the recipients `leaders`: the ones
     that fit most recipients' WIIFM first, then those not yet sent to them, keeping the given order
     otherwise. `sent` comes from `sent_content`; `kind` is its key ("stories", "clippings", "visits").
+    A caller that has already built the `_Fitter` for these leaders passes it.
     """
-    fitter = _Fitter(leaders, sent, kind)
+    fitter = fitter or _Fitter(leaders, sent, kind)
     suggestions = [
         Suggestion(
             item=item,
@@ -321,7 +322,7 @@ def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES
     if beyond:
         items += list(stories.filter(pk__in=beyond).only(*fields))
     items.sort(key=lambda item: (item.won_on, item.pk), reverse=True)  # newest first, as `suggest` expects
-    shown = suggest(items, leaders, sent, "stories")
+    shown = suggest(items, leaders, sent, "stories", fitter=fitter)
     for suggestion in shown:
         suggestion.chosen_only = suggestion.item.pk not in listed
     return StoryChoices(shown=shown, total=total, query=query, limit=limit)
