@@ -6,6 +6,7 @@ the ORM; the big tables are written by one INSERT … SELECT FROM generate_serie
 campaigns of a million feedback items take about a minute instead of hours of row-by-row saves.
 """
 
+import os
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -14,7 +15,7 @@ from psycopg import sql
 # Written as the database's comment at creation: the only database the bench will ever drop or fill.
 MARKER = "rising-tide-bench: created by make bench; it drops and rebuilds this database"
 
-SIZES = {
+FULL_SIZES = {
     "departments": 50,
     "allies": 20_000,
     "touchpoints": 200_000,
@@ -24,6 +25,20 @@ SIZES = {
     "leaders": 500,
     "days": 3 * 365,
 }
+# What BENCH_SCALE shrinks: the big tables. Departments, leaders (the 500 summary emails) and the three
+# years stay as they are.
+SCALED = ("allies", "touchpoints", "cards", "problems", "feedback")
+
+
+def scaled_sizes(scale, sizes=FULL_SIZES):
+    """The sizes for BENCH_SCALE (1 is the issue's full size; 0.01 a quick check of the bench itself)."""
+    if not 0 < scale <= 1:
+        raise ValueError(f"BENCH_SCALE must be above 0 and at most 1, not {scale}")
+    return {key: max(10, round(value * scale)) if key in SCALED else value for key, value in sizes.items()}
+
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+SIZES = scaled_sizes(SCALE)
 
 
 class NotOurDatabase(RuntimeError):

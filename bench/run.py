@@ -5,6 +5,9 @@ with gunicorn, and measure each main page against a trivial view through the sam
 Usage: DATABASE_URL=postgres://…/risingtide_bench python -m bench.run
 The database is dropped and rebuilt on every run, and only when the bench created it (see bench.data).
 Prints a human table, then one JSON document (also written to bench/results/latest.json).
+Beside each page's wall-clock time it reports what load moves much less: the web workers' CPU time and
+the database backends' CPU time per request (bench.accounting). BENCH_SCALE=0.01 (say) builds smaller
+campaigns for a quick check of the bench itself; such a run writes no results file.
 """
 
 import http.client
@@ -22,6 +25,8 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench import accounting
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -129,6 +134,26 @@ def http_status(path):
 # --- Measuring pages ---------------------------------------------------------------------------
 
 
+def database_backends():
+    """Pids of the database backends serving other processes (the web workers) on the bench's database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def snapshot(counters):
+    """What the web workers and their database backends have used so far (see bench.accounting)."""
+    return {
+        "workers": accounting.read_counters(counters),
+        "db": accounting.backends_cpu_or_none(database_backends()),
+    }
+
+
 def run_wrk(path, connections, seconds, request):
     env = {
         **os.environ,
@@ -167,31 +192,61 @@ def time_by_hand(path, request):
     return {"requests": 3, "p50_us": statistics.median(timings) * 1e6, "p95_us": max(timings) * 1e6}
 
 
-def measure_pages(pages, trivial):
-    """For each connection count and round, each page right after a trivial-view run; ratios pair them."""
+def measure_pages(pages, trivial, counters):
+    """For each connection count and round, each page right after a trivial-view run; ratios pair them.
+
+    Each run is bracketed by snapshots of the workers' counters and the backends' CPU, so every figure
+    per request is counted over the requests the server itself finished, in-flight ones included.
+    """
     samples = {name: {c: [] for c in CONNECTIONS} for name in pages}
+    # Every worker loads its templates and code paths on first use: pay for that before measuring.
+    for request in (trivial, *pages.values()):
+        run_wrk(request["path"], 2, 1, request)
     for round_number in range(1, ROUNDS + 1):
         for connections in CONNECTIONS:
             log(f"  round {round_number}/{ROUNDS}, {connections} connection(s)")
             for name, request in pages.items():
+                before = snapshot(counters)
                 base = run_wrk(trivial["path"], connections, TRIVIAL_SECONDS, trivial)
+                time.sleep(0.2)
+                between = snapshot(counters)
                 page = run_wrk(request["path"], connections, PAGE_SECONDS, request)
                 # wrk stops sending but gunicorn finishes what it took: let it drain before the next baseline.
                 time.sleep(min(30, 2 * page["p95_us"] / 1e6) + 0.2)
-                log(f"    {name}: {page['p50_us'] / 1000:.1f} ms (trivial {base['p50_us'] / 1000:.2f} ms)")
+                after = snapshot(counters)
+                base_cost = accounting.run_cost(before, between)
+                page_cost = accounting.run_cost(between, after)
+                log(
+                    f"    {name}: {page['p50_us'] / 1000:.1f} ms, cpu {_ms(page_cost['cpu_ms'])}, "
+                    f"db {_ms(page_cost['db_ms'])} (trivial {base['p50_us'] / 1000:.2f} ms, "
+                    f"cpu {_ms(base_cost['cpu_ms'])})"
+                )
                 samples[name][connections].append(
                     {
                         "median_ms": page["p50_us"] / 1000,
                         "p95_ms": page["p95_us"] / 1000,
                         "trivial_ms": base["p50_us"] / 1000,
                         "ratio": page["p50_us"] / max(base["p50_us"], 1),
+                        "cpu_ms": page_cost["cpu_ms"],
+                        "db_ms": page_cost["db_ms"],
+                        "trivial_cpu_ms": base_cost["cpu_ms"],
+                        "trivial_db_ms": base_cost["db_ms"],
+                        **accounting.cost_ratios(page_cost, base_cost),
                     }
                 )
     return samples
 
 
+def _ms(value):
+    return "-" if value is None else f"{value:.2f} ms"
+
+
+SUMMARISED = ("median_ms", "p95_ms", "trivial_ms", "ratio", *accounting.COST_KEYS)
+
+
 def summarise(runs):
-    return {key: statistics.median(run[key] for run in runs) for key in ("median_ms", "p95_ms", "trivial_ms", "ratio")}
+    """Median of the rounds, figure by figure (None for a cost figure missing from any round)."""
+    return {key: accounting.median_or_none([run[key] for run in runs]) for key in SUMMARISED}
 
 
 def count_queries(pages, user, token):
@@ -373,11 +428,35 @@ def machine():
     return f"{platform.system()} {platform.machine()}, {cores} cores{memory}, Python {platform.python_version()}"
 
 
+def _cell(value, fmt, suffix=""):
+    return "-" if value is None else f"{value:{fmt}}{suffix}"
+
+
+def page_verdict(figures):
+    """Met when the wall-clock ratio, the web CPU ratio (when measured) and the query count are in target."""
+    ratios = [figures["ratio"]] + ([figures["cpu_ratio"]] if figures.get("cpu_ratio") is not None else [])
+    return all(r <= TARGETS["ratio"] for r in ratios) and figures["queries"] <= TARGETS["queries"]
+
+
 def report(result, detail):
-    rows = [("page", "median ms", "p95 ms", "ratio", "c4 median", "c4 ratio", "queries", "")]
+    rows = [
+        (
+            "page",
+            "median ms",
+            "p95 ms",
+            "ratio",
+            "c4 median",
+            "c4 ratio",
+            "cpu ms",
+            "cpu ratio",
+            "db ms",
+            "db ratio",
+            "queries",
+            "",
+        )
+    ]
     for name, figures in result["pages"].items():
         four = detail[name]
-        ok = figures["ratio"] <= TARGETS["ratio"] and figures["queries"] <= TARGETS["queries"]
         rows.append(
             (
                 name,
@@ -386,23 +465,33 @@ def report(result, detail):
                 f"{figures['ratio']:.1f}x",
                 f"{four['median_ms']:.1f}",
                 f"{four['ratio']:.1f}x",
+                _cell(figures["cpu_ms"], ".2f"),
+                _cell(figures["cpu_ratio"], ".1f", "x"),
+                _cell(figures["db_ms"], ".2f"),
+                _cell(figures["db_ratio"], ".1f", "x"),
                 str(figures["queries"]),
-                "ok" if ok else "MISSED",
+                "ok" if page_verdict(figures) else "MISSED",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [f"Rising Tide bench, {result['date']}, {result['machine']}; trivial view {result['trivial_ms']:.2f} ms"]
+    lines = [
+        f"Rising Tide bench, {result['date']}, {result['machine']}; trivial view {result['trivial_ms']:.2f} ms, "
+        f"web CPU {_cell(result['trivial_cpu_ms'], '.3f')} ms, database CPU {_cell(result['trivial_db_ms'], '.3f')} ms"
+        " a request"
+    ]
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
 
     def verdict(key, value, unit, better):
+        if value is None:
+            return f"{key}: not measured (BENCH_ONLY)"
         met = value >= TARGETS[key] if better == "more" else value < TARGETS[key]
         sign = "≥" if better == "more" else "<"
         return f"{key}: {value:.2f} {unit} (target {sign} {TARGETS[key]}) {'ok' if met else 'MISSED'}"
 
-    lines.append(verdict("summary_1m_s", result["summary_1m_s"], "s", "less"))
-    lines.append(verdict("emails_500_s", result["emails_500_s"], "s", "less"))
-    lines.append(verdict("csv_20k_s", result["csv_20k_s"], "s", "less"))
-    lines.append(verdict("api_items_per_s", result["api_items_per_s"], "items/s", "more"))
+    lines.append(verdict("summary_1m_s", result.get("summary_1m_s"), "s", "less"))
+    lines.append(verdict("emails_500_s", result.get("emails_500_s"), "s", "less"))
+    lines.append(verdict("csv_20k_s", result.get("csv_20k_s"), "s", "less"))
+    lines.append(verdict("api_items_per_s", result.get("api_items_per_s"), "items/s", "more"))
     return "\n".join(lines)
 
 
@@ -477,7 +566,7 @@ def main():
         built = data.existing()
     else:
         started = time.monotonic()
-        log("bench: building two campaigns of a million feedback items each")
+        log(f"bench: building two campaigns of {data.SIZES['feedback']:,} feedback items each")
         built = data.build(log=log)
         data.vacuum_analyze(url)
         log(f"bench: data built and analysed in {time.monotonic() - started:.0f} s")
@@ -520,6 +609,10 @@ def main():
     processes = Processes()
     logdir = ROOT / "var" / "bench"
     logdir.mkdir(parents=True, exist_ok=True)
+    # Where each gunicorn worker keeps its requests served and CPU time (bench/gunicorn_conf.py).
+    counters = tmp / "counters"
+    counters.mkdir()
+    os.environ["BENCH_COUNTERS"] = str(counters)
     measured = {}
     try:
         if {"pages", "api"} & parts:
@@ -527,6 +620,7 @@ def main():
                 [
                     str(ROOT / ".venv" / "bin" / "gunicorn"),
                     "config.wsgi",
+                    "--config=python:bench.gunicorn_conf",
                     "--workers=2",
                     f"--bind={HOST}:{WEB_PORT}",
                     "--timeout=120",
@@ -536,7 +630,7 @@ def main():
             wait_for(lambda: http_status("/bench/trivial/") == 200, "gunicorn")
         if "pages" in parts:
             log(f"bench: measuring {len(pages)} pages, {ROUNDS} rounds at {CONNECTIONS} connections")
-            samples = measure_pages(pages, trivial)
+            samples = measure_pages(pages, trivial, counters)
         log(f"bench: timing {', '.join(part for part in PARTS[1:] if part in parts)}")
         schedule, period = None, None
         if {"summary", "emails"} & parts:
@@ -556,37 +650,55 @@ def main():
         processes.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if parts != set(PARTS):
-        log(f"bench: only {', '.join(sorted(parts))} (BENCH_ONLY): nothing written to {RESULTS.relative_to(ROOT)}")
-        return
-    summary_s, emails_s = measured["summary_1m_s"], measured["emails_500_s"]
-    csv_s, api_rate = measured["csv_20k_s"], measured["api_items_per_s"]
-
-    one = {name: summarise(runs[1]) for name, runs in samples.items()}
-    four = {name: summarise(runs[4]) for name, runs in samples.items()}
     result = {
         "machine": machine(),
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"),
-        "trivial_ms": round(statistics.median(figures["trivial_ms"] for figures in one.values()), 3),
+        **({"scale": data.SCALE} if data.SCALE != 1 else {}),
+    }
+    four = {}
+    if "pages" in parts:
+        one = {name: summarise(runs[1]) for name, runs in samples.items()}
+        four = {name: summarise(runs[4]) for name, runs in samples.items()}
+        result.update(page_results(one, queries))
+    rounding = {"summary_1m_s": 3, "emails_500_s": 2, "csv_20k_s": 2, "api_items_per_s": 0}
+    result.update({key: round(value, rounding[key] or None) for key, value in measured.items()})
+    if "pages" in parts:
+        print(report(result, four))
+    print(json.dumps(result, indent=2))
+    if parts != set(PARTS) or data.SCALE != 1:
+        why = "BENCH_ONLY" if parts != set(PARTS) else f"BENCH_SCALE={data.SCALE}"
+        log(f"bench: {why}: nothing written to {RESULTS.relative_to(ROOT)}")
+        return
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    log(f"bench: done in {time.monotonic() - total_started:.0f} s; results in {RESULTS.relative_to(ROOT)}")
+
+
+def page_results(one, queries):
+    """The JSON's page figures (medians of the rounds at one connection) and the trivial view's."""
+
+    def overall(key, digits):
+        values = [figures[key] for figures in one.values()]
+        return accounting.rounded(accounting.median_or_none(values), digits)
+
+    return {
+        "trivial_ms": overall("trivial_ms", 3),
+        "trivial_cpu_ms": overall("trivial_cpu_ms", 3),
+        "trivial_db_ms": overall("trivial_db_ms", 3),
         "pages": {
             name: {
                 "median_ms": round(figures["median_ms"], 2),
                 "p95_ms": round(figures["p95_ms"], 2),
                 "ratio": round(figures["ratio"], 2),
+                "cpu_ms": accounting.rounded(figures["cpu_ms"], 3),
+                "cpu_ratio": accounting.rounded(figures["cpu_ratio"], 2),
+                "db_ms": accounting.rounded(figures["db_ms"], 3),
+                "db_ratio": accounting.rounded(figures["db_ratio"], 2),
                 "queries": queries[name],
             }
             for name, figures in one.items()
         },
-        "summary_1m_s": round(summary_s, 3),
-        "emails_500_s": round(emails_s, 2),
-        "csv_20k_s": round(csv_s, 2),
-        "api_items_per_s": round(api_rate),
     }
-    print(report(result, four))
-    print(json.dumps(result, indent=2))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    log(f"bench: done in {time.monotonic() - total_started:.0f} s; results in {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
