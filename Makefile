@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+# Links in emails lead where the app answers: http://127.0.0.1:$(PORT) unless SITE_URL is set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -34,13 +36,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) SITE_URL="$(SITE_URL)" $(BIN)/python manage.py migrate --noinput
+	SITE_URL="$(SITE_URL)" $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Rising Tide is starting on http://127.0.0.1:$(PORT)/ — log in with one of the demo users above."
+	@echo "Links in emails start with $(SITE_URL)."
 	@echo "Sent mail lands in var/mail/. Press Ctrl-C to stop the web server, the worker and beat."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho -f config/Procfile -d . start
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) SITE_URL="$(SITE_URL)" $(BIN)/honcho -f config/Procfile -d . start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from campaign.models import Department
 from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, FeedbackTheme, SummaryDelivery
 from leadership.models.feedback import Channel, Kind, Severity, Source, Status
-from leadership.summaries import schedule_for, summary_content, summary_recipients
+from leadership.summaries import schedule_for, summary_content, summary_recipients, summary_reply_to
 
 THEMES = ["Billing", "Delivery", "Staff attitude", "Waiting time", "Product quality"]
 
@@ -167,6 +167,7 @@ def _seed_past_summaries(campaign, schedule):
             due_at=period.due_at,
             snapshot=content,
             is_empty=content["is_empty"],
+            reply_to=summary_reply_to(schedule),
         )
         SummaryDelivery.objects.bulk_create(
             SummaryDelivery(

@@ -57,6 +57,6 @@ def pack_web_html(delivery):
 
 def summary_web_html(delivery):
     """The HTML the leader reads on the web for an executive summary, with its unsubscribe link."""
-    context = summaries.summary_context(delivery.summary)
+    context = summaries.summary_context(delivery.summary, delivery.leader)
     context.update(leader=delivery.leader, unsubscribe_url=signing.unsubscribe_url(delivery.leader))
     return web_html("summary", context)

@@ -24,14 +24,15 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from allies.models import StageChange, Touchpoint
 from campaign import momentum as campaign_momentum
 from campaign.emails import make_message, message_from_parts, render_parts
-from campaign.models import ServiceProblem
+from campaign.models import Membership, Role, ServiceProblem
 from leadership import signing
 from leadership.models import (
     DeliveryStatus,
@@ -132,13 +133,7 @@ def summary_content(*, campaign, period):
             campaign=campaign, status=ServiceProblem.Status.WON, won_on__gte=period.start, won_on__lt=period.end
         ).order_by("-won_on", "-pk")[:WINS_SHOWN]
     ]
-    roadblocks = [
-        {"title": p.title, "ask": p.roadblock_ask, "leader": p.roadblock_leader.name if p.roadblock_leader else ""}
-        for p in ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on__isnull=True)
-        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
-        .select_related("roadblock_leader")
-        .order_by("opened_on", "pk")[:ROADBLOCKS_SHOWN]
-    ]
+    roadblocks = _open_roadblocks(campaign)
     logged = {"now": counts["total"][True], "before": counts["total"][False]}
     momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged)
     complaints_pair = counts["kind"][Kind.COMPLAINT]
@@ -162,6 +157,47 @@ def summary_content(*, campaign, period):
         (complaints_pair[True], compliments_pair[True], open_count, resolved_count, wins, roadblocks)
     )
     return content
+
+
+def _open_roadblocks(campaign):
+    """
+    The open roadblocks a summary may show, oldest first: the first few put to no one and the first few
+    of each leader (one query, a row number per leader), so each leader's copy can list theirs and
+    those put to no one, as a briefing pack does (`roadblocks_seen_by`).
+    """
+    ranked = (
+        ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on__isnull=True)
+        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
+        .annotate(rank=Window(RowNumber(), partition_by=[F("roadblock_leader")], order_by=[F("opened_on"), F("pk")]))
+        .filter(rank__lte=ROADBLOCKS_SHOWN)
+        .select_related("roadblock_leader")
+        .order_by("opened_on", "pk")
+    )
+    return [
+        {
+            "title": p.title,
+            "ask": p.roadblock_ask,
+            "leader": p.roadblock_leader.name if p.roadblock_leader else "",
+            "leader_id": p.roadblock_leader_id,
+        }
+        for p in ranked
+    ]
+
+
+def roadblocks_seen_by(roadblocks, leader):
+    """
+    The snapshot's roadblocks one reader sees: a leader, those put to them or to no one (the briefing
+    packs' rule), the first few; a member (preview, test copy, the summary's page), every one kept.
+    """
+    if leader is None:
+        return roadblocks
+    return [item for item in roadblocks if _is_for(item, leader)][:ROADBLOCKS_SHOWN]
+
+
+def _is_for(item, leader):
+    if "leader_id" not in item:  # a summary made before roadblocks kept their leader's id
+        return item["leader"] in ("", leader.name)
+    return item["leader_id"] in (None, leader.pk)
 
 
 def _period_counts(feedback, prev_start, period):
@@ -307,6 +343,17 @@ def summary_recipients(schedule):
     return leaders
 
 
+def summary_reply_to(schedule):
+    """
+    Where leaders' replies to the summary go: the member who last saved the schedule (as a pack's go to
+    the champion who sent it), else the campaign's first admin; '' when no one has an address.
+    """
+    members = Membership.objects.filter(campaign=schedule.campaign, user__is_active=True).exclude(user__email="")
+    emails = members.order_by("pk").values_list("user__email", flat=True)
+    saver = emails.filter(user_id=schedule.updated_by_id).first() if schedule.updated_by_id else None
+    return saver or emails.filter(role=Role.ADMIN).first() or ""
+
+
 def summary_create_for_period(*, schedule, period):
     """
     Create the summary of `period` with its snapshot and deliveries, and enqueue them after commit.
@@ -330,6 +377,7 @@ def summary_create_for_period(*, schedule, period):
                 snapshot=content,
                 is_empty=content["is_empty"],
                 skipped=skipped,
+                reply_to=summary_reply_to(schedule),
             )
             if not skipped:
                 deliveries = SummaryDelivery.objects.bulk_create(
@@ -376,40 +424,48 @@ def delivery_mark_opened(*, delivery):
     SummaryDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=timezone.now())
 
 
-def summary_context(summary):
-    return {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
+def summary_context(summary, leader=None):
+    """What the summary templates need; for a leader, the snapshot with only the roadblocks they see."""
+    snapshot = summary.snapshot
+    if leader is not None and snapshot.get("roadblocks"):
+        snapshot = {**snapshot, "roadblocks": roadblocks_seen_by(snapshot["roadblocks"], leader)}
+    return {"summary": summary, "campaign": summary.campaign, "s": snapshot}
 
 
-def _leader_headers(unsubscribe_url):
-    return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+def _headers(summary, unsubscribe_url=None):
+    headers = {"Reply-To": summary.reply_to} if summary.reply_to else {}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
 
 
 def summary_message(*, summary, to, leader=None, web_url=None):
     """The summary email for `to`; with a leader, it carries their web-version and unsubscribe links."""
-    ctx = summary_context(summary)
-    headers = {}
+    ctx = summary_context(summary, leader)
+    unsubscribe_url = signing.unsubscribe_url(leader) if leader is not None else None
+    headers = _headers(summary, unsubscribe_url)
     if leader is not None:
-        unsubscribe_url = signing.unsubscribe_url(leader)
-        headers = _leader_headers(unsubscribe_url)
         ctx.update(leader=leader, unsubscribe_url=unsubscribe_url)
     ctx["web_url"] = web_url
     return make_message("summary", [to], ctx, headers=headers)
 
 
-# A summary goes to hundreds of leaders, and only their name and two links differ from one copy to the
-# next. So a process renders each summary once, with these markers where the name and the links go, and
-# each leader's copy replaces them (escaped in the HTML part as the template would have). The random part
-# means no feedback text can contain a marker.
+# A summary goes to hundreds of leaders, and only their name, two links and the roadblocks put to them
+# differ from one copy to the next. So a process renders each summary once per set of roadblocks its
+# leaders see (one for everyone with none of their own), with these markers where the name and the links
+# go, and each leader's copy replaces them (escaped in the HTML part as the template would have). The
+# random part means no feedback text can contain a marker.
 _MARK = secrets.token_hex(8)
 _MARKERS = {"name": f"rt{_MARK}leadername", "web_url": f"rt{_MARK}weburl", "unsubscribe_url": f"rt{_MARK}unsubscribe"}
 _MARKED = re.compile("|".join(_MARKERS.values()))
-_RENDERED = OrderedDict()  # what a summary renders from -> its (subject, text, html) with markers
+_RENDERED = OrderedDict()  # what a summary renders from -> {roadblocks seen: (subject, text, html) with markers}
 _RENDERED_KEPT = 4
 _RENDERED_LOCK = threading.Lock()  # a threaded web server builds outbox copies too
 
 
-def _summary_parts_marked(summary):
-    """The summary's parts rendered with markers, from this process's few last summaries when there."""
+def _summary_parts_marked(summary, leader):
+    """The summary's parts for `leader` rendered with markers, from this process's few last summaries when there."""
     campaign = summary.campaign
     key = (
         summary.pk,
@@ -420,12 +476,14 @@ def _summary_parts_marked(summary):
         settings.SITE_URL,
         json.dumps(summary.snapshot, sort_keys=True, default=str),
     )
+    ctx = summary_context(summary, leader)
+    seen = json.dumps(ctx["s"].get("roadblocks"), sort_keys=True, default=str)
     with _RENDERED_LOCK:
-        parts = _RENDERED.get(key)
-        if parts is not None:
+        views = _RENDERED.get(key)
+        if views is not None:
             _RENDERED.move_to_end(key)
-            return parts
-    ctx = summary_context(summary)
+            if seen in views:
+                return views[seen]
     ctx.update(
         leader=SimpleNamespace(name=_MARKERS["name"]),
         web_url=_MARKERS["web_url"],
@@ -433,7 +491,7 @@ def _summary_parts_marked(summary):
     )
     parts = render_parts("summary", ctx)
     with _RENDERED_LOCK:
-        _RENDERED[key] = parts
+        _RENDERED.setdefault(key, {})[seen] = parts
         while len(_RENDERED) > _RENDERED_KEPT:
             _RENDERED.popitem(last=False)
     return parts
@@ -451,7 +509,7 @@ def build_delivery_message(delivery):
         summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
     leader = delivery.leader
     web_url = signing.summary_web_url(delivery)
-    subject, text, html = _summary_parts_marked(summary)
+    subject, text, html = _summary_parts_marked(summary, leader)
     if _MARKED.search(subject):
         # The subject is squeezed onto one line after rendering: a leader's part in it cannot be a marker.
         return summary_message(summary=summary, to=leader.email, leader=leader, web_url=web_url)
@@ -464,7 +522,7 @@ def build_delivery_message(delivery):
         _personalised(text, as_text),
         _personalised(html, as_html),
         [leader.email],
-        headers=_leader_headers(unsubscribe_url),
+        headers=_headers(summary, unsubscribe_url),
     )
 
 

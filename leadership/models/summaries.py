@@ -14,6 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -94,6 +95,10 @@ class SummarySchedule(models.Model):
     # Periods due before this moment are never sent: turning summaries on does not send last week's at once.
     active_since = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Leaders' replies go to whoever last saved the schedule, as a pack's go to the champion who sent it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -178,6 +183,7 @@ class ExecutiveSummary(models.Model):
     snapshot = models.JSONField(default=dict)
     is_empty = models.BooleanField("nothing to report", default=False)
     skipped = models.BooleanField(default=False, help_text="Not sent: nothing to report, and the schedule says skip.")
+    reply_to = models.EmailField(blank=True, help_text="Where leaders' replies go, chosen when the summary was made.")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ExecutiveSummaryQuerySet.as_manager()

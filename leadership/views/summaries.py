@@ -86,6 +86,7 @@ def schedule_edit(request):
     before = snapshot(schedule)
     form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
+        form.instance.updated_by = request.user  # leaders' replies to the summaries go to them
         schedule = form.save()
         after = snapshot(schedule)
         audit_record(
