@@ -15,6 +15,7 @@ from leadership.models import (
     PackDelivery,
     SummaryDelivery,
     SummarySchedule,
+    SummaryTestCopy,
     VisitAction,
 )
 
@@ -172,6 +173,30 @@ class SummaryDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["leader__name", "leader__email", "last_error"]
     list_select_related = ["summary__campaign", "leader"]
     readonly_fields = ["summary", *DELIVERY_READONLY, "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SummaryTestCopy)
+class SummaryTestCopyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "of_next", "period_start", "status", "sent_at", "opened_at"]
+    list_filter = ["status", "of_next", "campaign"]
+    search_fields = ["email", "name", "last_error"]
+    list_select_related = ["campaign"]
+    readonly_fields = [
+        *(field for field in DELIVERY_READONLY if field != "leader"),
+        "campaign",
+        "requested_by",
+        "name",
+        "email",
+        "of_next",
+        "period_start",
+        "period_end",
+        "snapshot",
+        "opened_at",
+        "unsubscribe_tried_at",
+    ]
 
     def has_add_permission(self, request):
         return False

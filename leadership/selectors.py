@@ -33,6 +33,7 @@ from leadership.models import (
     Leader,
     PackDelivery,
     SummaryDelivery,
+    SummaryTestCopy,
     Wiifm,
 )
 
@@ -402,8 +403,11 @@ OUTBOX_COLUMNS = (
 )
 
 
-def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None):
-    """`deliveries` as rows in OUTBOX_COLUMNS order; a kind without a period leaves those columns empty."""
+def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None, to_name=None, to_email=None):
+    """
+    `deliveries` as rows in OUTBOX_COLUMNS order; a kind without a period leaves those columns empty,
+    and one sent to someone other than a leader names its recipient's columns.
+    """
     no_date = Value(None, output_field=DateField())
     return deliveries.values_list(
         Value(kind, output_field=CharField()),
@@ -411,8 +415,8 @@ def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None)
         title,
         period_start or no_date,
         period_end or no_date,
-        F("leader__name"),
-        F("leader__email"),
+        to_name or F("leader__name"),
+        to_email or F("leader__email"),
         "status",
         "created_at",
         "sent_at",
@@ -453,6 +457,28 @@ def summary_outbox_message(delivery):
     return build_delivery_message(delivery)
 
 
+def summary_test_outbox_rows(campaign):
+    return _outbox_rows(
+        SummaryTestCopy.objects.filter(campaign=campaign),
+        kind="summary-test",
+        title=Value("Executive summary", output_field=CharField()),
+        period_start=F("period_start"),
+        period_end=F("period_end"),
+        to_name=F("name"),
+        to_email=F("email"),
+    )
+
+
+def summary_test_outbox_delivery(campaign, pk):
+    return SummaryTestCopy.objects.select_related("campaign").get(pk=pk, campaign=campaign)
+
+
+def summary_test_outbox_message(copy):
+    from leadership.summary_test_copies import build_test_copy_message
+
+    return build_test_copy_message(copy)
+
+
 @dataclass(frozen=True)
 class OutboxKind:
     label: str
@@ -464,6 +490,9 @@ class OutboxKind:
 OUTBOX_KINDS = {
     "pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message),
     "summary": OutboxKind("Executive summary", summary_outbox_rows, summary_outbox_delivery, summary_outbox_message),
+    "summary-test": OutboxKind(
+        "Test copy", summary_test_outbox_rows, summary_test_outbox_delivery, summary_test_outbox_message
+    ),
 }
 
 

@@ -19,12 +19,15 @@ PACK_SALT = "leadership.pack-web"
 ANSWER_SALT = "leadership.event-answer"
 SUMMARY_SALT = "leadership.summary-web-version"
 UNSUBSCRIBE_SALT = "leadership.summary-unsubscribe"
+TEST_COPY_SALT = "leadership.summary-test-copy"
 # Long enough to read a pack after a holiday; short enough that a forwarded mail stops working.
 PACK_MAX_AGE = timedelta(days=60)
 ANSWER_MAX_AGE = timedelta(days=60)
 SUMMARY_MAX_AGE = timedelta(days=90)
 # None: an unsubscribe link in an old email must still work, and it can only switch summaries off.
 UNSUBSCRIBE_MAX_AGE = None
+# A test copy is read the day it is sent; its two links share one token.
+TEST_COPY_MAX_AGE = timedelta(days=30)
 
 
 def _absolute(path):
@@ -55,6 +58,18 @@ def unsubscribe_token(leader):
 
 def unsubscribe_url(leader):
     return _absolute(reverse("leadership:summary-unsubscribe", kwargs={"token": unsubscribe_token(leader)}))
+
+
+def summary_test_copy_token(copy):
+    return signing.dumps({"t": copy.pk}, salt=TEST_COPY_SALT, compress=True)
+
+
+def summary_test_copy_web_url(copy):
+    return _absolute(reverse("leadership:summary-test-web", kwargs={"token": summary_test_copy_token(copy)}))
+
+
+def summary_test_copy_unsubscribe_url(copy):
+    return _absolute(reverse("leadership:summary-test-unsubscribe", kwargs={"token": summary_test_copy_token(copy)}))
 
 
 def load(token, *, salt, max_age):

@@ -538,13 +538,6 @@ def summary_deliveries_retry_failed(*, summary):
     return len(ids)
 
 
-def summary_send_test(*, summary, user):
-    """Send the summary to a member's own address, marked as a test; no delivery row, no leader touched."""
-    message = summary_message(summary=summary, to=user.email)
-    message.subject = f"[Test] {message.subject}"
-    message.send()
-
-
 def summary_deliveries(summary):
     """Per-recipient delivery state of one summary, for its page."""
     return summary.deliveries.select_related("leader").order_by("leader__name")

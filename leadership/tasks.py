@@ -9,11 +9,10 @@ keep every retry inside the broker's visibility timeout.
 import logging
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
 
-from leadership import delivery, summaries
+from leadership import delivery, summaries, summary_test_copies
 from leadership.emails import pack_message
-from leadership.models import ExecutiveSummary, PackDelivery, SummaryDelivery
+from leadership.models import PackDelivery, SummaryDelivery, SummaryTestCopy
 
 logger = logging.getLogger(__name__)
 
@@ -82,19 +81,18 @@ def enqueue_summary_deliveries_on_commit(delivery_ids):
 
 @shared_task(ignore_result=True)
 def reap_summary_deliveries():
-    """Enqueue again the deliveries a lost broker message or a killed worker left behind."""
-    return _requeue_stale(SummaryDelivery, send_summary_delivery, "summary deliveries")
+    """Enqueue again the deliveries (and test copies) a lost broker message or a killed worker left behind."""
+    ids = _requeue_stale(SummaryDelivery, send_summary_delivery, "summary deliveries")
+    _requeue_stale(SummaryTestCopy, send_summary_test_copy, "summary test copies")
+    return ids
 
 
-@shared_task(ignore_result=True)
-def send_summary_test(summary_id, user_id):
-    """Send a summary to one member's own address, as a test."""
-    summary = ExecutiveSummary.objects.select_related("campaign").filter(pk=summary_id).first()
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if summary is None or user is None:
-        logger.info("test send of summary %s to user %s: gone", summary_id, user_id)
-        return
-    summaries.summary_send_test(summary=summary, user=user)
+@shared_task(**DELIVERY_TASK)
+def send_summary_test_copy(copy_id):
+    """Send a member's test copy of a summary to their own address, exactly once."""
+    return delivery.delivery_send(
+        model=SummaryTestCopy, pk=copy_id, build=summary_test_copies.build_test_copy_message, related=("campaign",)
+    )
 
 
 @shared_task(**DELIVERY_TASK)

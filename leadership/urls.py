@@ -60,10 +60,14 @@ urlpatterns = [
     path(f"{C}settings/summaries/", summaries.schedule_edit, name="settings-summaries"),
     path(f"{C}summaries/", summaries.summary_list, name="summary-list"),
     path(f"{C}summaries/preview/", summaries.summary_preview, name="summary-preview"),
+    path(f"{C}summaries/preview/send-test/", summaries.summary_preview_test, name="summary-preview-test"),
     path(f"{C}summaries/<int:pk>/", summaries.summary_detail, name="summary-detail"),
     path(f"{C}summaries/<int:pk>/send-test/", summaries.summary_test, name="summary-test"),
     path(f"{C}summaries/<int:pk>/retry-failed/", summaries.summary_retry, name="summary-retry"),
     # Leaders' pages: no account, the signed token is the key.
     path("s/<str:token>/", public.summary_web, name="summary-web"),
     path("s/<str:token>/unsubscribe/", public.summary_unsubscribe, name="summary-unsubscribe"),
+    # A member's test copy of a summary: the same pages, acting on the copy only.
+    path("s/test/<str:token>/", public.summary_test_web, name="summary-test-web"),
+    path("s/test/<str:token>/unsubscribe/", public.summary_test_unsubscribe, name="summary-test-unsubscribe"),
 ]

@@ -58,6 +58,8 @@ PUBLIC_PAGES = {
     "leadership:event-answer": "a signed, expiring token for one leader and invitation",
     "leadership:summary-web": "a signed, expiring token for one delivery",
     "leadership:summary-unsubscribe": "a signed token for one leader; can only switch summaries off",
+    "leadership:summary-test-web": "a signed, expiring token for one member's test copy",
+    "leadership:summary-test-unsubscribe": "a signed, expiring token for one test copy; unsubscribes nobody",
     "api-v1:openapi-json": "the API's public description",
     "api-v1:api-root": "the API's root; every route under it needs a token",
 }

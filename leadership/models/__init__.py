@@ -20,7 +20,7 @@ from leadership.models.leaders import (
     VisitAction,
     Wiifm,
 )
-from leadership.models.summaries import ExecutiveSummary, SummaryDelivery, SummarySchedule
+from leadership.models.summaries import ExecutiveSummary, SummaryDelivery, SummarySchedule, SummaryTestCopy
 
 __all__ = [
     "ApiToken",
@@ -42,6 +42,7 @@ __all__ = [
     "Stance",
     "SummaryDelivery",
     "SummarySchedule",
+    "SummaryTestCopy",
     "VisitAction",
     "Wiifm",
 ]

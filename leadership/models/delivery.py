@@ -9,16 +9,12 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Delivery(models.Model):
+class OutboxRow(models.Model):
     """
-    One email to one leader, as a row: the database is the outbox and the source of truth.
-
-    Concrete deliveries (a briefing pack's, an executive summary's) add the foreign key to what
-    they deliver and a unique constraint on (that, leader). `leadership.delivery` claims, sends
-    and marks them; the broker only says "look at this row".
+    One email to one address, as a row: the database is the outbox and the source of truth.
+    `leadership.delivery` claims, sends and marks these; the broker only says "look at this row".
     """
 
-    leader = models.ForeignKey("leadership.Leader", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -33,3 +29,15 @@ class Delivery(models.Model):
     def message_id(self):
         """Deterministic, so a mail client or an SMTP server can spot a resend of the same delivery."""
         return f"<{self._meta.model_name}-{self.pk}@rising-tide>"
+
+
+class Delivery(OutboxRow):
+    """
+    One email to one leader. Concrete deliveries (a briefing pack's, an executive summary's) add the
+    foreign key to what they deliver and a unique constraint on (that, leader).
+    """
+
+    leader = models.ForeignKey("leadership.Leader", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from campaign.models import Campaign
-from leadership.models.delivery import Delivery, DeliveryStatus
+from leadership.models.delivery import Delivery, DeliveryStatus, OutboxRow
 
 
 class Cadence(models.TextChoices):
@@ -220,3 +220,37 @@ class SummaryDelivery(Delivery):
 
     def __str__(self):
         return f"{self.summary} to {self.leader}"
+
+
+class SummaryTestCopy(OutboxRow):
+    """
+    A summary sent to a member's own address as a test: the next summary as it stands (from the
+    preview) or a summary already sent. It keeps its own snapshot and period, apart from
+    ExecutiveSummary, so a test of the next summary never takes the row beat will create for that
+    period. Its web-version and unsubscribe links name this row, never a leader or a delivery.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="summary_test_copies")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(max_length=200, help_text="Who the copy greets, as a leader's copy greets the leader.")
+    email = models.EmailField()
+    of_next = models.BooleanField("of the next summary", default=False)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    snapshot = models.JSONField(default=dict)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    unsubscribe_tried_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its unsubscribe link was used; nobody was unsubscribed."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "summary test copies"
+        indexes = [models.Index(fields=["status", "claimed_at"], name="summarytestcopy_status_claimed")]
+
+    def __str__(self):
+        return f"Test copy of {self.campaign}'s summary to {self.email}"
+
+    @property
+    def last_day(self):
+        return self.period_end - timedelta(days=1)

@@ -14,8 +14,8 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from leadership import emails, services, signing, summaries
-from leadership.models import Event, Leader, PackDelivery, SummaryDelivery
+from leadership import emails, services, signing, summaries, summary_test_copies
+from leadership.models import Event, Leader, PackDelivery, SummaryDelivery, SummaryTestCopy
 from leadership.views.briefings import EMAIL_PAGE_CSP
 
 
@@ -94,3 +94,35 @@ def summary_unsubscribe(request, token):
             return HttpResponse("Unsubscribed.", content_type="text/plain")
     context = {"leader": leader, "campaign": leader.campaign, "done": request.method == "POST"}
     return render(request, "leadership/summaries_unsubscribed.html", context)
+
+
+def _signed_test_copy(token):
+    """The test copy a test copy's link names; 404 when the link is bad or the copy is gone."""
+    payload = signing.load(token, salt=signing.TEST_COPY_SALT, max_age=signing.TEST_COPY_MAX_AGE)
+    copy = SummaryTestCopy.objects.select_related("campaign").filter(pk=payload.get("t")).first()
+    if copy is None:
+        raise Http404("This test copy no longer exists.")
+    return copy
+
+
+@require_GET
+@never_cache
+@csp_override(EMAIL_PAGE_CSP)
+def summary_test_web(request, token):
+    copy = _signed_test_copy(token)
+    summary_test_copies.summary_test_copy_mark_opened(copy=copy)
+    return HttpResponse(summary_test_copies.summary_test_copy_web_html(copy))
+
+
+# The test copy's unsubscribe link behaves as a leader's does (one-click POST included), on the copy alone.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def summary_test_unsubscribe(request, token):
+    copy = _signed_test_copy(token)
+    if request.method == "POST":
+        summary_test_copies.summary_test_copy_unsubscribe(copy=copy)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse("Test copy: nobody was unsubscribed.", content_type="text/plain")
+    context = {"copy": copy, "campaign": copy.campaign, "done": request.method == "POST"}
+    return render(request, "leadership/summaries_test_unsubscribed.html", context)

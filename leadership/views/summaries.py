@@ -8,10 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from campaign.audit import audit_record, snapshot
 from campaign.models import Role
-from leadership import summaries
+from leadership import summaries, summary_test_copies
 from leadership.feedback_forms import SummaryScheduleForm
 from leadership.models import DeliveryStatus, ExecutiveSummary
-from leadership.tasks import send_summary_test
 
 PER_PAGE = 20
 
@@ -40,6 +39,7 @@ def summary_detail(request, pk):
         "deliveries": deliveries,
         "failed_count": sum(d.status == DeliveryStatus.FAILED for d in deliveries),
         "is_admin": request.membership.role_enum.allows(Role.ADMIN),
+        "can_test": request.membership.role_enum.allows(Role.CHAMPION),
     }
     return render(request, "leadership/summaries_detail.html", context)
 
@@ -48,20 +48,47 @@ def summary_detail(request, pk):
 @campaign_view()
 def summary_preview(request):
     period, content = summaries.summary_preview(campaign=request.campaign)
-    context = {"campaign": request.campaign, "period": period, "s": content}
+    context = {
+        "campaign": request.campaign,
+        "period": period,
+        "s": content,
+        "can_test": request.membership.role_enum.allows(Role.CHAMPION),
+    }
     return render(request, "leadership/summaries_preview.html", context)
 
 
-@require_POST
-@campaign_view(write=Role.ADMIN)
-def summary_test(request, pk):
-    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+def _send_test_copy(request, summary=None):
+    """Queue a test copy for the member and say so; the flash message is the answer either way."""
     if not request.user.email:
         messages.error(request, "Your account has no email address to send the test to.")
-    else:
-        send_summary_test.delay_on_commit(summary.pk, request.user.pk)
-        messages.success(request, f"A test copy is on its way to {request.user.email}.")
+        return
+    summary_test_copies.summary_test_copy_create(campaign=request.campaign, user=request.user, summary=summary)
+    messages.success(
+        request,
+        f"A test copy is on its way to {request.user.email}. Its links open and unsubscribe that copy only.",
+    )
+
+
+@require_POST
+@campaign_view()
+def summary_test(request, pk):
+    summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
+    _send_test_copy(request, summary)
+    if request.htmx:
+        return render(
+            request, "leadership/summaries_detail.html#test-send", {"campaign": request.campaign, "summary": summary}
+        )
     return redirect("leadership:summary-detail", slug=request.campaign.slug, pk=summary.pk)
+
+
+@require_POST
+@campaign_view()
+def summary_preview_test(request):
+    """Send the member a test copy of the next summary, as its preview shows it now."""
+    _send_test_copy(request)
+    if request.htmx:
+        return render(request, "leadership/summaries_preview.html#test-send", {"campaign": request.campaign})
+    return redirect("leadership:summary-preview", slug=request.campaign.slug)
 
 
 @require_POST

@@ -43,6 +43,7 @@ PAGES = {
     "leadership:summary-list": Page(Role.VIEWER, None),
     "leadership:summary-preview": Page(Role.VIEWER, None),
     "leadership:summary-detail": Page(Role.VIEWER, None, _summary),
-    "leadership:summary-test": Page(None, Role.ADMIN, _summary),
+    "leadership:summary-preview-test": Page(None, Role.CHAMPION),
+    "leadership:summary-test": Page(None, Role.CHAMPION, _summary),
     "leadership:summary-retry": Page(None, Role.ADMIN, _summary),
 }

@@ -56,3 +56,15 @@ def test_django_admin_never_shows_an_api_tokens_hash(staff_client, campaign):
     assert token.token_hash not in listing.text
     assert token.hint in listing.text
     assert staff_client.get(reverse("admin:leadership_apitoken_add")).status_code == 403
+
+
+def test_summary_test_copies_are_in_django_admin_read_only(staff_client, campaign, admin_user):
+    from leadership.summary_test_copies import summary_test_copy_create
+
+    SummaryScheduleFactory(campaign=campaign)
+    copy = summary_test_copy_create(campaign=campaign, user=admin_user)
+    listing = staff_client.get(reverse("admin:leadership_summarytestcopy_changelist"), {"q": admin_user.email})
+    assert listing.status_code == 200 and admin_user.email in listing.text
+    assert 'id="changelist-filter"' in listing.text
+    assert staff_client.get(reverse("admin:leadership_summarytestcopy_change", args=[copy.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:leadership_summarytestcopy_add")).status_code == 403

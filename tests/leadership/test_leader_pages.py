@@ -168,15 +168,23 @@ def test_a_leaders_page_says_whether_they_still_receive_summaries(client_for, vi
     assert "unsubscribed from this campaign's summaries" in client_for(viewer).get(address).text
 
 
-def test_a_test_copy_of_a_summary_says_it_is_one_and_offers_no_unsubscribe(summary_delivery, admin_user):
-    from leadership.summaries import summary_send_test
+def test_a_test_copy_of_a_summary_says_it_is_one_and_its_unsubscribe_unsubscribes_nobody(
+    client, summary_delivery, admin_user
+):
+    from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
 
-    summary_send_test(summary=summary_delivery.summary, user=admin_user)
-    [message] = mail.outbox
+    copy = summary_test_copy_create(
+        campaign=summary_delivery.summary.campaign, user=admin_user, summary=summary_delivery.summary
+    )
+    message = build_test_copy_message(copy)
     for part in (message.body, message.alternatives[0].content):
-        assert "This is a test copy" in part
-        assert "Stop these summaries" not in part
-        assert "Dear " not in part
+        assert "Test copy" in part or "TEST COPY" in part
+        assert "unsubscribes nobody" in part
+        assert signing.summary_test_copy_unsubscribe_url(copy) in part
+        assert signing.unsubscribe_url(summary_delivery.leader) not in part
+    client.post(local(signing.summary_test_copy_unsubscribe_url(copy)))
+    summary_delivery.leader.refresh_from_db()
+    assert summary_delivery.leader.receives_summaries is True
 
 
 def test_the_outbox_page_of_a_summary_says_whether_the_leader_opened_it(

@@ -1,12 +1,13 @@
-"""The outbox lists both kinds of leader mail, briefing packs and executive summaries, each as rendered."""
+"""The outbox lists every kind of mail: briefing packs, executive summaries and their test copies, each as rendered."""
 
 from datetime import date
 
 from django.urls import reverse
 
-from leadership.models import DeliveryStatus, PackDelivery
+from leadership.models import DeliveryStatus, PackDelivery, SummaryTestCopy
 from leadership.models.summaries import Period
 from leadership.summaries import build_delivery_message, summary_content
+from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
 from tests.factories import (
     BriefingPackFactory,
     ExecutiveSummaryFactory,
@@ -77,14 +78,35 @@ def test_a_champion_cannot_read_a_summary_in_the_outbox(client_for, champion, ca
     assert response.status_code == 403
 
 
-def test_the_outbox_with_both_kinds_stays_flat(client_for, admin_user, campaign, django_assert_max_num_queries):
+def test_the_outbox_with_every_kind_stays_flat(client_for, admin_user, campaign, django_assert_max_num_queries):
     pack = BriefingPackFactory(campaign=campaign, status="sent")
     summary = summary_for(campaign)
     for _ in range(30):
         PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign), status=DeliveryStatus.SENT)
         SummaryDeliveryFactory(summary=summary, leader=LeaderFactory(campaign=campaign), status=DeliveryStatus.SENT)
+        summary_test_copy_create(campaign=campaign, user=admin_user, summary=summary)
+    SummaryTestCopy.objects.update(status=DeliveryStatus.SENT)
     client = client_for(admin_user)
     with django_assert_max_num_queries(8):
         response = client.get(url("outbox-list", campaign))
     assert response.text.count("tag--delivery-sent") == 25
-    assert "Page 1 of 3" in response.text
+    assert "Page 1 of 4" in response.text
+
+
+def test_a_test_copy_is_in_the_outbox_addressed_to_the_member_and_shown_as_sent(client_for, admin_user, campaign):
+    copy = summary_test_copy_create(campaign=campaign, user=admin_user, summary=summary_for(campaign))
+    client = client_for(admin_user)
+    listing = client.get(url("outbox-list", campaign)).text
+    assert "Test copy" in listing and admin_user.email in listing
+    assert url("outbox-message", campaign, kind="summary-test", pk=copy.pk) in listing
+    page = client.get(url("outbox-message", campaign, kind="summary-test", pk=copy.pk)).text
+    assert "(a member, not a leader)" in page and "[Test] " in page
+    html = client.get(url("outbox-message-html", campaign, kind="summary-test", pk=copy.pk))
+    assert html.text == build_test_copy_message(copy).alternatives[0].content
+
+
+def test_another_campaigns_test_copy_is_404_in_the_outbox(client_for, admin_user, outsider, campaign, other_campaign):
+    copy = summary_test_copy_create(campaign=other_campaign, user=outsider)
+    client = client_for(admin_user)
+    assert client.get(url("outbox-message", campaign, kind="summary-test", pk=copy.pk)).status_code == 404
+    assert client.get(url("outbox-message-html", campaign, kind="summary-test", pk=copy.pk)).status_code == 404

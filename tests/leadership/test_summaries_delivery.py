@@ -13,13 +13,15 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
+from django.utils import timezone
 
 from leadership import delivery as delivery_module
 from leadership.delivery import MAX_ATTEMPTS, TransientSendError, deliveries_stale, delivery_send
 from leadership.models import DeliveryStatus, Leader, SummaryDelivery
 from leadership.signing import unsubscribe_token
 from leadership.summaries import build_delivery_message, summaries_dispatch_due
-from leadership.tasks import reap_summary_deliveries, send_summary_delivery, send_summary_test
+from leadership.summary_test_copies import summary_test_copy_create
+from leadership.tasks import reap_summary_deliveries, send_summary_delivery, send_summary_test_copy
 from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFactory
 
 MONDAY_9 = datetime(2026, 11, 16, 9, tzinfo=UTC)
@@ -262,12 +264,30 @@ def test_a_forged_unsubscribe_link_is_404(client, campaign):
     assert client.post(reverse("leadership:summary-unsubscribe", kwargs={"token": token + "x"})).status_code == 404
 
 
-def test_a_test_send_goes_to_the_member_only_and_creates_no_delivery(delivery, admin_user):
-    send_summary_test(delivery.summary_id, admin_user.pk)
-    assert [m.to for m in mail.outbox] == [[admin_user.email]]
-    assert mail.outbox[0].subject.startswith("[Test]")
-    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
+def test_a_test_copy_goes_to_the_member_only_through_its_own_outbox_row(
+    delivery, admin_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(send_summary_test_copy, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = summary_test_copy_create(campaign=delivery.summary.campaign, user=admin_user, summary=delivery.summary)
+    assert sent == [copy.pk]
+    assert send_summary_test_copy(copy.pk) == DeliveryStatus.SENT
+    assert send_summary_test_copy(copy.pk) is None  # claimed and sent once, like a leader's copy
+    [message] = mail.outbox
+    assert message.to == [admin_user.email]
+    assert message.subject.startswith("[Test]")
+    assert "/s/test/" in message.extra_headers["List-Unsubscribe"]
     assert SummaryDelivery.objects.count() == 1
+
+
+def test_the_reaper_sends_a_test_copy_whose_broker_message_was_lost(delivery, admin_user, monkeypatch):
+    requeued = []
+    monkeypatch.setattr(send_summary_test_copy, "delay", requeued.append)
+    copy = summary_test_copy_create(campaign=delivery.summary.campaign, user=admin_user, summary=delivery.summary)
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        reap_summary_deliveries()
+    assert requeued == [copy.pk]
 
 
 def test_when_more_complaints_are_open_than_shown_the_email_says_how_many(campaign):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign import momentum
-from leadership.models import DeliveryStatus, Feedback, SummaryDelivery, SummarySchedule
+from leadership.models import DeliveryStatus, Feedback, SummaryDelivery, SummarySchedule, SummaryTestCopy
 from leadership.summaries import summaries_dispatch_due
-from leadership.tasks import send_summary_test
+from leadership.tasks import send_summary_test_copy
 from tests.factories import (
     DepartmentFactory,
     FeedbackFactory,
@@ -71,14 +71,14 @@ def test_a_summary_shows_each_recipients_state_and_opening(client_for, viewer, c
     text = client_for(viewer).get(url("summary-detail", campaign, pk=summary.pk)).text
     assert "Opened Olga" in text and "Yes, 16 Nov 2026" in text
     assert "Failed Fred" in text and "550" in text
-    assert "Send a test to me" not in text  # admins only
+    assert "Send a test to me" not in text  # champions and admins only
 
 
-def test_an_admin_sends_a_test_to_their_own_address(
+def test_an_admin_sends_a_test_of_a_sent_summary_to_their_own_address(
     client_for, admin_user, campaign, django_capture_on_commit_callbacks, monkeypatch
 ):
     # Run the enqueued task here instead of through the broker.
-    monkeypatch.setattr(send_summary_test, "delay", send_summary_test)
+    monkeypatch.setattr(send_summary_test_copy, "delay", send_summary_test_copy)
     SummaryScheduleFactory(campaign=campaign)
     LeaderFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=MONDAY_9)
@@ -88,12 +88,16 @@ def test_an_admin_sends_a_test_to_their_own_address(
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[admin_user.email]]
     assert summary.deliveries.count() == 1
+    assert SummaryTestCopy.objects.get().period_start == summary.period_start
 
 
-def test_a_champion_cannot_send_a_test(client_for, champion, campaign):
+def test_a_champion_can_send_a_test_of_a_sent_summary_and_a_viewer_cannot(client_for, champion, viewer, campaign):
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=MONDAY_9)
-    assert client_for(champion).post(url("summary-test", campaign, pk=summary.pk)).status_code == 403
+    assert "Send a test to me" in client_for(champion).get(url("summary-detail", campaign, pk=summary.pk)).text
+    assert client_for(champion).post(url("summary-test", campaign, pk=summary.pk)).status_code == 302
+    assert client_for(viewer).post(url("summary-test", campaign, pk=summary.pk)).status_code == 403
+    assert SummaryTestCopy.objects.count() == 1
 
 
 def test_another_campaigns_summary_is_404(client_for, admin_user, campaign, other_campaign):

@@ -122,6 +122,8 @@ SIGNED_PAGES = [
     "leadership:event-answer",
     "leadership:summary-web",
     "leadership:summary-unsubscribe",
+    "leadership:summary-test-web",
+    "leadership:summary-test-unsubscribe",
 ]
 
 
@@ -130,8 +132,8 @@ SIGNED_PAGES = [
     "token",
     [
         "forged",
-        signing.dumps({"d": 1, "l": 1, "e": 1, "a": 1, "c": 1}, salt="someone.elses-salt", compress=True),
-        signing.dumps({"d": 1, "l": 1, "e": 1, "a": 1, "c": 1}, key="not-our-secret", compress=True),
+        signing.dumps({"d": 1, "l": 1, "e": 1, "a": 1, "c": 1, "t": 1}, salt="someone.elses-salt", compress=True),
+        signing.dumps({"d": 1, "l": 1, "e": 1, "a": 1, "c": 1, "t": 1}, key="not-our-secret", compress=True),
     ],
     ids=["garbage", "other-salt", "other-key"],
 )

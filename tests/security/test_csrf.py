@@ -16,6 +16,8 @@ CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: mail clients POST with no cookie and no token; the signed token in the
     # address is the authorisation and it can only switch summaries off.
     "leadership:summary-unsubscribe",
+    # The same one-click unsubscribe on a member's test copy: it records the click on that copy, nothing else.
+    "leadership:summary-test-unsubscribe",
 }
 
 
