@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0007_problem_won_roadblock_indexes'),
-        ('leadership', '0007_feedback_perf_chart_stamp'),
+        ('leadership', '0008_summary_reply_to'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
