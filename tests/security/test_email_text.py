@@ -17,7 +17,7 @@ from django.utils.html import escape
 from campaign import emails as campaign_emails
 from campaign.models import Invitation, Role, ServiceProblem
 from leadership import emails as leadership_emails
-from leadership import summaries
+from leadership import summaries, summary_test_copies
 from leadership.models import PackDelivery, SummaryDelivery, VisitAction
 from tests.factories import (
     AllyFactory,
@@ -242,9 +242,9 @@ def summary_rendered_alone(named_campaign):
 
 def summary_test_copy(named_campaign):
     delivery = _summary(named_campaign)
-    mail.outbox.clear()
-    summaries.summary_send_test(summary=delivery.summary, user=person("tester", named_campaign))
-    [message] = mail.outbox
+    tester = person("tester", named_campaign)
+    copy = summary_test_copies.summary_test_copy_create(campaign=named_campaign, user=tester, summary=delivery.summary)
+    message = summary_test_copies.build_test_copy_message(copy)
     values = [hostile(label) for label in SUMMARY_VALUES if label != "leader"]
     values.append(hostile("leader"))  # named in the roadblock it is for
     return Sent(message, values, subject=f"[Test] {_summary_subject()}")
