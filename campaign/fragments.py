@@ -13,7 +13,7 @@ same way everywhere:
 - as an htmx response: `render(request, "leadership/_feedback_row.jinja", context, using="fragments")`.
 
 The environment below gives the fragments the few helpers they use (`url`, `static`, `pluralize`,
-`date`), and refuses undefined names, so a misspelt variable fails in the tests instead of printing
+`date`, `timesince`), and refuses undefined names, so a misspelt variable fails in the tests instead of printing
 nothing.
 """
 
@@ -22,6 +22,7 @@ from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.timesince import timesince
 
 ENGINE = "fragments"
 
@@ -50,7 +51,7 @@ def environment(**options):
     options.setdefault("undefined", jinja2.StrictUndefined)
     env = jinja2.Environment(**options)  # noqa: S701 - the fragments engine sets autoescape=True
     env.globals.update(url=url, static=static)
-    env.filters.update(pluralize=pluralize, date=date)
+    env.filters.update(pluralize=pluralize, date=date, timesince=timesince)
     return env
 
 
