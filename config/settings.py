@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "axes",
     "campaign",
@@ -166,6 +167,10 @@ TEMPLATES = [
         "OPTIONS": {"environment": "campaign.fragments.environment", "autoescape": True},
     },
 ]
+
+# Widgets render through the project's templates, so a widget of ours (campaign/_picker.html) lives beside
+# the pages; Django's own form templates come from the django.forms app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ----------------------------------------------------------------
 
