@@ -19,10 +19,8 @@ from django.db.models.functions import TruncWeek
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, last_touch_before
-from campaign.markup import markup
 from campaign.models import Department, Level
 
 # Seeds/003: a movement that lives only where customers are seen is not a culture yet.
@@ -79,39 +77,6 @@ class DepartmentRow:
         if self.department.headcount is None or not self.total:
             return None
         return round(self.department.headcount / self.total)
-
-    @property
-    def html(self):
-        """
-        The row as the coverage map's table shows it: built here once rather than through a dozen template
-        lookups per cell, fifty departments a page. Only whole numbers and the escaped name go in.
-        """
-        empty = " coverage__cell--empty"
-        cells = "".join(
-            f'<td class="coverage__num coverage__cell{"" if cell.count else empty}">{cell.count}</td>'
-            for cell in self.cells
-        )
-        if self.needed is None:
-            target = '<span class="muted">Headcount unknown</span>'
-        else:
-            if self.under_covered:
-                target = f"{self.total} of {self.needed} needed"
-            else:
-                target = f"{self.needed} needed, {self.total} committed"
-            if self.people_per_ally:
-                target += (
-                    f' <span class="muted">· now one ally per {self.people_per_ally} of '
-                    f"{self.department.headcount} people</span>"
-                )
-            if self.under_covered:
-                target += ' <span class="badge badge--amber">Under-covered</span>'
-            else:
-                target += ' <span class="badge badge--green">Covered</span>'
-        return markup(
-            f'<tr class="coverage__row coverage__row--{self.state}">'
-            f'<th scope="row">{escape(self.department.name)}</th>{cells}'
-            f'<td class="coverage__num"><strong>{self.total}</strong></td><td>{target}</td></tr>'
-        )
 
 
 @dataclass(frozen=True)

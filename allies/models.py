@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Campaign, Department, Level, ServiceProblem
+from campaign.pickers import PickerSource
 
 
 class Stage(models.TextChoices):
@@ -90,6 +91,10 @@ class AllyQuerySet(models.QuerySet):
         if q:
             allies = allies.filter(name__icontains=q.strip())
         return allies.order_by(*self.SORTS.get(sort, self.SORTS["name"]))
+
+    def picker_source(self, campaign):
+        """The campaign's allies as pickers search them: by name, with their department beside it."""
+        return PickerSource(self.filter(campaign=campaign), search_field="name", detail_field="department__name")
 
     def stale(self, campaign):
         """

@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<slug:slug>/allies/", allies.ally_list, name="ally-list"),
     path("c/<slug:slug>/allies/new/", allies.ally_new, name="ally-new"),
     path("c/<slug:slug>/allies/follow-ups/", allies.follow_ups, name="follow-ups"),
+    path("c/<slug:slug>/allies/pick/", allies.ally_pick, name="ally-pick"),
     path("c/<slug:slug>/allies/touchpoints/new/", allies.touchpoint_new, name="touchpoint-new"),
     path("c/<slug:slug>/allies/touchpoints/<int:pk>/delete/", allies.touchpoint_delete, name="touchpoint-delete"),
     path("c/<slug:slug>/allies/join-link/", join.join_link, name="join-link"),

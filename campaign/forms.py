@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
 from campaign.models import Campaign, Department, Goal, Membership, Role, ServiceProblem
-from campaign.widgets import NamedMultipleChoiceField
+from campaign.pickers import PickerFormMixin, PickerMultipleChoiceField
 
 User = get_user_model()
 
@@ -190,13 +190,17 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
-def _explain_no_allies(field):
-    """An empty list of people says why, instead of looking broken."""
+def _ally_picker(form, name, campaign):
+    """The campaign's allies in a search picker, searched by the allies app; no allies yet says why."""
+    field = form.fields[name]
+    field.detail_field = "department__name"
+    field.queryset = campaign.allies.all()
+    form.set_search_url(name, "allies:ally-pick", campaign)
     if not field.queryset.exists():
         field.help_text = "No allies in this campaign yet. Record them first; you can add them here later."
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(PickerFormMixin, forms.ModelForm):
     """A service problem; every choice is limited to the campaign, so a forged id is a form error."""
 
     class Meta:
@@ -204,8 +208,8 @@ class ProblemForm(forms.ModelForm):
         fields = ["title", "description", "department", "difficulty", "impact", "goal", "owner", "people"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"owner": "Owner (a member of the campaign)"}
-        help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
-        field_classes = {"people": NamedMultipleChoiceField}
+        help_texts = {"people": "Allies of this campaign: find them by name and tick everyone who worked on it."}
+        field_classes = {"people": PickerMultipleChoiceField}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,8 +219,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["goal"].empty_label = "Not aimed at a goal yet"
         self.fields["owner"].queryset = User.objects.filter(memberships__campaign=campaign).order_by("username")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        self.fields["people"].queryset = campaign.allies.order_by("name")
-        _explain_no_allies(self.fields["people"])
+        _ally_picker(self, "people", campaign)
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -225,7 +228,7 @@ class ProblemForm(forms.ModelForm):
         return title
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(PickerFormMixin, forms.ModelForm):
     """The service story: who worked on it, what they did, how service improved. Saving it wins the problem."""
 
     benefits = forms.MultipleChoiceField(
@@ -244,13 +247,12 @@ class StoryForm(forms.ModelForm):
             "story_before": "Before: how service was",
             "story_after": "After: how service is now",
         }
-        help_texts = {"people": "Allies of this campaign. Hold Ctrl (or ⌘) to choose several."}
-        field_classes = {"people": NamedMultipleChoiceField}
+        help_texts = {"people": "Allies of this campaign: find them by name and tick everyone who worked on it."}
+        field_classes = {"people": PickerMultipleChoiceField}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = campaign.allies.order_by("name")
-        _explain_no_allies(self.fields["people"])
+        _ally_picker(self, "people", campaign)
         for name in ("story_what", "story_before", "story_after"):
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = "A story needs this: leaders read it as it is written."

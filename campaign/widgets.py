@@ -7,7 +7,6 @@ same HTML (tests compare them with Django's output) and escape every name, value
 """
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import SafeString
 
 from campaign.markup import escape, markup
@@ -133,26 +132,3 @@ class FastDivForm:
         return SafeString("\n".join(parts))  # nosec B703 - every part escaped above
 
     __str__ = render
-
-
-class FastSelectMultiple(FastSelect, forms.SelectMultiple):
-    """FastSelect for several choices (Django adds `multiple`; the same markup as SelectMultiple)."""
-
-
-class NameChoiceIterator(ModelChoiceIterator):
-    """A model select's options as (id, name) read in one plain SELECT of two columns, not as model instances."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
-
-
-class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """
-    Several of a model whose label is its `name` (allies, say): a campaign of a division has tens of
-    thousands, so the options are read as plain rows and written by FastSelectMultiple.
-    """
-
-    iterator = NameChoiceIterator
-    widget = FastSelectMultiple

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "axes",
     "campaign",
@@ -158,7 +159,20 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The few hot fragments drawn hundreds of times a page (campaign/fragments.py says why).
+        # Only ever asked for by name (`using="fragments"` or the {% fragment %} tag).
+        "NAME": "fragments",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "campaign.fragments.environment", "autoescape": True},
+    },
 ]
+
+# Widgets render through the project's templates, so a widget of ours (campaign/_picker.html) lives beside
+# the pages; Django's own form templates come from the django.forms app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ----------------------------------------------------------------
 

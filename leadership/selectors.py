@@ -32,6 +32,7 @@ from leadership.models import (
     DeliveryStatus,
     Leader,
     PackDelivery,
+    Stance,
     SummaryDelivery,
     SummaryTestCopy,
     Wiifm,
@@ -63,6 +64,13 @@ class LeaderChoice(NamedTuple):
     name: str
     stance: str
     wiifm: list
+
+    # Named as Leader's own, so a fragment draws a leader's tags the same way from either.
+    def get_stance_display(self):
+        return Stance(self.stance).label if self.stance in Stance.values else ""
+
+    def wiifm_labels(self):
+        return [Wiifm(value).label for value in self.wiifm if value in Wiifm.values]
 
 
 LEADERS_SHOWN = 30  # the composer lists the chosen leaders and the first this many by name; "show all" for the rest
@@ -203,6 +211,17 @@ class Suggestion:
     @property
     def score(self):
         return len(self.fits)
+
+    @property
+    def label(self):
+        """How the composer names the item: a benchmarking report by its organisation, the rest by title."""
+        return self.item.title if hasattr(self.item, "title") else str(self.item)
+
+    @property
+    def benefit_labels(self):
+        """What the item speaks to (stories and clippings carry ServiceProblem benefits; reports none)."""
+        benefits = getattr(self.item, "benefits", None) or []
+        return [ServiceProblem.Benefit(value).label for value in benefits if value in ServiceProblem.Benefit.values]
 
 
 class _Fitter:

@@ -1,32 +1,12 @@
 from django import forms
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
 
+from campaign.pickers import PickerChoiceField, PickerFormMixin
 from campaign.widgets import FastSelect
 from personas.models import PersonaCard, Workshop
 
 
-class AllyChoiceIterator(ModelChoiceIterator):
-    """The allies as (id, "Name (Department)") read in one plain SELECT of three columns, not as models."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for pk, name, department in self.queryset.values_list("pk", "name", "department__name"):
-            yield (pk, f"{name} ({department})")
-
-
-class AllyChoiceField(forms.ModelChoiceField):
-    """
-    The card's writer among the campaign's allies. A division's campaign has tens of thousands of
-    allies: the options are read as plain rows and written by FastSelect, not a template each.
-    """
-
-    iterator = AllyChoiceIterator
-    widget = FastSelect
-
-
-class PersonaCardForm(forms.ModelForm):
+class PersonaCardForm(PickerFormMixin, forms.ModelForm):
     """
     One "who I serve" card. Allies and departments come from the form's campaign only,
     so another campaign's id is refused as an invalid choice.
@@ -35,7 +15,7 @@ class PersonaCardForm(forms.ModelForm):
     class Meta:
         model = PersonaCard
         fields = ["writer_ally", "persona_name", "role", "wants", "so_that", "rhythm", "scope", "department_served"]
-        field_classes = {"writer_ally": AllyChoiceField}
+        field_classes = {"writer_ally": PickerChoiceField}
         widgets = {
             "wants": forms.Textarea(attrs={"rows": 2}),
             "so_that": forms.Textarea(attrs={"rows": 2}),
@@ -69,7 +49,9 @@ class PersonaCardForm(forms.ModelForm):
             self.initial["scope"] = PersonaCard.Scope.INSIDE
         self.instance.campaign = campaign
         writer = self.fields["writer_ally"]
-        writer.queryset = campaign.allies.order_by("name", "pk")
+        writer.detail_field = "department__name"
+        writer.queryset = campaign.allies.all()
+        self.set_search_url("writer_ally", "allies:ally-pick", campaign)
         if participant_required:
             writer.label = "Participant"
             writer.required = True

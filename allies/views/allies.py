@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from allies.models import Ally, Stage, Touchpoint
 from campaign.access import campaign_view
 from campaign.links import url_maker
 from campaign.models import Role
+from campaign.pickers import MATCHES, MIN_QUERY, picker_request
 
 ALLIES_PER_PAGE = 25
 TOUCHPOINTS_PER_PAGE = 20
@@ -303,3 +305,28 @@ def follow_ups(request):
         "can_write": _can_write(request),
     }
     return render(request, "allies/follow_ups.html", context)
+
+
+@require_GET
+@champion_only
+def ally_pick(request):
+    """
+    A picker's matches (campaign/pickers.py) for the letters typed: the first allies of the campaign whose
+    name holds them, below the ones already ticked, which stay ticked. htmx asks for it as the user types.
+    """
+    asked = picker_request(request.GET)
+    if asked is None:
+        return HttpResponseBadRequest("Say which field the search is for.")
+    source = Ally.objects.picker_source(request.campaign)
+    chosen = source.chosen(asked["chosen"])
+    context = {
+        "name": asked["field"],
+        "multiple": asked["multiple"],
+        "empty_label": request.GET.get("empty_label", "") if not asked["multiple"] else "",
+        "chosen": chosen,
+        "matches": source.matches(asked["query"], exclude=[pk for pk, _label in chosen]),
+        "searched": len(asked["query"].strip()) >= MIN_QUERY,
+        "query": asked["query"],
+        "limit": MATCHES,
+    }
+    return render(request, "campaign/_picker_options.html", context)

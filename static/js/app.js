@@ -90,3 +90,21 @@
   document.addEventListener("htmx:afterSwap", syncScope);
   document.addEventListener("DOMContentLoaded", syncScope);
 })();
+
+// ---- Pickers (campaign/pickers.py): with JavaScript the matches come as you type, so the Find button
+// (there for browsers without it) goes, and Enter in a search box searches instead of submitting the form.
+(function () {
+  "use strict";
+  function dropFindButtons() {
+    document.querySelectorAll("[data-picker-find]").forEach(function (button) { button.remove(); });
+  }
+  document.addEventListener("DOMContentLoaded", dropFindButtons);
+  document.addEventListener("htmx:afterSettle", dropFindButtons); // forms that arrive by htmx (board cards)
+  document.addEventListener("keydown", function (event) {
+    const box = event.target.closest && event.target.closest("[data-picker-search]");
+    if (box && event.key === "Enter") {
+      event.preventDefault();
+      if (window.htmx) window.htmx.trigger(box, "search");
+    }
+  });
+})();

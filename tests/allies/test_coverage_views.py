@@ -16,9 +16,8 @@ def coverage_url(campaign):
     return reverse("allies:coverage", kwargs={"slug": campaign.slug})
 
 
-def test_coverage_rows_are_built_in_python_with_the_name_escaped(client_for, viewer, campaign):
-    # The grid's rows are markup built by DepartmentRow.html, not the template: a name is still escaped,
-    # and every state (covered, under, empty, unknown headcount) reads as the template wrote it.
+def test_coverage_rows_escape_the_name_and_read_right_in_every_state(client_for, viewer, campaign):
+    # Every state of a row (covered, under, empty, unknown headcount) and a name that needs escaping.
     covered = DepartmentFactory(campaign=campaign, name="R&D <Lab>", headcount=15)
     under = DepartmentFactory(campaign=campaign, name="Support", headcount=70)
     DepartmentFactory(campaign=campaign, name="Finance", headcount=30)

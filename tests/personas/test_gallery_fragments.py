@@ -78,34 +78,48 @@ def test_the_service_map_places_only_cards_by_the_campaigns_allies(client_for, c
     assert (service_map.total, service_map.unplaced) == (2, 1)
 
 
-def _normalised(html):
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
-def test_cards_drawn_in_python_match_the_card_template(campaign, champion):
-    from django.template.loader import render_to_string
-
-    from personas.templatetags.cards import persona_cards
-
+def test_a_card_fragment_escapes_every_value_and_shows_actions_only_to_editors(client_for, campaign, viewer, champion):
     finance = DepartmentFactory(campaign=campaign, name="R&D <Finance>")
-    cards = [
-        PersonaCardFactory(
-            campaign=campaign,
-            writer_ally=AllyFactory(campaign=campaign, name='Fay "F" O\'Neil', department=finance),
-            persona_name="<b>Ivy</b>",
-            rhythm="every Monday & Friday",
-            department_served=finance,
-        ),
-        PersonaCardFactory(
-            campaign=campaign, writer_ally=None, writer_member=champion, persona_name="", role="Buyer", scope="outside"
-        ),
-        PersonaCardFactory(campaign=campaign, writer_ally=None, writer_member=None),
-        PersonaCardFactory(campaign=campaign, scope="inside", department_served=None),
-    ]
-    cards = list(PersonaCard.objects.filter(pk__in=[c.pk for c in cards]).for_gallery())
-    for show_actions in (False, True):
-        context = {"campaign": campaign, "show_actions": show_actions}
-        expected = "".join(
-            f"<li>{render_to_string('personas/_card.html', {**context, 'card': card})}</li>" for card in cards
-        )
-        assert _normalised(persona_cards(cards, campaign, show_actions)) == _normalised(expected)
+    card = PersonaCardFactory(
+        campaign=campaign,
+        writer_ally=AllyFactory(campaign=campaign, name='Fay "F" O\'Neil', department=finance),
+        persona_name="<b>Ivy</b>",
+        rhythm="every Monday & Friday",
+        department_served=finance,
+    )
+    PersonaCardFactory(campaign=campaign, writer_ally=None, writer_member=None, persona_name="", role="Buyer")
+    edit = reverse("personas:card-edit", args=[campaign.slug, card.pk])
+    for user, editable in ((viewer, False), (champion, True)):
+        html = client_for(user).get(gallery(campaign)).text
+        assert "<b>Ivy</b>" not in html
+        assert "My name is</span> &lt;b&gt;Ivy&lt;/b&gt;," in html
+        assert "(every Monday &amp; Friday)" in html
+        assert "Inside · R&amp;D &lt;Finance&gt;" in html
+        assert "Written by Fay &#34;F&#34; O&#39;Neil, R&amp;D &lt;Finance&gt;" in html
+        assert "Written by nobody on record" in html
+        assert "My name is</span> (no name yet)," in html
+        assert (f'href="{edit}"' in html) is editable
+
+
+def test_the_card_page_and_the_workshop_draw_the_same_card(client_for, campaign, champion):
+    session = WorkshopFactory(campaign=campaign, title="Ops")
+    card = PersonaCardFactory(campaign=campaign, workshop=session, persona_name="Ivy & co")
+    client = client_for(champion)
+    page = client.get(reverse("personas:card-detail", args=[campaign.slug, card.pk])).text
+    workshop = client.get(reverse("personas:workshop", args=[campaign.slug, session.pk])).text
+    for html in (page, workshop):
+        assert f'aria-labelledby="card-{card.pk}-name"' in html
+        assert "My name is</span> Ivy &amp; co," in html
+
+
+def test_the_service_map_escapes_department_names_in_every_cell(client_for, campaign, viewer):
+    odd = DepartmentFactory(campaign=campaign, name="<i>Legal</i> & Co")
+    sales = DepartmentFactory(campaign=campaign, name="Sales")
+    PersonaCardFactory(
+        campaign=campaign, writer_ally=AllyFactory(campaign=campaign, department=odd), department_served=sales
+    )
+    html = client_for(viewer).get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).text
+    assert "<i>Legal</i>" not in html
+    assert '<th scope="row">&lt;i&gt;Legal&lt;/i&gt; &amp; Co</th>' in html
+    assert f"?writer_department={odd.pk}&amp;served={sales.pk}" in html
+    assert '1<span class="visually-hidden"> card: &lt;i&gt;Legal&lt;/i&gt; &amp; Co serves Sales</span>' in html
