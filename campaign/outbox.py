@@ -38,6 +38,11 @@ SEND_TASK = "campaign.tasks.send_member_delivery"
 HIDDEN = "(hidden: only the recipient sees this link)"
 
 
+def campaign_values(campaign):
+    """What member mail says of its campaign, as the plain values an outbox row keeps."""
+    return {"campaign": {"name": campaign.name, "why": campaign.why}}
+
+
 def _enqueue(pk):
     current_app.send_task(SEND_TASK, args=(pk,))
 

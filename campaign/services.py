@@ -26,11 +26,6 @@ def campaign_create(*, name, slug, creator, **fields):
     return campaign
 
 
-def campaign_mail_context(campaign):
-    """What member mail says of its campaign, as plain values an outbox row can keep."""
-    return {"campaign": {"name": campaign.name, "why": campaign.why}}
-
-
 def member_add_by_email(*, campaign, email, role, by):
     """
     Add someone to the campaign by email.
@@ -53,7 +48,7 @@ def member_add_by_email(*, campaign, email, role, by):
                 template="added-to-campaign",
                 recipients=[(user.email, {"member_name": user.get_full_name() or user.username})],
                 context={
-                    **campaign_mail_context(campaign),
+                    **outbox.campaign_values(campaign),
                     "role": membership.get_role_display().lower(),
                     "url": settings.SITE_URL + campaign.get_absolute_url(),
                 },
@@ -73,7 +68,7 @@ def member_add_by_email(*, campaign, email, role, by):
             template="invitation",
             recipients=[(email, {})],
             context={
-                **campaign_mail_context(campaign),
+                **outbox.campaign_values(campaign),
                 "inviter_name": (by.get_full_name() or by.username) if by else "",
                 "role": invitation.get_role_display().lower(),
                 "expires_on": f"{invitation.expires_at:%-d %B %Y}",
