@@ -281,6 +281,17 @@ def test_a_sign_up_emails_each_champion_and_admin_once_through_the_outbox(
     assert "Vi Volunteer" in message.alternatives[0].content
 
 
+def test_a_sign_up_holds_its_query_count_however_many_champions_are_told(
+    client, campaign, link, department, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    MembershipFactory.create_batch(30, campaign=campaign, role=Role.CHAMPION)
+    # The sign-up's own checks and savepoints, then one read of the members and one INSERT for all 30.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(26):
+        sign_up(client, link, department)
+    assert MemberDelivery.objects.count() == len(callbacks) == 30
+    assert len({row.pk for row in MemberDelivery.objects.all()}) == 30
+
+
 def test_a_sign_up_already_waiting_or_further_along_tells_nobody_again(
     client, campaign, link, department, team, django_capture_on_commit_callbacks
 ):
