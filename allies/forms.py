@@ -93,6 +93,23 @@ class AllyForm(forms.ModelForm):
         return email
 
 
+class AcceptForm(forms.Form):
+    """Accept a volunteer; the owner, when chosen, must be a member of the campaign (a forged id is an error)."""
+
+    owner = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who keeps in touch",
+        empty_label="Me",
+        help_text="They show in this member's follow-ups.",
+        error_messages={"invalid_choice": "Choose someone who is a member of this campaign."},
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _campaign_members(campaign)
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Stage.choices)
 

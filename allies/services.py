@@ -1,11 +1,14 @@
 """Writes that touch more than one row: the ladder with its history, touchpoints, the join link."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
+from campaign.models import Membership, Role
+from campaign.outbox import campaign_values, member_mail_queue
 
 
 @transaction.atomic
@@ -68,10 +71,16 @@ def ally_delete(*, ally):
 
 
 @transaction.atomic
-def ally_accept(*, ally):
-    """A champion accepts a volunteer who came through the join link: they join the list proper."""
+def ally_accept(*, ally, by, owner=None):
+    """
+    A champion accepts a volunteer who came through the join link: they join the list proper, with
+    someone to keep in touch. The owner is the member chosen, else the one they already had (a
+    volunteer who was on the list before), else the member accepting them, so every accepted
+    volunteer shows in somebody's follow-ups.
+    """
     ally.awaiting_review = False
-    ally.save(update_fields=["awaiting_review", "updated_at"])
+    ally.recruited_by = owner or ally.recruited_by or by
+    ally.save(update_fields=["awaiting_review", "recruited_by", "updated_at"])
     return ally
 
 
@@ -147,6 +156,7 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
                     source=Ally.Source.VOLUNTEERED,
                     awaiting_review=True,
                 )
+            volunteer_notify(ally=ally)
             return ally, True
         except (IntegrityError, ValidationError):
             existing = _ally_with_email(campaign, email)
@@ -158,9 +168,44 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
     if Stage(existing.stage).rank < Stage.INTERESTED.rank:
         ally_move_stage(ally=existing, stage=Stage.INTERESTED, by=None)
         # Anyone holding the link could type this address: a champion confirms the move up.
-        existing.awaiting_review = True
-        existing.save(update_fields=["awaiting_review", "updated_at"])
+        if not existing.awaiting_review:
+            existing.awaiting_review = True
+            existing.save(update_fields=["awaiting_review", "updated_at"])
+            volunteer_notify(ally=existing)
     return existing, False
+
+
+def volunteer_notify(*, ally):
+    """
+    Tell every champion and admin of the ally's campaign that they volunteered and wait to be accepted:
+    one email each, through the member outbox, sent once the sign-up commits.
+    """
+    members = (
+        Membership.objects.filter(campaign_id=ally.campaign_id, role__in=[Role.ADMIN, Role.CHAMPION])
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    recipients = [(m.user.email, {"member_name": m.user.get_full_name() or m.user.username}) for m in members]
+    if not recipients:
+        return []
+    campaign = ally.campaign
+    return member_mail_queue(
+        campaign=campaign,
+        template="volunteer-signed-up",
+        recipients=recipients,
+        context={
+            **campaign_values(campaign),
+            "volunteer": {
+                "name": ally.name,
+                "department": ally.department.name,
+                "level": ally.get_level_display().lower(),
+                "motivation": ally.motivation,
+            },
+            "url": settings.SITE_URL + ally.get_absolute_url(),
+        },
+    )
 
 
 def _ally_with_email(campaign, email):

@@ -12,6 +12,9 @@ every row passes, and then all rows are written in one transaction.
 
 Existing allies are never updated by an import: an email already in the campaign is a problem on
 its line. Edit existing allies in the app, where their history is kept.
+
+Every imported ally has an owner (the member who keeps in touch, `recruited_by`), so each shows in
+someone's follow-ups: the member named in the "recruited by" (or "owner") column, else whoever imports.
 """
 
 import csv
@@ -56,6 +59,8 @@ HEADER_ALIASES = {
     "follow up on": "follow-up",
     "notes": "note",
     "motivation": "why they care",
+    "owner": "recruited by",
+    "owned by": "recruited by",
 }
 
 # A spreadsheet runs a cell beginning with one of these as a formula.
@@ -226,7 +231,7 @@ class AllyImportRowForm(forms.Form):
             return None
         user = self.members.get(who.casefold())
         if user is None:
-            raise forms.ValidationError(f"“{who}” (recruited by) is not a member of this campaign.")
+            raise forms.ValidationError(f"“{who}” (owner) is not a member of this campaign.")
         return user
 
     def check(self, raw):
@@ -401,7 +406,12 @@ def allies_import(*, campaign, data, by):
         raise ImportRejected(preview)
     now = timezone.now()
     allies = Ally.objects.bulk_create(
-        [Ally(campaign=campaign, stage_changed_at=now, **row.data) for row in preview.rows]
+        [
+            Ally(
+                campaign=campaign, stage_changed_at=now, **{**row.data, "recruited_by": row.data["recruited_by"] or by}
+            )
+            for row in preview.rows
+        ]
     )
     StageChange.objects.bulk_create(
         [

@@ -7,6 +7,7 @@ from campaign.models import (
     Goal,
     Heartbeat,
     Invitation,
+    MemberDelivery,
     Membership,
     ServiceProblem,
 )
@@ -68,6 +69,17 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", "campaign"]
     search_fields = ["email"]
     readonly_fields = ["token_hash", "created_at", "accepted_at"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(MemberDelivery)
+class MemberDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to_email", "campaign", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template", "campaign"]
+    search_fields = ["to_email", "subject"]
+    # Secrets (an invitation's link) stay out of the admin like the invitation's token does.
+    exclude = ["secret_context"]
+    readonly_fields = ["campaign", "to_email", "template", "subject", "context", "triggered_by", "created_at"]
     list_select_related = ["campaign"]
 
 

@@ -7,14 +7,18 @@ hand, never stripped from the HTML.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+
+
+def render_subject(name, ctx):
+    """The subject of email `name` rendered with `ctx`, on one line whatever the template did."""
+    ctx = {"site_url": settings.SITE_URL, **ctx}
+    return " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
 
 
 def render_parts(name, ctx):
     """The subject (one line), text and HTML of email `name` rendered with `ctx`."""
     ctx = {"site_url": settings.SITE_URL, **ctx}
-    subject = render_to_string(f"emails/{name}-subject.txt", ctx)
-    subject = " ".join(subject.split())  # one line, whatever the template did
+    subject = render_subject(name, ctx)
     text = render_to_string(f"emails/{name}-body.txt", ctx)
     html = render_to_string(f"emails/{name}-body.html", ctx)
     return subject, text, html
@@ -30,21 +34,3 @@ def message_from_parts(subject, text, html, to, *, headers=None):
 def make_message(name, to, ctx, *, headers=None):
     """Build (not send) the multipart message `name` for the addresses in `to`."""
     return message_from_parts(*render_parts(name, ctx), to, headers=headers)
-
-
-def send_invitation(*, invitation, token):
-    url = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
-    make_message(
-        "invitation",
-        [invitation.email],
-        {"invitation": invitation, "campaign": invitation.campaign, "url": url},
-    ).send()
-
-
-def send_added_to_campaign(*, membership):
-    url = settings.SITE_URL + membership.campaign.get_absolute_url()
-    make_message(
-        "added-to-campaign",
-        [membership.user.email],
-        {"membership": membership, "campaign": membership.campaign, "url": url},
-    ).send()

@@ -654,3 +654,57 @@ class AuditEntry(models.Model):
         """(field, before, after) for each field that differs, for the audit page."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
         return [(key, self.before.get(key), self.after.get(key)) for key in keys]
+
+
+class MemberDelivery(models.Model):
+    """
+    One email to one member (or would-be member) of a campaign, as a row: the outbox of member mail.
+
+    `campaign.outbox` queues it, claims it (queued → sending) and sends it; the broker only says "look
+    at this row". `context` holds the email template's values as plain JSON, so the row renders the same
+    message whenever it is sent or shown. `secret_context` holds what must not outlive the send (an
+    invitation's single-use link): it is blanked once the row is sent or has failed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="member_deliveries")
+    to_email = models.EmailField()
+    template = models.CharField(max_length=60, help_text="The email's name: emails/<name>-subject.txt and the rest.")
+    subject = models.CharField(max_length=300, help_text="As rendered when queued, for the outbox list.")
+    context = models.JSONField(default=dict, blank=True)
+    secret_context = models.JSONField(default=dict, blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member whose action sent it (none for a volunteer's sign-up).",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "member deliveries"
+        indexes = [
+            # The outbox list (newest first, per campaign) and the reaper's scan of rows in hand.
+            models.Index(fields=["campaign", "-created_at"], name="member_delivery_outbox"),
+            models.Index(fields=["status", "claimed_at"], name="member_delivery_in_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.template} to {self.to_email} ({self.status})"
+
+    @property
+    def message_id(self):
+        """Deterministic, so a mail system can spot a resend of the same delivery."""
+        return f"<memberdelivery-{self.pk}@rising-tide>"

@@ -1,11 +1,13 @@
 """Writes that touch several models, each in one transaction."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from campaign import emails
+from campaign import outbox
 from campaign.audit import audit_record
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
 from leadership import services as leadership_services
@@ -29,7 +31,8 @@ def member_add_by_email(*, campaign, email, role, by):
     Add someone to the campaign by email.
 
     An existing account becomes a member at once and is told by email; anyone
-    else gets a single-use invitation link to set a password. Returns
+    else gets a single-use invitation link to set a password. Either email goes through the member
+    outbox (campaign.outbox): a worker sends it once this commits, so no request waits on SMTP. Returns
     ("added", membership) or ("invited", invitation).
     """
     email = User.objects.normalize_email(email).lower()
@@ -40,7 +43,17 @@ def member_add_by_email(*, campaign, email, role, by):
                 raise ValidationError({"email": f"{email} is already a member of this campaign."})
             membership = Membership.objects.create(campaign=campaign, user=user, role=role)
             audit_record(campaign=campaign, actor=by, action="Member added", target=user, after={"role": role})
-            transaction.on_commit(lambda: emails.send_added_to_campaign(membership=membership))
+            outbox.member_mail_queue(
+                campaign=campaign,
+                template="added-to-campaign",
+                recipients=[(user.email, {"member_name": user.get_full_name() or user.username})],
+                context={
+                    **outbox.campaign_values(campaign),
+                    "role": membership.get_role_display().lower(),
+                    "url": settings.SITE_URL + campaign.get_absolute_url(),
+                },
+                triggered_by=by,
+            )
             return "added", membership
         if Invitation.objects.pending().filter(campaign=campaign, email__iexact=email).exists():
             raise ValidationError(
@@ -50,7 +63,20 @@ def member_add_by_email(*, campaign, email, role, by):
         token = invitation.issue_token()
         invitation.save()
         audit_record(campaign=campaign, actor=by, action="Member invited", target=email, after={"role": role})
-        transaction.on_commit(lambda: emails.send_invitation(invitation=invitation, token=token))
+        outbox.member_mail_queue(
+            campaign=campaign,
+            template="invitation",
+            recipients=[(email, {})],
+            context={
+                **outbox.campaign_values(campaign),
+                "inviter_name": (by.get_full_name() or by.username) if by else "",
+                "role": invitation.get_role_display().lower(),
+                "expires_on": f"{invitation.expires_at:%-d %B %Y}",
+            },
+            # The raw token is stored hashed on the invitation; the outbox forgets it once it is sent.
+            secret_context={"url": settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})},
+            triggered_by=by,
+        )
         return "invited", invitation
 
 

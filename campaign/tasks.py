@@ -1,10 +1,48 @@
+"""
+Celery tasks of the campaign app: thin adapters that take ids, call one service, return.
+
+send_member_delivery retries only transient failures (declared on the decorator), with the leader
+mail's backoff and bounds; campaign.outbox tells a transient failure from a permanent one.
+"""
+
+import logging
+from smtplib import SMTPException
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from campaign import outbox
 from campaign.models import Heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def record_heartbeat(name="beat"):
     """Beat schedules this every minute; a worker running it proves both are alive."""
     Heartbeat.objects.update_or_create(name=name, defaults={"last_seen_at": timezone.now()})
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=settings.DELIVERY_RETRY_BACKOFF,
+    retry_backoff_max=settings.DELIVERY_RETRY_BACKOFF_MAX,
+    retry_jitter=settings.DELIVERY_RETRY_JITTER,
+    max_retries=outbox.MAX_ATTEMPTS - 1,
+)
+def send_member_delivery(delivery_id):
+    """Send one member email, exactly once (see campaign.outbox)."""
+    return outbox.member_delivery_send(pk=delivery_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_member_deliveries():
+    """Enqueue again the member emails a lost broker message or a killed worker left behind."""
+    ids = outbox.member_deliveries_release_stale()
+    for delivery_id in ids:
+        send_member_delivery.delay(delivery_id)
+    if ids:
+        logger.warning("re-enqueued %s stale member deliveries", len(ids))
+    return ids

@@ -371,9 +371,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    # The same for member mail (added to a campaign, invitations, volunteer sign-ups).
+    "requeue-stale-member-deliveries": {
+        "task": "campaign.tasks.requeue_stale_member_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
 }
-# Leader emails (leadership.delivery): tries per delivery, retry backoff in seconds (doubling, capped,
-# with jitter) and how long a delivery may sit queued or sending before the reaper enqueues it again.
+# Leader and member emails (leadership.delivery, campaign.outbox): tries per delivery, retry backoff
+# in seconds (doubling, capped, with jitter) and how long a delivery may sit queued or sending before
+# the reaper enqueues it again.
 # The fault tests shorten them through the environment; the stale delay must stay longer than any
 # retry wait and any single send (EMAIL_TIMEOUT), or the reaper would enqueue a delivery still in hand.
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 5)

@@ -24,7 +24,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from campaign.models import ServiceProblem
+from campaign.models import MemberDelivery, ServiceProblem
+from campaign.outbox import member_delivery_message
 from leadership.models import (
     BenchmarkVisit,
     BriefingPack,
@@ -404,9 +405,11 @@ def roadblocks_for(pack, leader):
 
 
 # --- Outbox ---------------------------------------------------------------------------------------
-# Every kind of leader email is one entry here: its rows for the list (a values() queryset with the
-# common columns, so kinds combine with union() and paginate in the database) and its message
-# builder for the "as rendered" view.
+# Every kind of email is one entry here: its rows for the list (a values() queryset with the common
+# columns, so kinds combine with union() and paginate in the database), its message builder for the
+# "as rendered" view, and who sent it (`sender`: the lookup naming the member whose action sent it),
+# so a champion's outbox holds what they sent. Leader mail (packs, summaries) and member mail (added
+# to a campaign, invitations, volunteer sign-ups, from campaign.outbox) list together.
 
 OUTBOX_COLUMNS = (
     "kind",
@@ -414,8 +417,8 @@ OUTBOX_COLUMNS = (
     "title",
     "period_start",
     "period_end",
-    "leader_name",
-    "leader_email",
+    "to_name",
+    "to_email",
     "status",
     "created_at",
     "sent_at",
@@ -498,21 +501,52 @@ def summary_test_outbox_message(copy):
     return build_test_copy_message(copy)
 
 
+def member_outbox_rows(campaign):
+    return _outbox_rows(
+        MemberDelivery.objects.filter(campaign=campaign),
+        kind="member",
+        title=F("subject"),
+        to_name=Value("", output_field=CharField()),
+        to_email=F("to_email"),
+    )
+
+
+def member_outbox_delivery(campaign, pk):
+    return MemberDelivery.objects.get(pk=pk, campaign=campaign)
+
+
 @dataclass(frozen=True)
 class OutboxKind:
     label: str
     rows: object  # campaign -> values_list queryset in OUTBOX_COLUMNS order
     get: object  # (campaign, pk) -> delivery; DoesNotExist when not in the campaign
     build: object  # delivery -> EmailMessage (unsent)
+    sender: str | None = None  # lookup of the member who sent it; None: nobody sends it by hand (admins only)
 
 
 OUTBOX_KINDS = {
-    "pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message),
-    "summary": OutboxKind("Executive summary", summary_outbox_rows, summary_outbox_delivery, summary_outbox_message),
+    "pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message, "pack__sent_by"),
+    "summary": OutboxKind(
+        "Executive summary", summary_outbox_rows, summary_outbox_delivery, summary_outbox_message, None
+    ),
     "summary-test": OutboxKind(
-        "Test copy", summary_test_outbox_rows, summary_test_outbox_delivery, summary_test_outbox_message
+        "Test copy", summary_test_outbox_rows, summary_test_outbox_delivery, summary_test_outbox_message, "requested_by"
+    ),
+    "member": OutboxKind(
+        "Member email", member_outbox_rows, member_outbox_delivery, member_delivery_message, "triggered_by"
     ),
 }
+
+
+def outbox_kinds_for(sender):
+    """The kinds someone sees: every kind for an admin (`sender` None), the ones a member sends otherwise."""
+    return {name: kind for name, kind in OUTBOX_KINDS.items() if sender is None or kind.sender}
+
+
+def outbox_sent_by(campaign, kind, pk, sender):
+    """Whether delivery `pk` of `kind` in `campaign` was sent by `sender` (a kind nobody sends: False)."""
+    source = OUTBOX_KINDS[kind]
+    return bool(source.sender) and source.rows(campaign).filter(pk=pk, **{source.sender: sender}).exists()
 
 
 @dataclass
@@ -522,8 +556,8 @@ class OutboxEntry:
     title: str
     period_start: object
     period_end: object  # exclusive, as on ExecutiveSummary
-    leader_name: str
-    leader_email: str
+    to_name: str
+    to_email: str
     status: str
     created_at: object
     sent_at: object
@@ -534,7 +568,7 @@ class OutboxEntry:
 
     @property
     def subject(self):
-        """What the list calls the mail: the pack's title, or the summary's period."""
+        """What the list calls the mail: the pack's title or the member mail's subject, or the summary's period."""
         if self.period_start is None:
             return self.title
         last_day = self.period_end - timedelta(days=1)
@@ -547,11 +581,16 @@ class OutboxEntry:
 class OutboxRows:
     """The union of every kind's rows, newest first, sliceable and countable for the Paginator."""
 
-    def __init__(self, campaign, status=None):
+    def __init__(self, campaign, status=None, sender=None):
         # Without their models' default ordering: a compound statement takes one ORDER BY, at the end.
-        querysets = [kind.rows(campaign).order_by() for kind in OUTBOX_KINDS.values()]
-        if status:
-            querysets = [qs.filter(status=status) for qs in querysets]
+        querysets = []
+        for kind in outbox_kinds_for(sender).values():
+            rows = kind.rows(campaign).order_by()
+            if sender is not None:
+                rows = rows.filter(**{kind.sender: sender})
+            if status:
+                rows = rows.filter(status=status)
+            querysets.append(rows)
         union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
         self.queryset = union.order_by("-created_at", "-pk")
 
@@ -568,9 +607,12 @@ class OutboxRows:
         return OutboxEntry(*rows)
 
 
-def outbox_entries(campaign, status=None):
-    """Leader mail of the campaign, every kind, newest first (see OUTBOX_KINDS)."""
-    return OutboxRows(campaign, status=status)
+def outbox_entries(campaign, status=None, sender=None):
+    """
+    The campaign's mail, every kind, newest first (see OUTBOX_KINDS): all of it, or, given `sender`,
+    what that member sent (the packs they sent, the member mail their actions sent).
+    """
+    return OutboxRows(campaign, status=status, sender=sender)
 
 
 def pack_deliveries(pack):

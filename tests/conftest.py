@@ -99,3 +99,20 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def send_member_mail(db):
+    """
+    Send every queued member email as a worker would (no broker in tests): `send_member_mail()` after
+    the request, whose enqueue callbacks the test captured without running them.
+    """
+    from campaign.models import MemberDelivery
+    from campaign.tasks import send_member_delivery
+
+    def send():
+        queued = MemberDelivery.objects.filter(status=MemberDelivery.Status.QUEUED).order_by("pk")
+        for pk in list(queued.values_list("pk", flat=True)):
+            send_member_delivery.run(pk)
+
+    return send

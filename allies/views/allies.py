@@ -7,8 +7,9 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from allies import services
-from allies.forms import AllyFilterForm, AllyForm, StageForm, TouchpointForm
+from allies.forms import AcceptForm, AllyFilterForm, AllyForm, StageForm, TouchpointForm
 from allies.models import Ally, Stage, Touchpoint
 from campaign.access import campaign_view
 from campaign.links import url_maker
@@ -184,6 +185,7 @@ def ally_detail(request, pk):
         "stages": Stage.choices,
         "can_write": _can_write(request),
         "touchpoint_form": TouchpointForm(campaign=campaign, shown_allies=[ally], initial={"allies": [ally]}),
+        "accept_form": AcceptForm(campaign=campaign) if ally.awaiting_review and _can_write(request) else None,
         "next": ally.url,
     }
     template = "allies/ally_detail.html#ally-activity" if request.htmx else "allies/ally_detail.html"
@@ -238,13 +240,29 @@ def ally_stage(request, pk):
 @require_POST
 @campaign_view()
 def ally_accept(request, pk):
-    ally = get_object_or_404(request.campaign.allies.filter(awaiting_review=True), pk=pk)
-    services.ally_accept(ally=ally)
-    messages.success(request, f"Welcome aboard, {ally.name}: accepted onto the ally list.")
+    """Accept a volunteer; the owner is the member chosen, or else the one accepting. htmx: the row and the banner."""
+    campaign = request.campaign
+    ally = get_object_or_404(campaign.allies.filter(awaiting_review=True), pk=pk)
+    form = AcceptForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, f"{ally.name} was not accepted: {form.errors['owner'][0]}")
+        return redirect(_next_url(request, ally.get_absolute_url()))
+    ally = services.ally_accept(ally=ally, by=request.user, owner=form.cleaned_data["owner"])
+    owner = ally.recruited_by
+    keeper = "you keep" if owner == request.user else f"{owner.get_full_name() or owner.username} keeps"
+    messages.success(request, f"Welcome aboard, {ally.name}: accepted onto the ally list, and {keeper} in touch.")
     if not request.htmx:
-        return redirect(_next_url(request, _list_url(request.campaign)))
-    ally = Ally.objects.for_list(request.campaign).get(pk=ally.pk)
-    return render(request, "allies/ally_list.html#ally-row", _row_context(request, ally))
+        return redirect(_next_url(request, _list_url(campaign)))
+    ally = Ally.objects.for_list(campaign).get(pk=ally.pk)
+    row = render_to_string("allies/ally_list.html#ally-row", _row_context(request, ally), request=request)
+    # The "N volunteers waiting" banner sits outside the row: it comes along out of band, counted afresh.
+    banner_context = {
+        "campaign": campaign,
+        "awaiting_count": campaign.allies.filter(awaiting_review=True).count(),
+        "oob": True,
+    }
+    banner = render_to_string("allies/ally_list.html#awaiting-banner", banner_context, request=request)
+    return HttpResponse(row + banner)
 
 
 @champion_only

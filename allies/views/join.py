@@ -1,4 +1,7 @@
-"""The campaign's "join the movement" link: the admin page that manages it and the public page behind it."""
+"""
+The campaign's "join the movement" link: the page that shows it (champions share it, admins publish,
+rotate and switch it off) and the public page behind it.
+"""
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -14,15 +17,17 @@ from campaign.access import campaign_view
 from campaign.models import Role
 
 admin_only = campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+# Champions see and share the link; only admins publish a new one or switch it off.
+champions_see = campaign_view(read=Role.CHAMPION, write=Role.ADMIN)
 
 # Sign-ups per client address per window: generous for a team sharing an office address, tight for a script.
 JOIN_RATE_LIMIT = 5
 JOIN_RATE_WINDOW = 10 * 60
 
 
-@admin_only
+@champions_see
 def join_link(request):
-    """Show the campaign's join link; a POST publishes a new one (rotating: the old one stops working)."""
+    """Show the campaign's join link; an admin's POST publishes a new one (rotating: the old one stops working)."""
     campaign = request.campaign
     if request.method == "POST":
         had_one = campaign.join_links.active().exists()
@@ -38,6 +43,7 @@ def join_link(request):
         "link": link,
         "link_url": request.build_absolute_uri(link.get_absolute_url()) if link else "",
         "has_departments": campaign.departments.exists(),
+        "can_manage": request.membership.role_enum.allows(Role.ADMIN),
     }
     return render(request, "allies/join_link.html", context)
 

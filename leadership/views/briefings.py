@@ -145,7 +145,8 @@ def _pack_sent(request, pack):
     deliveries = list(selectors.pack_deliveries(pack))
     pending = any(d.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING) for d in deliveries)
     context = {"campaign": request.campaign, "pack": pack, "deliveries": deliveries, "pending": pending}
-    context["can_open_outbox"] = request.membership.role_enum.allows(Role.ADMIN)
+    # The outbox shows a champion the packs they sent, an admin every pack.
+    context["can_open_outbox"] = request.membership.role_enum.allows(Role.ADMIN) or pack.sent_by_id == request.user.pk
     if request.method == "POST":
         messages.error(request, "This pack has been sent and can no longer be changed.")
         return redirect(pack)

@@ -1,6 +1,9 @@
-"""The outbox: every email sent to leaders, for campaign admins, each shown as rendered."""
+"""
+The outbox: every email the campaign sends (to leaders and to members), each shown as rendered.
+Admins see all of it; champions see what they sent (their packs, the member mail their actions sent).
+"""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,23 +17,37 @@ from leadership.models import DeliveryStatus
 from leadership.views.briefings import EMAIL_PAGE_CSP
 from leadership.views.leaders import PER_PAGE
 
-admin_only = campaign_view(read=Role.ADMIN, write=Role.ADMIN)
+champions_read = campaign_view(read=Role.CHAMPION, write=Role.ADMIN)
+
+
+def _sender(request):
+    """None for an admin (the whole outbox), else the member whose own mail the outbox is limited to."""
+    return None if request.membership.role_enum.allows(Role.ADMIN) else request.user
 
 
 @require_GET
-@admin_only
+@champions_read
 def outbox_list(request):
     status = request.GET.get("status", "")
     status = status if status in DeliveryStatus.values else ""
-    page = Paginator(selectors.outbox_entries(request.campaign, status=status), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"campaign": request.campaign, "page": page, "status": status, "statuses": DeliveryStatus.choices}
+    sender = _sender(request)
+    entries = selectors.outbox_entries(request.campaign, status=status, sender=sender)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "campaign": request.campaign,
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+        "everything": sender is None,
+    }
     return render(request, "leadership/outbox_list.html", context)
 
 
 def _message(request, kind, pk):
-    """The delivery and its message as built for sending; 404 for an unknown kind or another campaign's row."""
+    """
+    The delivery and its message as built for sending; 404 for an unknown kind or another campaign's
+    row, 403 for a champion opening mail they did not send.
+    """
     source = selectors.OUTBOX_KINDS.get(kind)
     if source is None:
         raise Http404("No such kind of mail.")
@@ -38,11 +55,14 @@ def _message(request, kind, pk):
         delivery = source.get(request.campaign, pk)
     except ObjectDoesNotExist:
         raise Http404("No such mail in this campaign.") from None
+    sender = _sender(request)
+    if sender is not None and not selectors.outbox_sent_by(request.campaign, kind, pk, sender):
+        raise PermissionDenied("Champions see the mail they sent; this one is someone else's.")
     return source, delivery, source.build(delivery)
 
 
 @require_GET
-@admin_only
+@champions_read
 def outbox_message(request, kind, pk):
     source, delivery, message = _message(request, kind, pk)
     context = {
@@ -57,7 +77,7 @@ def outbox_message(request, kind, pk):
 
 
 @require_GET
-@admin_only
+@champions_read
 @csp_override(EMAIL_PAGE_CSP)
 def outbox_message_html(request, kind, pk):
     _source, _delivery, message = _message(request, kind, pk)

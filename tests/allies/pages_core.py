@@ -23,7 +23,7 @@ PAGES = {
     "allies:follow-ups": Page(Role.VIEWER, None),
     "allies:touchpoint-new": Page(Role.CHAMPION, Role.CHAMPION),
     "allies:touchpoint-delete": Page(Role.CHAMPION, Role.CHAMPION, _touchpoint),
-    "allies:join-link": Page(Role.ADMIN, Role.ADMIN),
+    "allies:join-link": Page(Role.CHAMPION, Role.ADMIN),
     "allies:join-link-off": Page(None, Role.ADMIN),
     "allies:ally-detail": Page(Role.VIEWER, None, _ally),
     "allies:ally-edit": Page(Role.CHAMPION, Role.CHAMPION, _ally),

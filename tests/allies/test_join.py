@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -6,7 +7,8 @@ from django.urls import reverse
 from allies import forms, services
 from allies.forms import join_stamp
 from allies.models import Ally, JoinLink
-from tests.factories import AllyFactory, DepartmentFactory, JoinLinkFactory
+from campaign.models import MemberDelivery, Role
+from tests.factories import AllyFactory, DepartmentFactory, JoinLinkFactory, MembershipFactory
 
 
 @pytest.fixture(autouse=True)
@@ -207,11 +209,110 @@ def test_an_admin_publishes_rotates_and_switches_off_the_link(client_for, admin_
     assert not JoinLink.objects.filter(campaign=campaign, active=True).exists()
 
 
-def test_champions_cannot_manage_the_join_link(client_for, champion, campaign):
+def test_champions_see_and_copy_the_link_but_cannot_publish_rotate_or_switch_it_off(
+    client_for, champion, campaign, link
+):
     client = client_for(champion)
+    page = client.get(join_link_url(campaign)).text
+    assert f'value="http://testserver/join/{link.token}/"' in page
+    assert '<label for="join-link-address">' in page
+    assert "Make a new link" not in page and "Switch off" not in page
+    assert client.post(join_link_url(campaign)).status_code == 403
+    assert client.post(join_link_url(campaign, "join-link-off")).status_code == 403
+    assert list(JoinLink.objects.filter(active=True)) == [link]
+
+
+def test_a_champion_is_told_to_ask_an_admin_when_no_link_is_on(client_for, champion, campaign):
+    page = client_for(champion).get(join_link_url(campaign)).text
+    assert "Ask a campaign admin to publish one" in page
+    assert "Publish a join link" not in page
+
+
+def test_the_ally_nav_offers_the_join_link_to_champions_not_viewers(client_for, champion, viewer, campaign):
+    list_url = reverse("allies:ally-list", kwargs={"slug": campaign.slug})
+    assert join_link_url(campaign) in client_for(champion).get(list_url).text
+    assert join_link_url(campaign) not in client_for(viewer).get(list_url).text
+
+
+def test_viewers_cannot_see_the_join_link(client_for, viewer, campaign, link):
+    client = client_for(viewer)
     assert client.get(join_link_url(campaign)).status_code == 403
     assert client.post(join_link_url(campaign)).status_code == 403
-    assert not JoinLink.objects.exists()
+
+
+def test_the_join_link_page_queries_stay_few(client_for, champion, campaign, link, django_assert_max_num_queries):
+    DepartmentFactory.create_batch(20, campaign=campaign)
+    AllyFactory.create_batch(30, campaign=campaign, awaiting_review=True)
+    client = client_for(champion)
+    with django_assert_max_num_queries(6):
+        assert client.get(join_link_url(campaign)).status_code == 200
+
+
+# --- Telling the champions ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(campaign, admin_user, champion, viewer):
+    """The campaign's admin, champion and viewer, and a champion of another campaign."""
+    MembershipFactory(role=Role.CHAMPION, user__email="elsewhere@example.com")
+    return admin_user, champion, viewer
+
+
+def test_a_sign_up_emails_each_champion_and_admin_once_through_the_outbox(
+    client, campaign, link, department, team, django_capture_on_commit_callbacks, send_member_mail
+):
+    admin_user, champion, _viewer = team
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sign_up(client, link, department)
+    assert mail.outbox == []  # nothing sent in the public request
+    assert len(callbacks) == 2
+    rows = MemberDelivery.objects.filter(template="volunteer-signed-up")
+    assert sorted(rows.values_list("to_email", flat=True)) == sorted([admin_user.email, champion.email])
+    assert {row.triggered_by for row in rows} == {None}
+
+    send_member_mail()
+    send_member_mail()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([admin_user.email, champion.email])
+    message = mail.outbox[0]
+    ally = Ally.objects.get()
+    assert message.subject == "Vi Volunteer volunteered for Harbour Line"
+    assert "Late invoices drive me mad" in message.body
+    assert ally.get_absolute_url() in message.body
+    assert "Vi Volunteer" in message.alternatives[0].content
+
+
+def test_a_sign_up_holds_its_query_count_however_many_champions_are_told(
+    client, campaign, link, department, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    MembershipFactory.create_batch(30, campaign=campaign, role=Role.CHAMPION)
+    # The sign-up's own checks and savepoints, then one read of the members and one INSERT for all 30.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(26):
+        sign_up(client, link, department)
+    assert MemberDelivery.objects.count() == len(callbacks) == 30
+    assert len({row.pk for row in MemberDelivery.objects.all()}) == 30
+
+
+def test_a_sign_up_already_waiting_or_further_along_tells_nobody_again(
+    client, campaign, link, department, team, django_capture_on_commit_callbacks
+):
+    AllyFactory(campaign=campaign, email="far@example.com", stage="committed")
+    with django_capture_on_commit_callbacks(execute=False):
+        sign_up(client, link, department)
+        sign_up(client, link, department, motivation="Still keen")
+        sign_up(client, link, department, email="far@example.com")
+    assert MemberDelivery.objects.count() == 2  # the first sign-up, to the admin and the champion
+
+
+def test_a_volunteer_name_with_markup_is_plain_in_the_text_and_escaped_in_the_html(
+    client, campaign, link, department, team, django_capture_on_commit_callbacks, send_member_mail
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        sign_up(client, link, department, name='Vi <b>"&"</b>')
+    send_member_mail()
+    message = mail.outbox[0]
+    assert message.subject == 'Vi <b>"&"</b> volunteered for Harbour Line'
+    assert 'Vi <b>"&"</b>' in message.body
+    assert "<b>" not in message.alternatives[0].content.split("<body", 1)[1].replace("<strong>", "")
 
 
 def test_the_join_link_page_shows_nothing_of_another_campaign(client_for, admin_user, campaign, other_campaign):

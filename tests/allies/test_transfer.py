@@ -162,7 +162,13 @@ def test_confirming_creates_every_ally_with_its_first_stage_in_the_history(clien
         "sent",
         champion,
     )
-    assert (cleo.level, cleo.stage, cleo.source, cleo.recruited_by) == ("frontline", "identified", "recruited", None)
+    # No owner named: the member importing keeps in touch, so Cleo is in somebody's follow-ups.
+    assert (cleo.level, cleo.stage, cleo.source, cleo.recruited_by) == (
+        "frontline",
+        "identified",
+        "recruited",
+        champion,
+    )
     history = StageChange.objects.filter(ally__campaign=campaign)
     assert sorted(history.values_list("to_stage", flat=True)) == ["champion", "committed", "identified"]
     assert set(history.values_list("from_stage", flat=True)) == {""}
@@ -236,7 +242,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(client_f
     assert problems[7] == "The email good@example.com is also on line 2."
     assert problems[8] == "An ally with the email taken@example.com is already in this campaign."
     assert problems[9] == "The follow-up date is not a date like 2026-03-31."
-    assert problems[10] == "“stranger” (recruited by) is not a member of this campaign."
+    assert problems[10] == "“stranger” (owner) is not a member of this campaign."
     assert problems[11] == "The email address is not valid."
     assert problems[13] == "It has 11 cells but the first line names 10 columns."
     assert problems[15] == "The department is missing."
@@ -416,3 +422,37 @@ def test_the_email_check_asks_once_however_many_rows(campaign, departments, djan
         (9, ["An ally with the email row7@example.com is already in this campaign."])
     ]
     assert len(preview.rows) == 499
+
+
+# --- owners -----------------------------------------------------------------------------------------
+
+
+def test_an_owner_column_names_who_keeps_in_touch_and_a_blank_owner_is_the_importer(
+    client_for, champion, admin_user, campaign, departments
+):
+    admin_user.email = "ada@example.com"
+    admin_user.save()
+    text = "name,department,owner\nAna Lima,Finance,ADA@example.com\nBen Okafor,Finance,ada\nCleo Park,Finance,\n"
+    client = client_for(champion)
+    preview = client.post(url("import", campaign), {"file": upload(text)})
+    assert preview.context["preview"].ok
+    assert preview.context["preview"].ignored_columns == []
+    client.post(url("import-confirm", campaign), {"token": preview.context["token"]})
+    owners = dict(Ally.objects.filter(campaign=campaign).values_list("name", "recruited_by"))
+    assert owners == {"Ana Lima": admin_user.pk, "Ben Okafor": admin_user.pk, "Cleo Park": champion.pk}
+
+
+def test_an_owner_who_is_not_a_member_of_the_campaign_is_reported_on_its_line(
+    client_for, champion, outsider, campaign, departments
+):
+    text = f"name,department,owner\nAna Lima,Finance,chris\nBen Okafor,Finance,{outsider.username}\n"
+    response = client_for(champion).post(url("import", campaign), {"file": upload(text)})
+    [problem] = response.context["preview"].problems
+    assert problem.line == 3
+    assert problem.reasons == [f"“{outsider.username}” (owner) is not a member of this campaign."]
+    assert not Ally.objects.exists()
+
+
+def test_the_import_page_lists_the_owner_column(client_for, champion, campaign):
+    page = client_for(champion).get(url("import", campaign)).text
+    assert "recruited by (or owner)" in page

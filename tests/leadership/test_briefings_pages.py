@@ -230,8 +230,8 @@ def test_another_campaigns_mail_is_404_in_the_outbox(client_for, admin_user, cam
     assert client_for(admin_user).get(url("outbox-message", campaign, kind="nope", pk=1)).status_code == 404
 
 
-def test_a_champion_cannot_open_the_outbox(client_for, champion, campaign):
-    assert client_for(champion).get(url("outbox-list", campaign)).status_code == 403
+def test_a_viewer_cannot_open_the_outbox(client_for, viewer, campaign):
+    assert client_for(viewer).get(url("outbox-list", campaign)).status_code == 403
 
 
 # --- Signed links -----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_the_outbox_filter_applies_to_summaries_too(client_for, admin_user, camp
     assert "Helen Osei" in client.get(url("outbox-list", campaign), {"status": "failed"}).text
     empty = client.get(url("outbox-list", campaign), {"status": "sent"}).text
     assert "Helen Osei" not in empty
-    assert "No leader email is sent right now" in empty
+    assert "No email is sent right now" in empty
 
 
 def test_a_summary_in_the_outbox_shows_both_parts_as_sent(client_for, admin_user, campaign):

@@ -5,8 +5,8 @@ from email import message_from_bytes
 import pytest
 from django.core import mail
 
-from campaign import emails as campaign_emails
-from campaign.models import Invitation, Role
+from campaign.models import Role
+from campaign.services import member_add_by_email
 from leadership import emails as leadership_emails
 from leadership import summaries
 from leadership.models import PackDelivery
@@ -14,7 +14,6 @@ from tests.factories import (
     BriefingPackFactory,
     ExecutiveSummaryFactory,
     LeaderFactory,
-    MembershipFactory,
     SummaryDeliveryFactory,
     UserFactory,
 )
@@ -57,16 +56,17 @@ def test_a_summary_email_keeps_injected_names_out_of_its_headers(evil_campaign):
     assert_clean(summaries.build_delivery_message(delivery), ["ann@example.com"])
 
 
-def test_invitation_and_welcome_emails_keep_injected_names_out_of_their_headers(evil_campaign, admin_user, settings):
+def test_invitation_and_welcome_emails_keep_injected_names_out_of_their_headers(
+    evil_campaign, admin_user, settings, django_capture_on_commit_callbacks, send_member_mail
+):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     admin_user.first_name = EVIL
     admin_user.save()
-    invitation = Invitation(campaign=evil_campaign, email="new@example.com", role=Role.VIEWER, invited_by=admin_user)
-    token = invitation.issue_token()
-    invitation.save()
-    campaign_emails.send_invitation(invitation=invitation, token=token)
-    membership = MembershipFactory(campaign=evil_campaign, user=UserFactory(first_name=EVIL, email="m@example.com"))
-    campaign_emails.send_added_to_campaign(membership=membership)
+    UserFactory(first_name=EVIL, email="m@example.com")
+    with django_capture_on_commit_callbacks(execute=False):
+        member_add_by_email(campaign=evil_campaign, email="new@example.com", role=Role.VIEWER, by=admin_user)
+        member_add_by_email(campaign=evil_campaign, email="m@example.com", role=Role.VIEWER, by=admin_user)
+    send_member_mail()
     assert [m.recipients() for m in mail.outbox] == [["new@example.com"], ["m@example.com"]]
     for message in mail.outbox:
         assert_clean(message, message.recipients())
