@@ -165,6 +165,34 @@ def test_on_a_phone_a_touchpoint_is_logged_from_the_ally_list_on_one_screen(
     assert Touchpoint.objects.filter(note="Sandwiches and the invoice backlog", allies__name="Ally Person 07").exists()
 
 
+def test_on_a_phone_a_follow_up_is_logged_on_one_screen_and_confirmed_at_the_top_of_the_next(
+    phone, live_server, busy_campaign, phone_admin
+):
+    AllyFactory(
+        campaign=busy_campaign,
+        name="Dana Due",
+        department=busy_campaign.departments.first(),
+        recruited_by=phone_admin,
+        follow_up_on=timezone.localdate(),
+    )
+    page = phone
+    log_in(page, phone_admin.username)
+    page.goto(f"/c/{busy_campaign.slug}/allies/follow-ups/")
+    log = page.get_by_role("link", name="Log a touchpoint with Dana Due")
+    assert in_first_screen(page.get_by_role("link", name="Dana Due", exact=True))
+    assert in_first_screen(log)
+    log.click()
+    expect(page.get_by_role("heading", level=1, name="Log a touchpoint")).to_be_visible()
+    assert in_first_screen(page.get_by_role("button", name="Log touchpoint"))
+    assert no_sideways_scroll(page)
+    shot(page, "follow-up-form")
+    page.get_by_role("button", name="Log touchpoint").click()
+    expect(page.get_by_role("heading", level=1, name="My follow-ups")).to_be_visible()
+    message = page.locator("#messages .message--success")
+    expect(message).to_contain_text("Logged a one-on-one with Dana Due.")
+    assert in_first_screen(message)
+
+
 def test_on_a_phone_the_ally_filters_beyond_the_search_open_when_asked_and_stay_open_while_in_use(
     phone, live_server, busy_campaign, phone_admin
 ):
@@ -236,6 +264,11 @@ def test_on_a_wide_screen_the_feedback_log_keeps_its_charts_before_the_quick_ent
     charts = top_of_page(page.locator(".feedback-charts"))
     quick = top_of_page(page.locator("form.feedback-quick-entry"))
     assert charts["bottom"] < quick["top"]
+    page.locator("form.feedback-quick-entry").get_by_label("Summary").fill("Too many forms to fill in")
+    page.locator("form.feedback-quick-entry").get_by_label("Severity").select_option("low")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.locator("#quick-entry-status")).to_have_text("Complaint logged.")
+    page.locator("form.feedback-quick-entry").screenshot(path=str(SHOTS / "wide-feedback-logged.png"))
     # The ally list is still a table with its headings.
     page.goto(f"/c/{busy_campaign.slug}/allies/")
     expect(page.get_by_role("columnheader", name="Last touch")).to_be_visible()
