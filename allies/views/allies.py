@@ -133,6 +133,8 @@ def ally_list(request):
         "page": page,
         "filters": filters,
         "filtering": any(key != "sort" for key in chosen),
+        # On a phone only the search shows until asked for more; a filter in use keeps them all in view.
+        "more_filters": any(key != "q" for key in chosen),
         "has_allies": has_allies,
         "awaiting_count": campaign.allies.filter(awaiting_review=True).count() if has_allies else 0,
         "touchpoint_form": TouchpointForm(campaign=campaign, shown_allies=[]),

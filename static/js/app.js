@@ -2,8 +2,14 @@
 (function () {
   "use strict";
 
-  function showMessages(items) {
-    const region = document.getElementById("messages");
+  // A form marked data-messages-at="<id>" has its own message region beside its button, where the eye is
+  // (on a phone the page's region is a screen away); every other message goes to the page's region.
+  function regionFor(element) {
+    const near = element && element.closest ? element.closest("[data-messages-at]") : null;
+    return (near && document.getElementById(near.getAttribute("data-messages-at"))) || document.getElementById("messages");
+  }
+
+  function showMessages(items, region) {
     if (!region) return;
     region.replaceChildren();
     for (const item of items) {
@@ -16,7 +22,13 @@
 
   // Flash messages from htmx responses arrive in the HX-Trigger header.
   document.addEventListener("messages", function (event) {
-    showMessages(event.detail.value || []);
+    showMessages(event.detail.value || [], regionFor(event.target));
+  });
+
+  // A form's own region says nothing stale while its next request is on the way.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const region = regionFor(event.target);
+    if (region && region.id !== "messages") region.replaceChildren();
   });
 
   // htmx does not swap error responses; say what happened instead of doing nothing.
@@ -25,11 +37,21 @@
     let text = "Something went wrong. Please reload the page and try again.";
     if (status === 403) text = "Your role in this campaign does not allow this.";
     if (status === 404) text = "That item no longer exists, or is not in this campaign.";
-    showMessages([{ level: "error", text: text }]);
+    showMessages([{ level: "error", text: text }], regionFor(event.target));
   });
 
-  document.addEventListener("htmx:sendError", function () {
-    showMessages([{ level: "error", text: "The server could not be reached. Check your connection and try again." }]);
+  document.addEventListener("htmx:sendError", function (event) {
+    const text = "The server could not be reached. Check your connection and try again.";
+    showMessages([{ level: "error", text: text }], regionFor(event.target));
+  });
+
+  // A region marked data-scroll-into-view that htmx fills (a row's Log button fills the touchpoint form at the
+  // top of a long list) is brought on screen if it is not: on a phone it is otherwise a screen or more away.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-scroll-into-view")) {
+      target.scrollIntoView({ block: "nearest" });
+    }
   });
 })();
 

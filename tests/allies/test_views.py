@@ -79,6 +79,19 @@ def test_filters_narrow_the_list_and_say_when_nothing_matches(client_for, champi
     assert "No allies match these filters" in response.text
 
 
+def test_the_more_filters_toggle_opens_itself_when_a_filter_beyond_the_search_is_in_use(
+    client_for, champion, campaign, department
+):
+    """On a phone only the search shows until "More filters" is ticked; a filter in use must not hide."""
+    AllyFactory(campaign=campaign, name="Ana Top", department=department, level="top")
+    client = client_for(champion)
+    toggle = '<input type="checkbox" id="filters-more" class="filters__toggle"'
+    for query in ({}, {"q": "Ana"}):
+        assert f"{toggle}>" in client.get(url("ally-list", campaign), query).text
+    for query in ({"level": "top"}, {"q": "Ana", "stale": "on"}, {"sort": "stage"}):
+        assert f"{toggle} checked>" in client.get(url("ally-list", campaign), query).text
+
+
 def test_a_forged_department_filter_is_an_error_not_another_campaigns_data(
     client_for, champion, campaign, other_campaign
 ):

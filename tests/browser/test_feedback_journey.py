@@ -40,7 +40,8 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
     quick.get_by_role("button", name="Log it").click()
     row = page.locator("li.feedback-row").filter(has_text=COMPLAINT)
     expect(row).to_be_visible()
-    expect(page.locator("#messages")).to_contain_text("Complaint logged.")
+    # The confirmation shows under the quick entry's button, where the eye is, not at the top of the page.
+    expect(page.locator("#quick-entry-status")).to_contain_text("Complaint logged.")
 
     row.get_by_label("Status").select_option("in_progress")
     row.get_by_label("What is being done").fill(ACTION)
