@@ -1,5 +1,7 @@
 """Executive summaries: the list, one summary with its deliveries, the preview, a test send, the schedule."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,7 +50,8 @@ def summary_detail(request, pk):
 @campaign_view()
 def summary_preview(request):
     period, content = summaries.summary_preview(campaign=request.campaign)
-    context = {"campaign": request.campaign, "period": period, "s": content}
+    ended = period.has_ended(date.fromisoformat(content["as_of"]))
+    context = {"campaign": request.campaign, "period": period, "s": content, "ended": ended}
     return render(request, "leadership/summaries_preview.html", context)
 
 
@@ -92,9 +95,15 @@ def schedule_edit(request):
             campaign=request.campaign, actor=request.user, action="Summary schedule changed", before=before, after=after
         )
         if schedule.enabled:
-            due = schedule.next_due_period().due_at.astimezone(schedule.tz)
-            when = f"{due:%A %d %B %Y at %H:%M} ({request.campaign.time_zone})"
-            messages.success(request, f"Schedule saved. The next summary goes out {when}.")
+            period = schedule.next_due_period()
+            due = period.due_at.astimezone(schedule.tz)
+            when = f"{due:%A %-d %B %Y at %H:%M} ({request.campaign.time_zone})"
+            days = f"{period.start:%A %-d %B} to {period.last_day:%A %-d %B %Y}"
+            messages.success(
+                request,
+                f"Schedule saved. The next summary goes out {when} and covers {days}, "
+                f"compared with {period.previous_label}.",
+            )
         else:
             messages.success(request, "Schedule saved. Summaries are off.")
         return redirect("leadership:settings-summaries", slug=request.campaign.slug)
