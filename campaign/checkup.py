@@ -145,7 +145,12 @@ def check_momentum(campaign, result):
             "momentum", "Momentum", RED, number, result.trend.reason,
             "Don't let it become a flavour of the month: plan touchpoints and start an easy win this week.", url,
         )  # fmt: skip
-    if result.trend.state in ("quiet", "falling"):
+    if result.trend.state == "falling":
+        return CheckItem(
+            "momentum", "Momentum", AMBER, number, result.trend.reason,
+            "One quiet week is a warning: plan touchpoints and move a problem forward this week.", url,
+        )  # fmt: skip
+    if result.trend.state == "quiet":
         return CheckItem(
             "momentum", "Momentum", AMBER, number, result.trend.reason,
             "Log touchpoints and move a problem forward to get it going.", url,
