@@ -86,6 +86,7 @@ def schedule_edit(request):
     schedule = summaries.schedule_for(request.campaign)
     # Before the form binds: an invalid submission must not change what the page says is next.
     next_period = schedule.next_due_period() if schedule.enabled else None
+    period_after = schedule.period_after(next_period) if next_period else None
     before = snapshot(schedule)
     form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
@@ -107,5 +108,10 @@ def schedule_edit(request):
         else:
             messages.success(request, "Schedule saved. Summaries are off.")
         return redirect("leadership:settings-summaries", slug=request.campaign.slug)
-    context = {"campaign": request.campaign, "form": form, "next_period": next_period}
+    context = {
+        "campaign": request.campaign,
+        "form": form,
+        "next_period": next_period,
+        "period_after": period_after,
+    }
     return render(request, "leadership/summaries_schedule.html", context)
