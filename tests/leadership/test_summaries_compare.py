@@ -4,17 +4,25 @@ email's two parts, the web version, a test copy, the API and the momentum line.
 """
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from allies.models import StageChange
 from leadership.delivery import delivery_send
 from leadership.models import SummaryDelivery
 from leadership.signing import summary_web_token
 from leadership.summaries import build_delivery_message, summaries_dispatch_due, summary_send_test
 from leadership.tasks import send_summary_delivery
-from tests.factories import ApiTokenFactory, FeedbackFactory, LeaderFactory, SummaryScheduleFactory
+from tests.factories import (
+    AllyFactory,
+    ApiTokenFactory,
+    FeedbackFactory,
+    LeaderFactory,
+    SummaryScheduleFactory,
+)
 
 DECEMBER_1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
@@ -93,3 +101,37 @@ def test_a_summary_stored_before_periods_were_named_still_reads(client_for, view
     url = reverse("leadership:summary-detail", kwargs={"slug": campaign.slug, "pk": november.pk})
     text = client_for(viewer).get(url).text
     assert "up 1 on the period before" in text
+
+
+def test_january_is_compared_with_december_across_the_year_boundary(campaign):
+    SummaryScheduleFactory(campaign=campaign, cadence="monthly", day_of_month=1)
+    FeedbackFactory.create_batch(2, campaign=campaign, received_on=date(2026, 12, 31))
+    FeedbackFactory(campaign=campaign, received_on=date(2027, 1, 1))
+    [summary] = summaries_dispatch_due(now=datetime(2027, 2, 1, 9, tzinfo=UTC))
+    s = summary.snapshot
+    assert s["complaints"] == {"now": 1, "before": 2, "delta": -1}
+    assert s["period"]["previous"]["label"] == "December 2026"
+    assert s["momentum"]["line"].startswith("Falling.")
+    assert s["momentum"]["line"].endswith(": 1 in all, against 2 in December 2026.")
+
+
+def test_a_week_across_the_clock_change_counts_moves_by_local_midnight(campaign):
+    # Clocks go back in London on Sunday 25 October 2026: the week of 19–25 October is 169 hours long.
+    campaign.time_zone = "Europe/London"
+    campaign.save()
+    SummaryScheduleFactory(campaign=campaign)
+    london = ZoneInfo("Europe/London")
+    ally = AllyFactory(campaign=campaign)
+    moments = [
+        datetime(2026, 10, 18, 23, 30, tzinfo=london),  # the week before
+        datetime(2026, 10, 19, 0, 30, tzinfo=london),  # this week (still 18 October in UTC)
+        datetime(2026, 10, 25, 23, 30, tzinfo=london),  # this week, after the change
+        datetime(2026, 10, 26, 0, 30, tzinfo=london),  # the send day: the next summary's
+    ]
+    for moment in moments:
+        StageChange.objects.create(ally=ally, from_stage="", to_stage="identified", changed_at=moment)
+    [summary] = summaries_dispatch_due(now=datetime(2026, 10, 26, 9, tzinfo=UTC))
+    s = summary.snapshot
+    assert (s["period"]["start"], s["period"]["last_day"]) == ("2026-10-19", "2026-10-25")
+    assert s["momentum"]["figures"]["stage_changes"] == {"now": 2, "before": 1}
+    assert s["momentum"]["line"].endswith(": 2 in all, against 1 in 12–18 October.")
