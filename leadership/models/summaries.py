@@ -106,8 +106,9 @@ class Period:
 
 def days_label(start, end, *, year_of=None):
     """
-    [start, end) in words: a calendar month by its name ("October"; "December 2025" when its year is
-    not `year_of`'s), other days by their first and last ("9–15 November", "29 December 2025 – 4 January 2026").
+    [start, end) in words: a calendar month by its name ("October"), other days by their first and last
+    ("9–15 November", "29 December 2025 – 4 January 2026"); with the year when it is not `year_of`'s
+    ("December 2025", "22–28 December 2025").
     """
     last = end - timedelta(days=1)
     year_of = year_of or last
@@ -115,9 +116,10 @@ def days_label(start, end, *, year_of=None):
         return f"{start:%B}" if start.year == year_of.year else f"{start:%B %Y}"
     if start.year != last.year:
         return f"{start.day} {start:%B %Y} – {last.day} {last:%B %Y}"
+    year = "" if last.year == year_of.year else f" {last.year}"
     if start.month != last.month:
-        return f"{start.day} {start:%B} – {last.day} {last:%B}"
-    return f"{start.day}–{last.day} {last:%B}"
+        return f"{start.day} {start:%B} – {last.day} {last:%B}{year}"
+    return f"{start.day}–{last.day} {last:%B}{year}"
 
 
 def _add_months(day, months):

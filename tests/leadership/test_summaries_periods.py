@@ -139,6 +139,11 @@ def test_a_week_is_compared_with_the_week_before_across_the_year_boundary():
     assert (period.label, period.previous_label) == ("4–10 January", "28 December 2026 – 3 January 2027")
 
 
+def test_a_week_of_last_year_is_named_with_its_year():
+    period = schedule(weekday=Weekday.FRIDAY).period_ending(date(2027, 1, 8))
+    assert (period.label, period.previous_label) == ("1–7 January", "25–31 December 2026")
+
+
 def test_a_week_across_a_daylight_saving_change_is_compared_with_the_seven_days_before():
     # Clocks go back on 25 October: the period is 169 hours, the one before it 168, both seven whole days.
     period = schedule().period_ending(date(2026, 10, 26))
