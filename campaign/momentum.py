@@ -267,10 +267,10 @@ def _with_current_week(judged, weeks):
     current = weeks[-1].total if weeks and weeks[-1].is_current else 0
     full = [week.total for week in weeks if not week.is_current]
     last = full[-1] if full else 0
+    if current and not any(full):
+        return Trend("starting", f"{current} logged this week so far, the first week with any activity.", current)
     if current - last < MIN_JUMP:
         return judged
-    if not any(full):
-        return Trend("starting", f"{current} logged this week so far, the first week with any activity.", current)
     this_week = compare(current, last, this="this week so far", previous="last week")
     if this_week.state in ("rising", "starting"):
         return this_week._replace(state="rising")

@@ -133,6 +133,12 @@ def test_a_campaigns_first_week_in_progress_is_a_start_not_quiet(campaign):
     assert result.trend.reason == "5 logged this week so far, the first week with any activity."
 
 
+def test_a_first_week_with_one_thing_so_far_is_a_start_not_quiet(campaign):
+    _weekly_touchpoints(campaign, [1])
+    result = momentum.momentum(campaign, today=TODAY)
+    assert (result.trend.state, result.trend.figure) == ("starting", 1)
+
+
 def test_a_quiet_start_to_this_week_is_never_read_as_a_fall(campaign):
     _weekly_touchpoints(campaign, [6, 6, 6, 6, 1])
     assert momentum.momentum(campaign, today=TODAY).trend.state == "flat"
