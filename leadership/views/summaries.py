@@ -51,7 +51,8 @@ def summary_detail(request, pk):
 def summary_preview(request):
     period, content = summaries.summary_preview(campaign=request.campaign)
     ended = period.has_ended(date.fromisoformat(content["as_of"]))
-    context = {"campaign": request.campaign, "period": period, "s": content, "ended": ended}
+    scheduled = summaries.schedule_for(request.campaign).enabled
+    context = {"campaign": request.campaign, "period": period, "s": content, "ended": ended, "scheduled": scheduled}
     return render(request, "leadership/summaries_preview.html", context)
 
 

@@ -243,6 +243,13 @@ def test_the_preview_of_a_period_in_progress_says_when_it_goes_out(client_for, v
     assert "goes out on Wednesday 9 December at 09:00 (UTC)" in text
 
 
+def test_the_preview_without_a_schedule_does_not_promise_a_send(client_for, viewer, campaign):
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        text = client_for(viewer).get(url("summary-preview", campaign)).text
+    assert "Summaries are off, so none goes out." in text
+    assert "goes out on" not in text
+
+
 def test_the_preview_counts_days_open_to_today_not_to_the_send_day(client_for, viewer, campaign):
     SummaryScheduleFactory(campaign=campaign)  # Mondays at 08:00: the next one on Monday 7 December
     FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 30), summary="Open since Monday")
