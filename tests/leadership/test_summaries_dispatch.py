@@ -269,6 +269,20 @@ def test_the_momentum_line_reads_one_of_each_in_the_singular(campaign):
     )
 
 
+def test_a_period_still_in_progress_is_not_called_falling(campaign):
+    # A preview on Wednesday: two days in, 1 against last week's 6. The days to come are not counted yet.
+    FeedbackFactory.create_batch(6, campaign=campaign, received_on=date(2026, 11, 10))
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 17))
+    in_progress = Period(start=date(2026, 11, 16), end=date(2026, 11, 23), due_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
+    s = summary_content(campaign=campaign, period=in_progress, as_of=date(2026, 11, 18))
+    assert s["momentum"]["trend"] == "so_far"
+    assert s["momentum"]["line"].startswith("So far this period.")
+    assert s["momentum"]["line"].endswith(": 1 in all, against 6 in 9–15 November.")
+    # Sent once the period is over, the same figures are a fall.
+    sent = summary_content(campaign=campaign, period=in_progress, as_of=date(2026, 11, 23))
+    assert sent["momentum"]["line"].startswith("Falling.")
+
+
 def test_the_content_is_computed_in_a_fixed_number_of_queries(crafted, django_assert_max_num_queries):
     FeedbackFactory.create_batch(50, campaign=crafted, received_on=date(2026, 11, 10))
     # 13 of its own, and one grouped query per source of the campaign's momentum.
