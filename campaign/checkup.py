@@ -137,12 +137,18 @@ def check_celebration(campaign, figures):
 
 def check_momentum(campaign, result):
     last = result.last_full_week
-    number = str(last.total if last else 0)
+    # The count the verdict's sentence is about (this week's burst, or last week), beside that sentence.
+    number = str(result.trend.figure if result.trend.figure is not None else (last.total if last else 0))
     url = _url(campaign, "campaign:board")
     if result.trend.state == "fading":
         return CheckItem(
             "momentum", "Momentum", RED, number, result.trend.reason,
             "Don't let it become a flavour of the month: plan touchpoints and start an easy win this week.", url,
+        )  # fmt: skip
+    if result.trend.state == "falling":
+        return CheckItem(
+            "momentum", "Momentum", AMBER, number, result.trend.reason,
+            "One quiet week is a warning: plan touchpoints and move a problem forward this week.", url,
         )  # fmt: skip
     if result.trend.state == "quiet":
         return CheckItem(

@@ -36,6 +36,8 @@ FAR_BELOW = 0.5
 MIN_EARLIER_AVERAGE = 1
 # A rise needs the recent weeks this much above the earlier ones; anything between is flat.
 RISING = 1.25
+# A week against the one before is worth a sentence of its own from this many apart (1 against 2 is not).
+MIN_JUMP = 3
 
 
 def _moved_up():
@@ -201,22 +203,45 @@ def series(campaign, *, today=None, weeks=WEEKS, sources=None):
 
 
 class Trend(NamedTuple):
-    state: str  # "rising", "flat", "fading" or "quiet"
+    state: str  # "rising", "flat", "falling", "fading", "starting" or "quiet"
     reason: str
+    figure: int | None = None  # the count the reason is about, for a figure shown beside it
+
+
+def compare(now, before, *, this="this period", previous="the period before"):
+    """
+    The verdict on two counts a reader sees side by side, worded from them: rising when `now` is over a
+    quarter above `before`, falling when `before` is over a quarter above `now`, level in between;
+    "starting" when there was nothing before. The reason names both counts.
+    """
+    if now == before == 0:
+        return Trend("quiet", f"Nothing logged {this} or {previous}.", now)
+    if before == 0:
+        return Trend("starting", f"{now} {this}, after nothing {previous}.", now)
+    if now > before * RISING:
+        return Trend("rising", f"{now} {this}, up from {before} {previous}.", now)
+    if before > now * RISING:
+        return Trend("falling", f"{now} {this}, down from {before} {previous}.", now)
+    return Trend("flat", f"{now} {this}, about level with {before} {previous}.", now)
 
 
 def trend(totals):
     """
     Read weekly totals (oldest first, full weeks only). Fading when activity fell three weeks
-    in a row, or the last three weeks average far below the campaign's own earlier weeks.
+    in a row, or the last three weeks average far below the campaign's own earlier weeks. A first
+    week, a sudden burst or a drop in the last week is said as the last week against the one
+    before, so the sentence never contradicts the two bars a reader sees last.
     """
     active = list(totals)
     while active and active[0] == 0:  # weeks before the campaign got going are not "earlier activity"
         active.pop(0)
     if not any(active):
-        return Trend("quiet", "Nothing logged in these weeks yet.")
+        return Trend("quiet", "Nothing logged in these weeks yet.", 0)
+    last = active[-1]
+    if len(active) == 1:
+        return Trend("starting", f"{last} logged last week, the first week with any activity.", last)
     if len(active) >= 4 and all(active[i] > active[i + 1] for i in range(len(active) - 4, len(active) - 1)):
-        return Trend("fading", "Activity has fallen three weeks in a row.")
+        return Trend("fading", "Activity has fallen three weeks in a row.", last)
     recent, earlier = active[-3:], active[:-3]
     recent_avg = sum(recent) / len(recent)
     if earlier:
@@ -226,9 +251,30 @@ def trend(totals):
                 "fading",
                 f"The last three weeks averaged {recent_avg:.1f}, far below the {earlier_avg:.1f} a week before them.",
             )
-        if recent_avg > earlier_avg * RISING:
-            return Trend("rising", f"The last three weeks averaged {recent_avg:.1f}, up from {earlier_avg:.1f}.")
+    week = compare(last, active[-2], this="last week", previous="the week before")
+    if week.state in ("falling", "rising", "starting") and abs(last - active[-2]) >= MIN_JUMP:
+        return week._replace(state="rising" if week.state == "starting" else week.state)
+    if earlier and recent_avg > earlier_avg * RISING:
+        return Trend("rising", f"The last three weeks averaged {recent_avg:.1f}, up from {earlier_avg:.1f}.")
     return Trend("flat", f"Steady at about {recent_avg:.1f} a week lately.")
+
+
+def _with_current_week(judged, weeks):
+    """
+    The full weeks' verdict, unless the week in progress already outgrows the last full one: a partial
+    week can only grow, so it can show a burst (or a first week) but never a fall.
+    """
+    current = weeks[-1].total if weeks and weeks[-1].is_current else 0
+    full = [week.total for week in weeks if not week.is_current]
+    last = full[-1] if full else 0
+    if current and not any(full):
+        return Trend("starting", f"{current} logged this week so far, the first week with any activity.", current)
+    if current - last < MIN_JUMP:
+        return judged
+    this_week = compare(current, last, this="this week so far", previous="last week")
+    if this_week.state in ("rising", "starting"):
+        return this_week._replace(state="rising")
+    return judged
 
 
 class Momentum(NamedTuple):
@@ -249,13 +295,14 @@ class Momentum(NamedTuple):
 
 def momentum(campaign, *, today=None, sources=None):
     """
-    The campaign's weekly series and its trend; the current, partial week is shown but not judged.
+    The campaign's weekly series and its trend, judged on the full weeks; the current, partial week
+    only counts once it is already well above the last full one (a burst, or a first week).
 
     Weeks are the campaign's own: they start on Monday in its time zone, not the server's.
     """
     with timezone.override(zoneinfo.ZoneInfo(campaign.time_zone)):
         weeks = series(campaign, today=today, sources=sources)
-    judged = trend([week.total for week in weeks if not week.is_current])
+    judged = _with_current_week(trend([week.total for week in weeks if not week.is_current]), weeks)
     return Momentum(
         weeks=weeks,
         trend=judged,

@@ -166,7 +166,13 @@ class SummaryOut(Schema):
     due_at: str
     is_empty: bool
     skipped: bool
-    content: dict = Field(alias="snapshot")
+    content: dict = Field(
+        alias="snapshot",
+        description=(
+            "The figures and items as sent. Every `before` figure is for `period.previous` (the week, or the"
+            " calendar month, before `period`), named in `period.previous.label`."
+        ),
+    )
 
     @staticmethod
     def resolve_due_at(obj):

@@ -159,7 +159,7 @@ def _seed_past_summaries(campaign, schedule):
     schedule.save(update_fields=["active_since"])
     leaders = list(summary_recipients(schedule))
     for index, period in enumerate(periods):
-        content = summary_content(campaign=campaign, period=period)
+        content = summary_content(campaign=campaign, period=period, as_of=period.end)
         summary = ExecutiveSummary.objects.create(
             campaign=campaign,
             period_start=period.start,

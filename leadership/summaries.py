@@ -65,15 +65,19 @@ def _local_bounds(campaign_tz, start, end):
     )
 
 
-def summary_content(*, campaign, period):
+def summary_content(*, campaign, period, as_of=None):
     """
-    The figures and chosen items for `campaign` over `period`, as JSON-ready data.
+    The figures and chosen items for `campaign` over `period`, as JSON-ready data, each figure beside
+    the same figure for the period before (the week or calendar month before: `Period.previous_bounds`).
+    `as_of` is the local day the summary is sent (the campaign's today unless given): open complaints
+    are open that many days then.
 
     Every figure is a database aggregate whose date range sits in the WHERE clause, so each reads an
     index range (most of them index-only), never the campaign's years of feedback; only the few
     items shown are fetched as rows. So it costs the same at a hundred or a million feedback rows.
     """
     prev_start, _prev_end = period.previous_bounds()
+    as_of = as_of or SummarySchedule(campaign=campaign).today()
     feedback = Feedback.objects.filter(campaign=campaign)
     complaints = feedback.filter(kind=Kind.COMPLAINT)
     counts = _period_counts(feedback, prev_start, period)
@@ -107,7 +111,7 @@ def summary_content(*, campaign, period):
             "action": item.action,
             "owner": (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
             "received_on": item.received_on.isoformat(),
-            "days_open": (period.end - item.received_on).days,
+            "days_open": (as_of - item.received_on).days,
         }
         for item in _most_severe_first(open_in_time, open_by_severity, OPEN_COMPLAINTS_SHOWN)
     ]
@@ -135,10 +139,11 @@ def summary_content(*, campaign, period):
     ]
     roadblocks = _open_roadblocks(campaign)
     logged = {"now": counts["total"][True], "before": counts["total"][False]}
-    momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged)
+    momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged, as_of=as_of)
     complaints_pair = counts["kind"][Kind.COMPLAINT]
     content = {
-        "period": {"start": period.start.isoformat(), "last_day": period.last_day.isoformat()},
+        "period": period.as_json(),
+        "as_of": as_of.isoformat(),
         "complaints": _change(complaints_pair[True], complaints_pair[False]),
         "compliments_count": _change(compliments_pair[True], compliments_pair[False]),
         "by_severity": severities,
@@ -277,14 +282,15 @@ def _compliments(in_period):
     ]
 
 
-def campaign_activity(*, campaign, period, feedback_logged=None):
+def campaign_activity(*, campaign, period, feedback_logged=None, as_of=None):
     """
     The campaign's momentum in one line: touchpoints, stage changes, problems won and feedback
-    logged this period against the one before, each a single aggregate over the two periods' range
+    logged this period against the period before, each a single aggregate over the two periods' range
     (in the WHERE clause, so an index range rather than the campaign's whole history). The verdict
-    (rising, flat, fading, quiet) is the campaign home's, from `campaign.momentum` on the weeks
-    before the period ends, so leaders and champions read the same judgement. `feedback_logged`
-    ({now, before}) spares the feedback count when the caller has it already.
+    (rising, level, falling, a start, quiet) is `campaign.momentum.compare` on the two totals the line
+    gives, so it never contradicts them. A period still in progress on `as_of` (a preview) can show a
+    rise but not a fall: its days to come are not counted yet. `feedback_logged` ({now, before}) spares
+    the feedback count when the caller has it already.
     """
     prev_start, prev_end = period.previous_bounds()
     tz = SummarySchedule(campaign=campaign).tz
@@ -312,8 +318,12 @@ def campaign_activity(*, campaign, period, feedback_logged=None):
     }
     now = sum(value["now"] for value in figures.values())
     before = sum(value["before"] for value in figures.values())
-    if now == before == 0:
-        period_line = "No campaign activity was recorded this period or the one before."
+    judged = campaign_momentum.compare(now, before)
+    if as_of is not None and not period.has_ended(as_of) and judged.state in ("falling", "flat"):
+        judged = judged._replace(state="so_far")
+    previous = period.previous_label
+    if judged.state == "quiet":
+        line = f"No campaign activity was recorded this period or in {previous}."
     else:
         counts = [
             _count(figures["touchpoints"]["now"], "touchpoint", "touchpoints") + " with allies",
@@ -321,11 +331,19 @@ def campaign_activity(*, campaign, period, feedback_logged=None):
             _count(figures["problems_won"]["now"], "problem", "problems") + " won",
             _count(figures["feedback_logged"]["now"], "piece", "pieces") + " of feedback logged",
         ]
-        period_line = f"{', '.join(counts[:-1])} and {counts[-1]}: {now} in all, against {before} the period before."
-    # A preview's period ends in the future: judge the weeks up to today, not empty weeks to come.
-    judged = campaign_momentum.momentum(campaign, today=min(period.end, timezone.localdate(timezone=tz))).trend
-    verdict = {"rising": "Rising. ", "fading": "Fading. "}.get(judged.state, "")
-    return {"trend": judged.state, "line": f"{verdict}{judged.reason} {period_line}", "figures": figures}
+        verdict = VERDICTS[judged.state]
+        line = f"{verdict} {', '.join(counts[:-1])} and {counts[-1]}: {now} in all, against {before} in {previous}."
+    return {"trend": judged.state, "line": line, "figures": figures, "now": now, "before": before}
+
+
+# The momentum line's first words, from the two totals it gives.
+VERDICTS = {
+    "rising": "Rising.",
+    "falling": "Falling.",
+    "flat": "About level.",
+    "starting": "Off to a start.",
+    "so_far": "So far this period.",
+}
 
 
 def _count(number, one, many):
@@ -354,7 +372,7 @@ def summary_reply_to(schedule):
     return saver or emails.filter(role=Role.ADMIN).first() or ""
 
 
-def summary_create_for_period(*, schedule, period):
+def summary_create_for_period(*, schedule, period, now=None):
     """
     Create the summary of `period` with its snapshot and deliveries, and enqueue them after commit.
 
@@ -365,7 +383,8 @@ def summary_create_for_period(*, schedule, period):
     campaign = schedule.campaign
     if ExecutiveSummary.objects.filter(campaign=campaign, period_start=period.start).exists():
         return None
-    content = summary_content(campaign=campaign, period=period)
+    # Open complaints count their days to the day it is sent: the send day, or a later one after downtime.
+    content = summary_content(campaign=campaign, period=period, as_of=max(period.end, schedule.today(now)))
     skipped = content["is_empty"] and schedule.skip_empty
     try:
         with transaction.atomic():
@@ -401,7 +420,7 @@ def summaries_dispatch_due(*, now=None):
         period = schedule.latest_due_period(now)
         if period.due_at < schedule.active_since:
             continue
-        summary = summary_create_for_period(schedule=schedule, period=period)
+        summary = summary_create_for_period(schedule=schedule, period=period, now=now)
         if summary is not None:
             created.append(summary)
     return created
@@ -549,7 +568,10 @@ def schedule_for(campaign):
 
 
 def summary_preview(*, campaign, now=None):
-    """The summary the next send would carry so far (the period in progress), not stored."""
+    """
+    The summary the next send would carry so far, not stored: the period in progress, or the one that
+    has ended and waits for its hour today, with complaints open as of today.
+    """
     schedule = schedule_for(campaign)
     period = schedule.current_period(now)
-    return period, summary_content(campaign=campaign, period=period)
+    return period, summary_content(campaign=campaign, period=period, as_of=schedule.today(now))

@@ -7,6 +7,11 @@ the 15th of last month up to the 14th). It is due at the schedule's hour on the 
 campaign's time zone, so 08:00 stays 08:00 for the reader across daylight-saving changes (the
 period is then 167 or 169 hours long). An hour that does not exist on the night clocks go forward
 is read as the moment just after the jump; an hour that happens twice is its first occurrence.
+
+The send day itself belongs to the next summary: feedback, touchpoints and wins carry a date, not a
+time, so a day cannot be split at the send hour without counting its later entries twice or never.
+Every page that names a period says which days it covers, and what it is compared with: the week
+before, or the calendar month before (`Period.previous_bounds`).
 """
 
 import calendar
@@ -40,7 +45,14 @@ class Weekday(models.IntegerChoices):
 
 @dataclass(frozen=True)
 class Period:
-    """Whole local days [start, end) and the moment (aware, UTC) the summary for them is due."""
+    """
+    Whole local days [start, end) and the moment (aware, UTC) the summary for them is due.
+
+    A period is a week (seven days) or a month (the same day of two months in a row), so it knows the
+    period before it: the week before, or the month before, whatever their lengths (the period before
+    March is February's 28 days, not the 28 days before 1 March). Summaries, their preview, test copies
+    and the API all compare with this one.
+    """
 
     start: date
     end: date  # exclusive: the send day
@@ -50,9 +62,65 @@ class Period:
     def last_day(self):
         return self.end - timedelta(days=1)
 
+    @property
+    def is_monthly(self):
+        return self.end - self.start != timedelta(weeks=1)
+
+    @property
+    def previous_start(self):
+        if not self.is_monthly:
+            return self.start - timedelta(weeks=1)
+        return _add_months(self.start, self.start.month - self.end.month + 12 * (self.start.year - self.end.year))
+
     def previous_bounds(self):
-        """The period of the same length just before this one, as (start, end) dates."""
-        return self.start - (self.end - self.start), self.start
+        """The period before this one (the week or the calendar month before), as (start, end) dates."""
+        return self.previous_start, self.start
+
+    @property
+    def label(self):
+        """What the mail calls the period: "November", or its days ("9–15 November")."""
+        return days_label(self.start, self.end)
+
+    @property
+    def previous_label(self):
+        """What the mail calls the period before, the one its figures are compared with: "October"."""
+        return days_label(self.previous_start, self.start, year_of=self.last_day)
+
+    def has_ended(self, today):
+        """True once the period's last day is over (its summary may still be waiting for its hour)."""
+        return today >= self.end
+
+    def as_json(self):
+        """The period and the one before, as the summary's snapshot stores them (for the mail and the API)."""
+        previous_start, previous_end = self.previous_bounds()
+        return {
+            "start": self.start.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "label": self.label,
+            "previous": {
+                "start": previous_start.isoformat(),
+                "last_day": (previous_end - timedelta(days=1)).isoformat(),
+                "label": self.previous_label,
+            },
+        }
+
+
+def days_label(start, end, *, year_of=None):
+    """
+    [start, end) in words: a calendar month by its name ("October"), other days by their first and last
+    ("9–15 November", "29 December 2025 – 4 January 2026"); with the year when it is not `year_of`'s
+    ("December 2025", "22–28 December 2025").
+    """
+    last = end - timedelta(days=1)
+    year_of = year_of or last
+    if start.day == 1 and end.day == 1 and _add_months(start, 1) == end:
+        return f"{start:%B}" if start.year == year_of.year else f"{start:%B %Y}"
+    if start.year != last.year:
+        return f"{start.day} {start:%B %Y} – {last.day} {last:%B %Y}"
+    year = "" if last.year == year_of.year else f" {last.year}"
+    if start.month != last.month:
+        return f"{start.day} {start:%B} – {last.day} {last:%B}{year}"
+    return f"{start.day}–{last.day} {last:%B}{year}"
 
 
 def _add_months(day, months):
@@ -148,8 +216,19 @@ class SummarySchedule(models.Model):
         return self.period_ending(self._step(latest.end, 1))
 
     def current_period(self, now=None):
-        """The period in progress: what the next summary will cover, for the preview."""
+        """
+        What the next summary will cover, for the preview: the period in progress, or one that has ended
+        and whose summary waits for its hour today (see `Period.has_ended`).
+        """
         return self.next_due_period(now)
+
+    def period_after(self, period):
+        """The period that follows `period`: the next summary's after it, which covers its send day."""
+        return self.period_ending(self._step(period.end, 1))
+
+    def today(self, now=None):
+        """Today's date in the campaign's time zone."""
+        return (now or timezone.now()).astimezone(self.tz).date()
 
 
 class ExecutiveSummaryQuerySet(models.QuerySet):

@@ -1,5 +1,7 @@
 """Executive summaries: the list, one summary with its deliveries, the preview, a test send, the schedule."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,10 +50,13 @@ def summary_detail(request, pk):
 @campaign_view()
 def summary_preview(request):
     period, content = summaries.summary_preview(campaign=request.campaign)
+    ended = period.has_ended(date.fromisoformat(content["as_of"]))
     context = {
         "campaign": request.campaign,
         "period": period,
         "s": content,
+        "ended": ended,
+        "scheduled": summaries.schedule_for(request.campaign).enabled,
         "can_test": request.membership.role_enum.allows(Role.CHAMPION),
     }
     return render(request, "leadership/summaries_preview.html", context)
@@ -110,6 +115,7 @@ def schedule_edit(request):
     schedule = summaries.schedule_for(request.campaign)
     # Before the form binds: an invalid submission must not change what the page says is next.
     next_period = schedule.next_due_period() if schedule.enabled else None
+    period_after = schedule.period_after(next_period) if next_period else None
     before = snapshot(schedule)
     form = SummaryScheduleForm(request.POST or None, instance=schedule, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
@@ -120,11 +126,22 @@ def schedule_edit(request):
             campaign=request.campaign, actor=request.user, action="Summary schedule changed", before=before, after=after
         )
         if schedule.enabled:
-            due = schedule.next_due_period().due_at.astimezone(schedule.tz)
-            when = f"{due:%A %d %B %Y at %H:%M} ({request.campaign.time_zone})"
-            messages.success(request, f"Schedule saved. The next summary goes out {when}.")
+            period = schedule.next_due_period()
+            due = period.due_at.astimezone(schedule.tz)
+            when = f"{due:%A %-d %B %Y at %H:%M} ({request.campaign.time_zone})"
+            days = f"{period.start:%A %-d %B} to {period.last_day:%A %-d %B %Y}"
+            messages.success(
+                request,
+                f"Schedule saved. The next summary goes out {when} and covers {days}, "
+                f"compared with {period.previous_label}.",
+            )
         else:
             messages.success(request, "Schedule saved. Summaries are off.")
         return redirect("leadership:settings-summaries", slug=request.campaign.slug)
-    context = {"campaign": request.campaign, "form": form, "next_period": next_period}
+    context = {
+        "campaign": request.campaign,
+        "form": form,
+        "next_period": next_period,
+        "period_after": period_after,
+    }
     return render(request, "leadership/summaries_schedule.html", context)

@@ -102,6 +102,7 @@ MAIN_PAGES = [
     ("leadership:leader-list", {}),
     ("leadership:feedback-list", {}),
     ("leadership:summary-list", {}),
+    ("leadership:summary-preview", {}),
 ]
 
 

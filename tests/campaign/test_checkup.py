@@ -139,6 +139,22 @@ def test_momentum_item(campaign, totals, status):
     assert item.number == str(totals[-2])
 
 
+def test_momentum_item_shows_the_count_its_sentence_is_about(campaign):
+    # A burst this week: the sentence is about this week's 27, so the figure beside it is 27, not last week's 1.
+    totals = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 27]
+    result = result_for(totals)
+    result = result._replace(trend=momentum._with_current_week(result.trend, result.weeks))
+    item = checkup.check_momentum(campaign, result)
+    assert (item.status, item.number) == ("green", "27")
+    assert item.summary == "27 this week so far, up from 1 last week."
+
+
+def test_a_drop_last_week_is_amber(campaign):
+    item = checkup.check_momentum(campaign, result_for([10, 10, 10, 10, 10, 10, 2, 0]))
+    assert (item.status, item.number) == ("amber", "2")
+    assert item.summary == "2 last week, down from 10 the week before."
+
+
 # --- on the home page ------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from allies.models import Stage, StageChange
@@ -61,6 +62,86 @@ def test_a_quiet_earlier_spell_is_not_a_standard_to_fall_from():
 
 def test_nothing_at_all_is_quiet():
     assert momentum.trend([0] * 11).state == "quiet"
+
+
+# --- edges: the sentence names the figures the reader sees beside it ----------------------
+
+
+def test_a_first_week_is_said_as_a_first_week_not_as_steady():
+    result = momentum.trend([0] * 10 + [6])
+    assert result.state == "starting"
+    assert result.reason == "6 logged last week, the first week with any activity."
+    assert result.figure == 6
+
+
+def test_a_sudden_burst_last_week_is_rising_with_both_weeks_named():
+    # Three weeks of one, then 27: the three-week average (9.7) would hide the week that matters.
+    result = momentum.trend([0, 0, 0, 1, 1, 1, 27])
+    assert result.state == "rising"
+    assert result.reason == "27 last week, up from 1 the week before."
+
+
+def test_a_drop_last_week_is_falling_not_steady():
+    # Ten a week, then two: the three-week average (7.3) is not far below, but the last bar is.
+    result = momentum.trend([10, 10, 10, 10, 10, 10, 2])
+    assert result.state == "falling"
+    assert result.reason == "2 last week, down from 10 the week before."
+
+
+def test_a_step_of_one_or_two_is_not_a_burst_or_a_drop():
+    assert momentum.trend([4, 5, 4, 4, 5, 4, 5, 4, 6]).state == "flat"
+    assert momentum.trend([4, 5, 4, 4, 5, 4, 5, 4, 2]).state == "flat"
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "state", "reason"),
+    [
+        (32, 0, "starting", "32 this period, after nothing the period before."),
+        (27, 1, "rising", "27 this period, up from 1 the period before."),
+        (52, 69, "falling", "52 this period, down from 69 the period before."),
+        (10, 9, "flat", "10 this period, about level with 9 the period before."),
+        (0, 0, "quiet", "Nothing logged this period or the period before."),
+    ],
+)
+def test_comparing_two_counts_reads_them_both(now, before, state, reason):
+    assert momentum.compare(now, before) == (state, reason, now)
+
+
+def _weekly_touchpoints(campaign, counts, today=TODAY):
+    """`counts` touchpoints a week, oldest first, the last entry being the week in progress."""
+    start = momentum.week_start(today)
+    rows = []
+    for index, count in enumerate(counts):
+        day = start - timedelta(weeks=len(counts) - 1 - index)
+        rows += [TouchpointFactory.build(campaign=campaign, happened_on=day) for _ in range(count)]
+    TouchpointFactory._meta.model.objects.bulk_create(rows)
+
+
+def test_a_burst_this_week_is_not_called_steady(campaign):
+    # Home once said "Steady at about 1.0 a week" beside 27 this week against 1 the week before.
+    _weekly_touchpoints(campaign, [1, 1, 1, 27])
+    result = momentum.momentum(campaign, today=TODAY)
+    assert result.trend.state == "rising"
+    assert result.trend.reason == "27 this week so far, up from 1 last week."
+    assert result.trend.figure == 27
+
+
+def test_a_campaigns_first_week_in_progress_is_a_start_not_quiet(campaign):
+    _weekly_touchpoints(campaign, [5])
+    result = momentum.momentum(campaign, today=TODAY)
+    assert result.trend.state == "starting"
+    assert result.trend.reason == "5 logged this week so far, the first week with any activity."
+
+
+def test_a_first_week_with_one_thing_so_far_is_a_start_not_quiet(campaign):
+    _weekly_touchpoints(campaign, [1])
+    result = momentum.momentum(campaign, today=TODAY)
+    assert (result.trend.state, result.trend.figure) == ("starting", 1)
+
+
+def test_a_quiet_start_to_this_week_is_never_read_as_a_fall(campaign):
+    _weekly_touchpoints(campaign, [6, 6, 6, 6, 1])
+    assert momentum.momentum(campaign, today=TODAY).trend.state == "flat"
 
 
 # --- the series, from the database -------------------------------------------------------
@@ -206,3 +287,11 @@ def test_feedback_logged_keeps_a_campaign_from_reading_as_quiet(campaign):
     assert "feedback logged" in result.labels
     assert result.trend.state == "flat"
     assert [week.counts["feedback logged"] for week in result.weeks[-6:]] == [1, 1, 1, 1, 1, 0]
+
+
+def test_home_says_rising_beside_a_burst_this_week(client_for, viewer, campaign):
+    _weekly_touchpoints(campaign, [1, 1, 1, 27])
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False):
+        text = client_for(viewer).get(campaign.get_absolute_url()).text
+    assert "<strong>Rising.</strong> 27 this week so far, up from 1 last week." in text
+    assert "Steady" not in text

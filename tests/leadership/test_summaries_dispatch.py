@@ -185,7 +185,7 @@ def crafted(campaign):
 
 
 def test_the_content_figures_on_a_crafted_week(crafted):
-    s = summary_content(campaign=crafted, period=PERIOD)
+    s = summary_content(campaign=crafted, period=PERIOD, as_of=PERIOD.end)
     assert s["complaints"] == {"now": 5, "before": 2, "delta": 3}
     assert [(row["label"], row["now"], row["before"]) for row in s["by_severity"]] == [
         ("Critical", 1, 0),
@@ -215,10 +215,10 @@ def test_the_content_figures_on_a_crafted_week(crafted):
     assert [item["title"] for item in s["roadblocks"]] == ["Budget for a second van"]
     assert s["momentum"]["figures"]["touchpoints"] == {"now": 1, "before": 0}
     assert s["momentum"]["figures"]["problems_won"] == {"now": 1, "before": 0}
-    # The verdict is the campaign home's (campaign.momentum on the weeks up to the period's end).
+    # The verdict comes from the two totals the line gives: 9 against 2 is rising.
     assert s["momentum"]["trend"] == "rising"
-    assert s["momentum"]["line"].startswith("Rising. The last three weeks averaged")
-    assert "7 pieces of feedback logged: 9 in all, against 2 the period before." in s["momentum"]["line"]
+    assert s["momentum"]["line"].startswith("Rising. 1 touchpoint with allies,")
+    assert "7 pieces of feedback logged: 9 in all, against 2 in 2–8 November." in s["momentum"]["line"]
     assert s["is_empty"] is False
 
 
@@ -237,30 +237,50 @@ def test_another_campaigns_feedback_never_enters_the_summary(campaign, other_cam
     assert s["complaints"]["now"] == 0 and s["is_empty"]
 
 
-def test_the_momentum_line_agrees_with_the_campaign_home(campaign):
-    # Busy weeks, then three quiet ones: the home page says fading, and so must the summary sent on Monday.
+@pytest.mark.parametrize(
+    ("now", "before", "trend", "words"),
+    [
+        (32, 0, "starting", "Off to a start."),  # a first week: nothing the week before
+        (27, 1, "rising", "Rising."),  # a sudden burst
+        (52, 69, "falling", "Falling."),  # a drop (the demo said "Rising" here)
+        (10, 9, "flat", "About level."),
+        (0, 0, "quiet", "No campaign activity was recorded this period or in 2–8 November."),
+    ],
+)
+def test_the_momentum_verdict_comes_from_the_totals_in_its_own_line(campaign, now, before, trend, words):
+    # Whatever the campaign's earlier weeks did, the verdict reads the two totals the reader sees beside it.
     for week in range(2, 8):
         FeedbackFactory.create_batch(4, campaign=campaign, received_on=date(2026, 10, 26) - timedelta(weeks=week))
-    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 10))
-    home = momentum.momentum(campaign, today=date(2026, 11, 16)).trend
+    TouchpointFactory.create_batch(now, campaign=campaign, happened_on=date(2026, 11, 10))
+    TouchpointFactory.create_batch(before, campaign=campaign, happened_on=date(2026, 11, 3))
     s = summary_content(campaign=campaign, period=PERIOD)
-    assert home.state == s["momentum"]["trend"] == "fading"
-    assert s["momentum"]["line"].startswith(f"Fading. {home.reason} ")
-    # One of each reads in the singular.
+    assert s["momentum"]["trend"] == trend
+    assert s["momentum"]["line"].startswith(words)
+    if now or before:
+        assert s["momentum"]["line"].endswith(f": {now} in all, against {before} in 2–8 November.")
+
+
+def test_the_momentum_line_reads_one_of_each_in_the_singular(campaign):
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 10))
+    s = summary_content(campaign=campaign, period=PERIOD)
     assert (
         "0 touchpoints with allies, 0 allies moved on the ladder, 0 problems won and 1 piece of feedback"
         in (s["momentum"]["line"])
     )
 
 
-def test_a_period_still_in_progress_is_judged_on_the_weeks_up_to_today(campaign):
-    # Weekly 3, 3, 2, 1: two falls. Counting the empty days to come as a week would make it three.
-    for week, count in ((4, 3), (3, 3), (2, 2), (1, 1)):
-        FeedbackFactory.create_batch(count, campaign=campaign, received_on=date(2026, 11, 16) - timedelta(weeks=week))
+def test_a_period_still_in_progress_is_not_called_falling(campaign):
+    # A preview on Wednesday: two days in, 1 against last week's 6. The days to come are not counted yet.
+    FeedbackFactory.create_batch(6, campaign=campaign, received_on=date(2026, 11, 10))
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 17))
     in_progress = Period(start=date(2026, 11, 16), end=date(2026, 11, 23), due_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
-    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False):
-        s = summary_content(campaign=campaign, period=in_progress)
-    assert s["momentum"]["trend"] == "flat"  # not "fading" from the empty days still to come
+    s = summary_content(campaign=campaign, period=in_progress, as_of=date(2026, 11, 18))
+    assert s["momentum"]["trend"] == "so_far"
+    assert s["momentum"]["line"].startswith("So far this period.")
+    assert s["momentum"]["line"].endswith(": 1 in all, against 6 in 9–15 November.")
+    # Sent once the period is over, the same figures are a fall.
+    sent = summary_content(campaign=campaign, period=in_progress, as_of=date(2026, 11, 23))
+    assert sent["momentum"]["line"].startswith("Falling.")
 
 
 def test_the_content_is_computed_in_a_fixed_number_of_queries(crafted, django_assert_max_num_queries):

@@ -222,3 +222,69 @@ def test_a_champion_cannot_resend_failed_deliveries(client_for, champion, campai
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=MONDAY_9)
     assert client_for(champion).post(url("summary-retry", campaign, pk=summary.pk)).status_code == 403
+
+
+# --- the next summary's period, in its preview and in Settings ---------------------------------
+
+
+def test_the_preview_of_a_period_that_has_ended_says_it_goes_out_today(client_for, viewer, campaign):
+    # Wednesday 2 December, 10:00; the weekly summary goes out on Wednesdays at 17:00.
+    SummaryScheduleFactory(campaign=campaign, weekday=2, hour=17)
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        text = client_for(viewer).get(url("summary-preview", campaign)).text
+    assert "period in progress" not in text
+    assert "ended on Tuesday 1 December" in text
+    assert "Its summary goes out today at 17:00 (UTC)" in text
+    assert "Wednesday 25 November to Tuesday 1 December 2026, compared with 18–24 November" in text
+    assert "What is logged today goes into the summary after it." in text
+
+
+def test_the_preview_of_a_period_in_progress_says_when_it_goes_out(client_for, viewer, campaign):
+    SummaryScheduleFactory(campaign=campaign, weekday=2, hour=9)
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        text = client_for(viewer).get(url("summary-preview", campaign)).text
+    assert "The period in progress, Wednesday 2 December to Tuesday 8 December 2026" in text
+    assert "goes out on Wednesday 9 December at 09:00 (UTC)" in text
+
+
+def test_the_preview_without_a_schedule_does_not_promise_a_send(client_for, viewer, campaign):
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        text = client_for(viewer).get(url("summary-preview", campaign)).text
+    assert "Summaries are off, so none goes out." in text
+    assert "goes out on" not in text
+
+
+def test_the_preview_counts_days_open_to_today_not_to_the_send_day(client_for, viewer, campaign):
+    SummaryScheduleFactory(campaign=campaign)  # Mondays at 08:00: the next one on Monday 7 December
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 30), summary="Open since Monday")
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        response = client_for(viewer).get(url("summary-preview", campaign))
+    [item] = response.context["s"]["open_complaints"]
+    assert item["days_open"] == 2
+    assert "open 2 days" in response.text
+
+
+def test_a_summary_sent_late_counts_days_open_to_the_day_it_is_sent(campaign):
+    SummaryScheduleFactory(campaign=campaign)
+    FeedbackFactory(campaign=campaign, received_on=date(2026, 11, 10))
+    # Due Monday 16 November; the dispatcher only ran again on Wednesday 18th (still that period's turn).
+    [summary] = summaries_dispatch_due(now=datetime(2026, 11, 18, 9, tzinfo=UTC))
+    assert summary.snapshot["open_complaints"][0]["days_open"] == 8
+    assert summary.snapshot["as_of"] == "2026-11-18"
+
+
+def test_settings_say_which_days_the_next_summary_covers(client_for, admin_user, campaign):
+    SummaryScheduleFactory(campaign=campaign, weekday=2, hour=17)
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=UTC), tick=False):
+        text = client_for(admin_user).get(url("settings-summaries", campaign)).text
+    assert "Next summary at Wednesday 2 December 2026, 17:00 (UTC)" in text
+    assert "It covers Wednesday 25 November to Tuesday 1 December 2026, compared with 18–24 November." in text
+    after = "What is logged on Wednesday 2 December itself goes into the summary after it, on Wednesday 9 December."
+    assert after in text
+
+
+def test_saving_a_monthly_schedule_says_the_days_and_the_month_compared_with(client_for, admin_user, campaign):
+    data = schedule_data(cadence="monthly", day_of_month="1")
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False):
+        text = client_for(admin_user).post(url("settings-summaries", campaign), data, follow=True).text
+    assert "covers Sunday 1 November to Monday 30 November 2026, compared with October." in text
