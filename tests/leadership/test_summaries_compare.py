@@ -14,7 +14,8 @@ from allies.models import StageChange
 from leadership.delivery import delivery_send
 from leadership.models import SummaryDelivery
 from leadership.signing import summary_web_token
-from leadership.summaries import build_delivery_message, summaries_dispatch_due, summary_send_test
+from leadership.summaries import build_delivery_message, summaries_dispatch_due
+from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
 from leadership.tasks import send_summary_delivery
 from tests.factories import (
     AllyFactory,
@@ -72,9 +73,8 @@ def test_the_web_version_and_a_test_copy_say_the_same(client, november, admin_us
     delivery = november.deliveries.get()
     page = client.get(reverse("leadership:summary-web", kwargs={"token": summary_web_token(delivery)})).text
     assert "up 1 against October: 4" in page
-    summary_send_test(summary=november, user=admin_user)
-    [test_copy] = mail.outbox
-    assert "5 received (up 1 against October: 4)" in test_copy.body
+    copy = summary_test_copy_create(campaign=november.campaign, user=admin_user, summary=november)
+    assert "5 received (up 1 against October: 4)" in build_test_copy_message(copy).body
 
 
 def test_the_summary_page_heads_its_columns_with_the_two_months(client_for, viewer, november, campaign):
