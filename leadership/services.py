@@ -144,3 +144,31 @@ def event_answer(*, event, leader, accepted):
         },
     )
     return engagement
+
+
+RECOGNITIONS = {value for value, _ in Engagement._meta.get_field("recognition").choices}
+
+
+@transaction.atomic
+def engagement_log_celebration(*, problem, by=None):
+    """
+    Keep the celebrating leader's log in step with a win's celebration: one recognition moment per win,
+    moved when the celebration is recorded again, gone when no leader took part.
+    """
+    if not (problem.celebrated_by_id and problem.celebrated_on):
+        Engagement.objects.filter(problem=problem).delete()
+        return None
+    engagement, _ = Engagement.objects.update_or_create(
+        problem=problem,
+        defaults={
+            "campaign_id": problem.campaign_id,
+            "leader_id": problem.celebrated_by_id,
+            "kind": EngagementKind.RECOGNITION,
+            "recognition": problem.celebration if problem.celebration in RECOGNITIONS else "",
+            "happened_on": problem.celebrated_on,
+            "outcome": Outcome.ATTENDED,
+            "note": f"Celebrated the win “{problem.title}”."[:500],
+            "recorded_by": by,
+        },
+    )
+    return engagement

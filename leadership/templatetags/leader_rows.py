@@ -9,6 +9,7 @@ from django.utils import dateformat
 from django.utils.timesince import timesince
 
 from campaign.markup import escape, markup
+from leadership.models.leaders import campaign_today
 from leadership.templatetags.composer import STANCE_TAGS, WIIFM_TAGS
 
 register = template.Library()
@@ -17,11 +18,25 @@ register = template.Library()
 @register.simple_tag
 def leader_rows(leaders, campaign):
     """One `<tr>` per leader (from `Leader.objects.for_list`): name and title, stance, WIIFM, last engaged, owner."""
-    rows = "".join(_row(leader, campaign) for leader in leaders)
+    today = campaign_today(campaign)
+    rows = "".join(_row(leader, campaign, today) for leader in leaders)
     return markup(rows)
 
 
-def _row(leader, campaign):
+def engaged_ago(day, today):
+    """
+    How long ago a day was, in whole days: an engagement has a date, not a time, so one logged today
+    is "today" rather than the hours since midnight.
+    """
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{timesince(day, today, depth=1)} ago"
+
+
+def _row(leader, campaign, today):
     url = reverse("leadership:leader-detail", kwargs={"slug": campaign.slug, "pk": leader.pk})
     name = f'<a href="{escape(url)}"><strong>{escape(leader.name)}</strong></a>'
     if leader.title:
@@ -32,9 +47,8 @@ def _row(leader, campaign):
     wiifm = wiifm or '<span class="muted">Not known yet</span>'
     if leader.last_engaged:
         when = leader.last_engaged
-        engaged = (
-            f'{escape(dateformat.format(when, "j M Y"))} <span class="muted">({escape(timesince(when))} ago)</span>'
-        )
+        ago = engaged_ago(when, today)
+        engaged = f'{escape(dateformat.format(when, "j M Y"))} <span class="muted">({escape(ago)})</span>'
     else:
         engaged = '<span class="tag tag--warn">Never</span>'
     owner = leader.owner
