@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import ServiceProblem
 from leadership import selectors
@@ -58,7 +59,7 @@ def visit_action_promote(*, action, by):
     action.problem = ServiceProblem.objects.create(
         campaign=visit.campaign,
         title=action.text,
-        description=f"From our benchmarking visit to {visit.organisation} on {visit.visited_on:%d %B %Y}.",
+        description=f"From our benchmarking visit to {visit.organisation} on {date_format(visit.visited_on, 'j F Y')}.",
         owner=by,
     )
     action.save(update_fields=["problem"])

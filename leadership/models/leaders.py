@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import Campaign, Department, Level
 
@@ -276,7 +277,7 @@ class BenchmarkVisit(models.Model):
         ordering = ["-visited_on", "-pk"]
 
     def __str__(self):
-        return f"{self.organisation} ({self.visited_on:%d %b %Y})"
+        return f"{self.organisation} ({date_format(self.visited_on, 'j M Y')})"
 
     def get_absolute_url(self):
         return reverse("leadership:visit-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
