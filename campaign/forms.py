@@ -282,6 +282,7 @@ class ComplaintStoryForm(StoryForm):
         super().__init__(*args, campaign=campaign, **kwargs)
         self.instance.campaign = campaign
         self.fields["department"].queryset = campaign.departments.all()
+        self.fields["department"].empty_label = "No department in particular"
         self.fields["goal"].queryset = campaign.goals.all()
         self.fields["goal"].empty_label = "Not aimed at a goal yet"
 
