@@ -61,9 +61,9 @@ class LeaderQuerySet(models.QuerySet):
             .order_by("name", "pk")
         )
 
-    def not_engaged_since(self, days):
+    def not_engaged_since(self, days, *, campaign):
         """Leaders (annotated by `for_list`) with no engagement in the last `days` days, or none at all."""
-        cutoff = timezone.localdate() - timedelta(days=days)
+        cutoff = campaign_today(campaign) - timedelta(days=days)
         return self.filter(models.Q(last_engaged__lt=cutoff) | models.Q(last_engaged__isnull=True))
 
 

@@ -41,7 +41,7 @@ def leader_list(request):
     leaders = Leader.objects.for_list(request.campaign)
     quiet = request.GET.get("quiet", "")
     if quiet.isdigit() and int(quiet) in QUIET_DAYS:
-        leaders = leaders.not_engaged_since(int(quiet))
+        leaders = leaders.not_engaged_since(int(quiet), campaign=request.campaign)
     page = Paginator(leaders, PER_PAGE).get_page(request.GET.get("page"))
     context = {"campaign": request.campaign, "page": page, "quiet": quiet, "quiet_days": QUIET_DAYS}
     return render(request, "leadership/leader_list.html", context)
