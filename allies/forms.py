@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -156,6 +157,13 @@ class TouchpointForm(forms.ModelForm):
         error_messages={"required": "Choose at least one ally this touchpoint was with."},
     )
 
+    follow_up_on = forms.DateField(
+        label="Next follow-up",
+        required=False,
+        # Explained under the row of fields (templates/allies/touchpoint_form.html), not beside the date.
+        widget=forms.DateInput(attrs={"type": "date", "aria-describedby": "tp-follow-up-help"}, format="%Y-%m-%d"),
+    )
+
     class Meta:
         model = Touchpoint
         fields = ["allies", "kind", "happened_on", "note"]
@@ -168,7 +176,21 @@ class TouchpointForm(forms.ModelForm):
         # A form offered for some allies lists only those; any of the campaign's is still accepted.
         self.shown_allies = shown_allies or []
         self.fields["happened_on"].initial = timezone.localdate
+        self.fields["follow_up_on"].initial = self._next_follow_up(campaign)
         self.fields["note"].widget = forms.TextInput(attrs={"placeholder": "What you talked about, in a line"})
+
+    def _next_follow_up(self, campaign):
+        """
+        Before the ally would go quiet for the campaign's stale window; a single ally who already has a
+        later follow-up planned keeps theirs.
+        """
+        today = timezone.localdate()
+        default = today + timedelta(days=campaign.stale_after_days)
+        if len(self.shown_allies) == 1:
+            planned = self.shown_allies[0].follow_up_on
+            if planned and planned > today:
+                return planned
+        return default
 
     @property
     def shown_query(self):
@@ -179,6 +201,12 @@ class TouchpointForm(forms.ModelForm):
         day = self.cleaned_data["happened_on"]
         if day > timezone.localdate():
             raise forms.ValidationError("A touchpoint is logged once it has happened: choose today or an earlier day.")
+        return day
+
+    def clean_follow_up_on(self):
+        day = self.cleaned_data["follow_up_on"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The next follow-up is still to come: choose today or a later day.")
         return day
 
 

@@ -116,9 +116,16 @@ def touchpoint_delete(*, touchpoint):
     refresh_last_touch(ally_ids)
 
 
+# `touchpoint_log` leaves the allies' follow-up dates as they are unless it is given one (None clears them).
+KEEP_FOLLOW_UP = object()
+
+
 @transaction.atomic
-def touchpoint_log(*, campaign, allies, kind, happened_on, note, by):
-    """Log one contact with one or several allies of `campaign`."""
+def touchpoint_log(*, campaign, allies, kind, happened_on, note, by, follow_up_on=KEEP_FOLLOW_UP):
+    """
+    Log one contact with one or several allies of `campaign`, and set when each of them is next
+    followed up (`follow_up_on`: a day, or None for none planned), so someone just seen stops being due.
+    """
     allies = list(allies)
     if any(ally.campaign_id != campaign.pk for ally in allies):
         raise ValueError("Every ally of a touchpoint must belong to its campaign.")
@@ -127,6 +134,10 @@ def touchpoint_log(*, campaign, allies, kind, happened_on, note, by):
     )
     # Adding the allies sends m2m_changed: allies.signals refreshes their last touch in one UPDATE.
     touchpoint.allies.set(allies)
+    if follow_up_on is not KEEP_FOLLOW_UP:
+        Ally.objects.filter(pk__in=[ally.pk for ally in allies]).update(
+            follow_up_on=follow_up_on, updated_at=timezone.now()
+        )
     return touchpoint
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from campaign import signals
 from campaign.models import Membership, Role, ServiceProblem
 
 S, D, Impact = ServiceProblem.Status, ServiceProblem.Difficulty, ServiceProblem.Impact
@@ -393,5 +394,8 @@ def seed(campaign):
             problem.roadblock_ask = extra["roadblock"]
             problem.roadblock_leader = leaders[index % len(leaders)] if leaders else None
         problem.save()
+        if problem.celebrated_by:
+            # As when a champion records it: the leader who took part has it on their engagement log.
+            signals.problem_celebrated.send(sender=ServiceProblem, problem=problem, by=None)
         if allies and status in (S.WON, S.IN_PROGRESS):
             problem.people.set(rng.sample(allies, k=min(len(allies), rng.randint(1, 3))))

@@ -265,6 +265,36 @@ class StoryForm(PickerFormMixin, forms.ModelForm):
         return cleaned
 
 
+class ComplaintStoryForm(StoryForm):
+    """
+    The service story of a resolved complaint. No card exists yet, so it also asks for the headline,
+    department and goal; saving it is what puts the won problem on the board (nothing before).
+    """
+
+    class Meta(StoryForm.Meta):
+        fields = ["title", "department", "goal", *StoryForm.Meta.fields]
+        labels = {**StoryForm.Meta.labels, "title": "Headline"}
+        help_texts = {
+            **StoryForm.Meta.help_texts,
+            "title": "The improvement in a few words, as leaders will read it on the board and in packs.",
+            "goal": "The bull's-eye goal this win serves, so it counts where it matters.",
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, campaign=campaign, **kwargs)
+        self.instance.campaign = campaign
+        self.fields["department"].queryset = campaign.departments.all()
+        self.fields["department"].empty_label = "No department in particular"
+        self.fields["goal"].queryset = campaign.goals.all()
+        self.fields["goal"].empty_label = "Not aimed at a goal yet"
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("Give the story a headline: what got better, in a few words.")
+        return title
+
+
 class CelebrationForm(forms.ModelForm):
     class Meta:
         model = ServiceProblem

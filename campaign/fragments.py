@@ -13,8 +13,8 @@ same way everywhere:
 - as an htmx response: `render(request, "leadership/_feedback_row.jinja", context, using="fragments")`.
 
 The environment below gives the fragments the few helpers they use (`url`, `static`, `pluralize`,
-`date`, `timesince`), and refuses undefined names, so a misspelt variable fails in the tests instead of printing
-nothing.
+`date`, `timesince`, `days_ago`), and refuses undefined names, so a misspelt variable fails in the
+tests instead of printing nothing.
 """
 
 import jinja2
@@ -47,11 +47,24 @@ def date(value, pattern="j M Y"):
     return dateformat.format(value, pattern)
 
 
+def days_ago(day, today):
+    """
+    How long ago a day was, in whole days ("today", "yesterday", "3 days ago"): a date has no time,
+    so one logged today reads "today" rather than the hours since midnight.
+    """
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{timesince(day, today, depth=1)} ago"
+
+
 def environment(**options):
     options.setdefault("undefined", jinja2.StrictUndefined)
     env = jinja2.Environment(**options)  # noqa: S701 - the fragments engine sets autoescape=True
     env.globals.update(url=url, static=static)
-    env.filters.update(pluralize=pluralize, date=date, timesince=timesince)
+    env.filters.update(pluralize=pluralize, date=date, timesince=timesince, days_ago=days_ago)
     return env
 
 

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -100,6 +101,10 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign:home", kwargs={"slug": self.slug})
+
+    def today(self):
+        """Today's date where the campaign works: what "today" and "3 days ago" mean to its people."""
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
 
     @property
     def golden_circle_complete(self):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import outbox
+from campaign import outbox, signals
 from campaign.audit import audit_record
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
 from leadership import services as leadership_services
@@ -181,4 +181,18 @@ def problem_save_story(*, problem, people, story_what, story_before, story_after
         problem.move_to(ServiceProblem.Status.WON)
     problem.save()
     problem.people.set(people)
+    return problem
+
+
+@transaction.atomic
+def problem_celebrate(*, problem, celebration, celebrated_on, celebrated_by, by):
+    """
+    Record how a win was celebrated and which leader took part; apps listening to `problem_celebrated`
+    (the leader's engagement log) follow in the same transaction.
+    """
+    problem.celebration = celebration
+    problem.celebrated_on = celebrated_on
+    problem.celebrated_by = celebrated_by
+    problem.save(update_fields=["celebration", "celebrated_on", "celebrated_by", "updated_at"])
+    signals.problem_celebrated.send(sender=ServiceProblem, problem=problem, by=by)
     return problem

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class LeadershipConfig(AppConfig):
     name = "leadership"
+
+    def ready(self):
+        from leadership import signals  # noqa: F401  (logs celebrations on the leaders' engagement logs)

@@ -87,14 +87,11 @@ def row_html(request, item, form, *, campaign, can_write):
             f'<span class="visually-hidden"> feedback {pk}</span></a>',
         ]
         if item.can_become_story:
-            story_url = escape(item.story_url)
-            parts += [
-                f'    <form method="post" action="{story_url}" hx-post="{story_url}" hx-target="#feedback-{pk}"'
-                ' hx-swap="outerHTML">',
-                f'      {_csrf_input(request)}<button type="submit" class="button--secondary button--small">'
-                "Turn into a service story</button>",
-                "    </form>",
-            ]
+            # A link to the story form: only a saved story makes the win.
+            parts.append(
+                f'    <a class="button button--secondary button--small" href="{escape(item.story_url)}">'
+                f'Turn into a service story<span class="visually-hidden"> (feedback {pk})</span></a>'
+            )
         parts.append("  </div>")
     parts.append("</li>")
     # Every value from the database or the request went through escape() above; the form renders itself safely.

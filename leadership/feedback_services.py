@@ -9,6 +9,7 @@ import io
 import tablib
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import Campaign, Department, ServiceProblem
 from leadership.feedback_forms import FeedbackIntakeForm
@@ -165,36 +166,76 @@ def feedback_import(*, campaign, content, by):
     return feedback_create_many(campaign=campaign, items=items, source="import", by=by)
 
 
-def feedback_turn_into_story(*, feedback, by):
+def feedback_story_initial(feedback):
     """
-    A resolved complaint becomes a won problem on the wins board, pre-filled from the complaint and
-    its action, and linked both ways. Returns the problem; a second click returns the same one.
+    The story form's starting values for a resolved complaint: a headline from what was done (the
+    complaint's own sentence says what went wrong, not what got better), the department, what was
+    done, and the complaint as the "before".
+    """
+    return {
+        "title": _story_title(feedback),
+        "department": feedback.department_id,
+        "story_what": feedback.action,
+        "story_before": feedback.summary.strip()[:300],
+    }
+
+
+def _story_title(feedback):
+    lines = feedback.action.strip().splitlines()
+    done = lines[0].strip().rstrip(".").strip() if lines else ""
+    if done:
+        return done if len(done) <= 160 else done[:157].rstrip() + "…"
+    if feedback.department_id:
+        return f"A complaint about {feedback.department.name}, solved"[:160]
+    return "A customer complaint, solved"
+
+
+def feedback_turn_into_story(
+    *,
+    feedback,
+    by,
+    title,
+    department,
+    goal,
+    people,
+    story_what,
+    story_before,
+    story_after,
+    story_figure="",
+    benefits=(),
+):
+    """
+    Save the service story of a resolved complaint: only now does a won problem go on the wins board,
+    linked both ways with the complaint. Returns the problem; a second submission (another tab, a
+    double click) returns the one already made.
     """
     with transaction.atomic():
         locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
         if locked.service_problem_id:
             return locked.service_problem
+        received = date_format(locked.received_on, "j F Y")
+        how = f" {locked.channel_phrase}" if locked.channel_phrase else ""
         problem = ServiceProblem.objects.create(
             campaign=locked.campaign,
-            title=_title(locked.summary),
-            description=f"From a complaint received on {locked.received_on:%d %B %Y}: {locked.summary}",
-            department=locked.department,
+            title=title,
+            description=f"From a complaint received on {received}{how}: {locked.summary}"[:4000],
+            department=department,
+            goal=goal,
             status=ServiceProblem.Status.WON,
             owner=locked.owner or by,
             opened_on=locked.received_on,
             won_on=locked.resolved_on or timezone.localdate(),
-            story_what=locked.action,
-            story_before=locked.summary[:300],
+            story_what=story_what.strip(),
+            story_before=story_before.strip(),
+            story_after=story_after.strip(),
+            story_figure=story_figure.strip(),
+            benefits=list(benefits),
         )
+        problem.people.set(people)
         locked.service_problem = problem
         locked.save(update_fields=["service_problem", "updated_at"])
     feedback.service_problem = problem
     return problem
-
-
-def _title(summary):
-    first = summary.strip().splitlines()[0]
-    return first if len(first) <= 160 else first[:157].rstrip() + "…"
 
 
 def api_token_create(*, campaign, name, by):

@@ -31,7 +31,9 @@ from leadership.models import (
     BriefingPack,
     Clipping,
     DeliveryStatus,
+    Engagement,
     Leader,
+    Outcome,
     PackDelivery,
     Stance,
     SummaryDelivery,
@@ -104,6 +106,41 @@ def leader_choices(campaign, chosen=(), limit=None):
         choices.append(LeaderChoice(pk, name, stance, decoded[wiifm]))
     # No rows: the campaign has no leaders (otherwise the first `limit` would be listed).
     return LeaderChoices(choices, rows[0][4] if rows else 0)
+
+
+def event_answers(events):
+    """
+    Who answered each invitation, and how. Gives every event `accepted`, `declined` and `unanswered`:
+    lists of leader names, in name order. Everyone sent it in a briefing pack who has not clicked
+    Accept or Decline is unanswered. Two queries however many events and leaders.
+    """
+    events = list(events)
+    by_id = {event.pk: event for event in events}
+    for event in events:
+        event.accepted, event.declined, event.unanswered = [], [], []
+    answered = defaultdict(set)
+    answers = Engagement.objects.filter(event_id__in=by_id).order_by("leader__name", "leader_id")
+    for event_id, leader_id, name, outcome in answers.values_list("event_id", "leader_id", "leader__name", "outcome"):
+        answered[event_id].add(leader_id)
+        if outcome in (Outcome.ACCEPTED, Outcome.ATTENDED):
+            by_id[event_id].accepted.append(name)
+        elif outcome == Outcome.DECLINED:
+            by_id[event_id].declined.append(name)
+        else:
+            by_id[event_id].unanswered.append(name)
+    sent = (
+        PackDelivery.objects.filter(pack__events__in=by_id)
+        .values_list("pack__events", "leader_id", "leader__name")
+        .order_by("leader__name", "leader_id")
+        .distinct()
+    )
+    for event_id, leader_id, name in sent:
+        if leader_id not in answered[event_id]:
+            answered[event_id].add(leader_id)
+            by_id[event_id].unanswered.append(name)
+    for event in events:
+        event.unanswered.sort(key=str.casefold)
+    return events
 
 
 def open_roadblocks(campaign):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import ServiceProblem
 from leadership import selectors
@@ -58,7 +59,7 @@ def visit_action_promote(*, action, by):
     action.problem = ServiceProblem.objects.create(
         campaign=visit.campaign,
         title=action.text,
-        description=f"From our benchmarking visit to {visit.organisation} on {visit.visited_on:%d %B %Y}.",
+        description=f"From our benchmarking visit to {visit.organisation} on {date_format(visit.visited_on, 'j F Y')}.",
         owner=by,
     )
     action.save(update_fields=["problem"])
@@ -141,6 +142,34 @@ def event_answer(*, event, leader, accepted):
             "happened_on": event.happens_on,
             "outcome": outcome,
             "note": "Answered from the link in a briefing pack.",
+        },
+    )
+    return engagement
+
+
+RECOGNITIONS = {value for value, _ in Engagement._meta.get_field("recognition").choices}
+
+
+@transaction.atomic
+def engagement_log_celebration(*, problem, by=None):
+    """
+    Keep the celebrating leader's log in step with a win's celebration: one recognition moment per win,
+    moved when the celebration is recorded again, gone when no leader took part.
+    """
+    if not (problem.celebrated_by_id and problem.celebrated_on):
+        Engagement.objects.filter(problem=problem).delete()
+        return None
+    engagement, _ = Engagement.objects.update_or_create(
+        problem=problem,
+        defaults={
+            "campaign_id": problem.campaign_id,
+            "leader_id": problem.celebrated_by_id,
+            "kind": EngagementKind.RECOGNITION,
+            "recognition": problem.celebration if problem.celebration in RECOGNITIONS else "",
+            "happened_on": problem.celebrated_on,
+            "outcome": Outcome.ATTENDED,
+            "note": f"Celebrated the win “{problem.title}”."[:500],
+            "recorded_by": by,
         },
     )
     return engagement

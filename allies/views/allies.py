@@ -278,13 +278,15 @@ def touchpoint_new(request):
         data = form.cleaned_data
         touchpoint = services.touchpoint_log(campaign=campaign, by=request.user, **data)
         names = ", ".join(ally.name for ally in data["allies"])
-        messages.success(request, f"Logged a {touchpoint.get_kind_display().lower()} with {names}.")
+        planned = f" Next follow-up on {date_format(day, 'l j F')}." if (day := data["follow_up_on"]) else ""
+        messages.success(request, f"Logged a {touchpoint.get_kind_display().lower()} with {names}.{planned}")
         if not request.htmx:
             only = data["allies"][0].get_absolute_url() if len(data["allies"]) == 1 else _list_url(campaign)
             return redirect(_next_url(request, only))
         context = {
             "campaign": campaign,
             "touchpoint": touchpoint,
+            "follow_up_on": data["follow_up_on"],
             "shown_query": form.shown_query,
             "next": _next_url(request, ""),
         }

@@ -224,7 +224,7 @@ def problem_celebrate(request, pk):
     initial = {"celebrated_on": problem.celebrated_on or timezone.localdate()}
     form = CelebrationForm(request.POST or None, instance=problem, campaign=request.campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.problem_celebrate(problem=problem, by=request.user, **form.cleaned_data)
         messages.success(request, f"Recorded how “{problem}” was celebrated.")
         return redirect(problem)
     return render(request, "campaign/problem_form.html", _form_context(request, form, "celebrate", problem))

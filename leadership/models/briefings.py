@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import Campaign
 from leadership.models.delivery import Delivery, DeliveryStatus
@@ -32,7 +33,7 @@ class Event(models.Model):
         ordering = ["happens_on", "pk"]
 
     def __str__(self):
-        return f"{self.title} ({self.happens_on:%d %b %Y})"
+        return f"{self.title} ({date_format(self.happens_on, 'j M Y')})"
 
 
 class BriefingPack(models.Model):

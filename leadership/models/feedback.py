@@ -27,6 +27,17 @@ class Channel(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# How each channel reads after "Received 2 December …" ("by in person" would not).
+CHANNEL_PHRASES = {
+    Channel.EMAIL: "by email",
+    Channel.PHONE: "by phone",
+    Channel.SURVEY: "in a survey",
+    Channel.SOCIAL: "on social media",
+    Channel.IN_PERSON: "in person",
+    Channel.HELPDESK: "through the helpdesk",
+}
+
+
 class Severity(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -298,6 +309,11 @@ class Feedback(models.Model):
     @property
     def is_complaint(self):
         return self.kind == Kind.COMPLAINT
+
+    @property
+    def channel_phrase(self):
+        """How it reached us, to follow "Received 2 December": "by email", "in person"… (empty for other)."""
+        return CHANNEL_PHRASES.get(self.channel, "")
 
     @property
     def can_become_story(self):

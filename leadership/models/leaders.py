@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaign.models import Campaign, Department, Level
 
@@ -29,6 +30,11 @@ class Wiifm(models.TextChoices):
     RISK = "risk", "Risk"
 
 
+def campaign_today(campaign):
+    """Today's date where the campaign works (Campaign.today)."""
+    return campaign.today()
+
+
 class LeaderQuerySet(models.QuerySet):
     def for_list(self, campaign):
         """
@@ -40,11 +46,13 @@ class LeaderQuerySet(models.QuerySet):
         count leaves them out.
         """
         engagements = Engagement.objects.filter(leader=models.OuterRef("pk")).order_by()
+        # An accepted invitation to an event still to come is not an engagement yet: only past moments count.
+        happened = engagements.filter(happened_on__lte=campaign_today(campaign))
         return (
             self.filter(campaign=campaign)
             .select_related("owner", "department", "campaign")
             .annotate(
-                last_engaged=models.Subquery(engagements.order_by("-happened_on").values("happened_on")[:1]),
+                last_engaged=models.Subquery(happened.order_by("-happened_on").values("happened_on")[:1]),
                 engagement_count=Coalesce(
                     models.Subquery(engagements.values("leader").annotate(n=models.Count("pk")).values("n")), 0
                 ),
@@ -52,9 +60,9 @@ class LeaderQuerySet(models.QuerySet):
             .order_by("name", "pk")
         )
 
-    def not_engaged_since(self, days):
+    def not_engaged_since(self, days, *, campaign):
         """Leaders (annotated by `for_list`) with no engagement in the last `days` days, or none at all."""
-        cutoff = timezone.localdate() - timedelta(days=days)
+        cutoff = campaign_today(campaign) - timedelta(days=days)
         return self.filter(models.Q(last_engaged__lt=cutoff) | models.Q(last_engaged__isnull=True))
 
 
@@ -183,6 +191,15 @@ class Engagement(models.Model):
         related_name="engagements",
         help_text="The invitation this answers, when it came from a briefing pack.",
     )
+    problem = models.ForeignKey(
+        "campaign.ServiceProblem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="celebration_engagements",
+        verbose_name="win celebrated",
+        help_text="The win whose celebration this was, when it was recorded on the wins board.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -195,6 +212,10 @@ class Engagement(models.Model):
             # One answer per leader per invitation: a second click on Accept updates, never duplicates.
             models.UniqueConstraint(
                 "event", "leader", condition=models.Q(event__isnull=False), name="engagement_one_answer_per_event"
+            ),
+            # One log entry per win's celebration: recording it again moves the entry, never adds one.
+            models.UniqueConstraint(
+                "problem", condition=models.Q(problem__isnull=False), name="engagement_one_per_celebration"
             ),
             models.CheckConstraint(condition=models.Q(outcome__in=Outcome.values), name="engagement_outcome_valid"),
         ]
@@ -255,7 +276,7 @@ class BenchmarkVisit(models.Model):
         ordering = ["-visited_on", "-pk"]
 
     def __str__(self):
-        return f"{self.organisation} ({self.visited_on:%d %b %Y})"
+        return f"{self.organisation} ({date_format(self.visited_on, 'j M Y')})"
 
     def get_absolute_url(self):
         return reverse("leadership:visit-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})

@@ -213,6 +213,7 @@ def event_list(request):
         return redirect(request.path)
     events = Event.objects.filter(campaign=request.campaign).order_by("-happens_on")
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.event_answers(page.object_list)
     return render(request, "leadership/event_list.html", {"campaign": request.campaign, "page": page, "form": form})
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.audit import audit_record
+from campaign.forms import ComplaintStoryForm
 from campaign.inline import InlineList
 from campaign.models import Role
 from leadership import feedback_services as services
@@ -195,20 +196,39 @@ def feedback_update(request, pk):
     return render(request, f"{LOG}#feedback-row", context)
 
 
-@require_POST
-@campaign_view()
+@campaign_view(read=Role.CHAMPION)
 def feedback_story(request, pk):
-    feedback = get_object_or_404(Feedback.objects.filter(campaign=request.campaign), pk=pk)
-    if not (feedback.can_become_story or feedback.service_problem_id):
+    """
+    "Turn into a service story": the story form, filled in from a resolved complaint. Nothing is made
+    until it is saved; then the won problem goes on the board, linked to the complaint.
+    """
+    items = Feedback.objects.filter(campaign=request.campaign).select_related("department", "service_problem")
+    feedback = get_object_or_404(items, pk=pk)
+    if feedback.service_problem_id:
+        messages.info(request, f"This complaint is already the service story “{feedback.service_problem}”.")
+        return redirect("campaign:problem-detail", slug=request.campaign.slug, pk=feedback.service_problem_id)
+    if not feedback.can_become_story:
         messages.error(request, "Only a resolved complaint can become a service story.")
-    else:
-        problem = services.feedback_turn_into_story(feedback=feedback, by=request.user)
-        messages.success(request, f"Service story “{problem.title}” is on the wins board as a won problem.")
-    if request.htmx:
-        item = Feedback.objects.for_log(request.campaign).get(pk=pk)
-        context = {"campaign": request.campaign, "item": _with_row(request, item, _update_form(request, item))}
-        return render(request, f"{LOG}#feedback-row", context)
-    return redirect("leadership:feedback-list", slug=request.campaign.slug)
+        return redirect("leadership:feedback-list", slug=request.campaign.slug)
+    initial = services.feedback_story_initial(feedback)
+    form = ComplaintStoryForm(request.POST or None, campaign=request.campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        problem = services.feedback_turn_into_story(feedback=feedback, by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{problem}” is won: its story is on the wins board.")
+        return redirect("campaign:problem-detail", slug=request.campaign.slug, pk=problem.pk)
+    log = reverse("leadership:feedback-list", kwargs={"slug": request.campaign.slug})
+    context = {
+        "campaign": request.campaign,
+        "form": form,
+        "kind": "complaint",
+        "complaint": feedback,
+        "heading": "A service story from a complaint",
+        "submit_label": "Save the story: it goes on the board as won",
+        "back_url": log,
+        "back_label": "Feedback log",
+        "cancel_url": f"{log}#feedback-{feedback.pk}",
+    }
+    return render(request, "campaign/problem_form.html", context)
 
 
 @campaign_view(read=Role.CHAMPION)

@@ -12,11 +12,13 @@ from campaign.models import Role
 from leadership import services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
 from leadership.models import BenchmarkVisit, Clipping, Engagement, Leader, Objection, VisitAction
+from leadership.models.leaders import campaign_today
 
 PER_PAGE = 25
 # Forms and confirmations: a viewer has nothing to do there, so they are not shown one.
 champion_only = campaign_view(read=Role.CHAMPION)
 QUIET_DAYS = (30, 60, 90)
+COMING_UP = 10  # invitations a leader has accepted, listed above their log
 
 
 def _url(name, request, **kwargs):
@@ -39,7 +41,7 @@ def leader_list(request):
     leaders = Leader.objects.for_list(request.campaign)
     quiet = request.GET.get("quiet", "")
     if quiet.isdigit() and int(quiet) in QUIET_DAYS:
-        leaders = leaders.not_engaged_since(int(quiet))
+        leaders = leaders.not_engaged_since(int(quiet), campaign=request.campaign)
     page = Paginator(leaders, PER_PAGE).get_page(request.GET.get("page"))
     context = {"campaign": request.campaign, "page": page, "quiet": quiet, "quiet_days": QUIET_DAYS}
     return render(request, "leadership/leader_list.html", context)
@@ -67,11 +69,15 @@ def leader_detail(request, pk):
 
 
 def _detail_context(request, leader, form):
-    engagements = Paginator(leader.engagements.select_related("event", "recorded_by"), PER_PAGE)
+    # The log holds what has happened; accepted invitations to events still to come are listed apart.
+    today = campaign_today(request.campaign)
+    logged = leader.engagements.select_related("event", "recorded_by")
+    engagements = Paginator(logged.filter(happened_on__lte=today), PER_PAGE)
     return {
         "campaign": request.campaign,
         "leader": leader,
         "engagements": engagements.get_page(request.GET.get("page")),
+        "coming_up": list(logged.filter(happened_on__gt=today).order_by("happened_on", "pk")[:COMING_UP]),
         "form": form,
         "deliveries": leader.pack_deliveries.select_related("pack").order_by("-created_at")[:10],
     }

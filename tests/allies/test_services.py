@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -72,6 +74,26 @@ def test_a_touchpoint_is_logged_for_several_allies(campaign, champion):
     )
     assert set(touchpoint.allies.all()) == set(allies)
     assert touchpoint.logged_by == champion
+
+
+def test_a_touchpoint_sets_the_next_follow_up_only_when_given_one(campaign, champion):
+    ana = AllyFactory(campaign=campaign, follow_up_on=date(2026, 11, 2))
+    services.touchpoint_log(
+        campaign=campaign, allies=[ana], kind="lunch", happened_on="2026-11-01", note="", by=champion
+    )
+    ana.refresh_from_db()
+    assert ana.follow_up_on == date(2026, 11, 2)
+    services.touchpoint_log(
+        campaign=campaign,
+        allies=[ana],
+        kind="lunch",
+        happened_on="2026-11-01",
+        note="",
+        by=champion,
+        follow_up_on=date(2026, 11, 20),
+    )
+    ana.refresh_from_db()
+    assert ana.follow_up_on == date(2026, 11, 20)
 
 
 def test_a_touchpoint_cannot_involve_another_campaigns_ally(campaign, other_campaign, champion):

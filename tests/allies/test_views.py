@@ -442,6 +442,89 @@ def test_a_follow_up_is_logged_from_its_row_and_comes_back_to_the_list(client_fo
     assert olu.touchpoints.count() == 1
 
 
+def test_logging_a_touchpoint_sets_the_next_follow_up_and_my_follow_ups_updates(client_for, champion, campaign):
+    today = timezone.localdate()
+    olu = AllyFactory(campaign=campaign, name="Olu", recruited_by=champion, follow_up_on=today - timedelta(days=1))
+    client = client_for(champion)
+    follow_ups = url("follow-ups", campaign)
+    assert "Due today or overdue (1)" in client.get(follow_ups).text
+    next_time = (today + timedelta(days=5)).isoformat()
+    data = {"allies": [olu.pk], "kind": "lunch", "happened_on": today.isoformat(), "follow_up_on": next_time}
+    response = client.post(url("touchpoint-new", campaign), {**data, "next": follow_ups}, follow=True)
+    assert "Due today or overdue (0)" in response.text
+    upcoming = response.text.split("Coming up in the next 7 days")[1]
+    assert "Olu" in upcoming
+    olu.refresh_from_db()
+    assert olu.follow_up_on == today + timedelta(days=5)
+
+
+def test_one_touchpoint_with_several_allies_sets_the_follow_up_of_each(client_for, champion, campaign):
+    today = timezone.localdate()
+    ana, bo = (AllyFactory(campaign=campaign, follow_up_on=today) for _ in range(2))
+    untouched = AllyFactory(campaign=campaign, follow_up_on=today)
+    next_time = today + timedelta(days=10)
+    client_for(champion).post(
+        url("touchpoint-new", campaign),
+        {"allies": [ana.pk, bo.pk], "kind": "lunch", "happened_on": today.isoformat(), "follow_up_on": next_time},
+        **HTMX,
+    )
+    assert [ally.follow_up_on for ally in Ally.objects.filter(pk__in=[ana.pk, bo.pk])] == [next_time, next_time]
+    untouched.refresh_from_db()
+    assert untouched.follow_up_on == today
+
+
+def test_an_empty_next_follow_up_means_none_is_planned(client_for, champion, campaign):
+    today = timezone.localdate()
+    ana = AllyFactory(campaign=campaign, recruited_by=champion, follow_up_on=today)
+    data = {"allies": [ana.pk], "kind": "lunch", "happened_on": today.isoformat(), "follow_up_on": ""}
+    client_for(champion).post(url("touchpoint-new", campaign), data, **HTMX)
+    ana.refresh_from_db()
+    assert ana.follow_up_on is None
+
+
+def test_the_next_follow_up_cannot_be_in_the_past(client_for, champion, campaign):
+    today = timezone.localdate()
+    ana = AllyFactory(campaign=campaign, follow_up_on=today)
+    yesterday = (today - timedelta(days=1)).isoformat()
+    data = {"allies": [ana.pk], "kind": "lunch", "happened_on": today.isoformat(), "follow_up_on": yesterday}
+    response = client_for(champion).post(url("touchpoint-new", campaign), data, **HTMX)
+    assert 'id="tp-follow-up-error"' in response.text
+    assert "choose today or a later day" in response.text
+    assert not Touchpoint.objects.exists()
+    ana.refresh_from_db()
+    assert ana.follow_up_on == today
+
+
+def test_the_next_follow_up_defaults_to_the_campaigns_stale_window(client_for, champion, campaign):
+    campaign.stale_after_days = 12
+    campaign.save()
+    ana = AllyFactory(campaign=campaign)
+    response = client_for(champion).get(url("touchpoint-new", campaign), {"ally": ana.pk}, **HTMX)
+    default = (timezone.localdate() + timedelta(days=12)).isoformat()
+    assert f'name="follow_up_on" value="{default}"' in response.text
+    assert '<label for="id_follow_up_on">Next follow-up' in response.text
+
+
+def test_the_next_follow_up_offers_an_allys_own_later_date(client_for, champion, campaign):
+    planned = timezone.localdate() + timedelta(days=3)
+    ana = AllyFactory(campaign=campaign, follow_up_on=planned)
+    response = client_for(champion).get(url("touchpoint-new", campaign), {"ally": ana.pk}, **HTMX)
+    assert f'name="follow_up_on" value="{planned.isoformat()}"' in response.text
+
+
+def test_logging_with_fifty_allies_and_a_follow_up_holds_its_query_count(
+    client_for, champion, campaign, many_allies, django_assert_max_num_queries
+):
+    client = client_for(champion)
+    today = timezone.localdate()
+    chosen = [ally.pk for ally in many_allies[:50]]
+    data = {"allies": chosen, "kind": "lunch", "happened_on": today.isoformat(), "follow_up_on": today.isoformat()}
+    with django_assert_max_num_queries(14):
+        response = client.post(url("touchpoint-new", campaign), data, **HTMX)
+    assert "Next follow-up on" in response.text
+    assert Ally.objects.filter(pk__in=chosen, follow_up_on=today).count() == 50
+
+
 def test_a_viewer_sees_follow_ups_without_log_buttons(client_for, viewer, campaign):
     AllyFactory(campaign=campaign, recruited_by=viewer, follow_up_on=timezone.localdate())
     text = client_for(viewer).get(url("follow-ups", campaign)).text

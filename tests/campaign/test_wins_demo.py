@@ -50,6 +50,18 @@ def test_demo_uses_the_campaigns_allies_and_leaders(campaign):
     assert campaign.problems.filter(roadblock_leader=leader).count() == 2
 
 
+def test_the_demos_celebrations_are_on_the_leaders_engagement_logs_once_across_runs(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(slug="demo")
+    celebrated = campaign.problems.filter(celebrated_by__isnull=False)
+    logged = campaign.engagements.filter(problem__isnull=False)
+    assert celebrated.exists()
+    assert sorted(logged.values_list("problem_id", "leader_id", "happened_on")) == sorted(
+        celebrated.values_list("pk", "celebrated_by_id", "celebrated_on")
+    )
+
+
 def test_one_demo_win_began_as_a_complaint_and_keeps_it_across_runs(db):
     call_command("seed_demo")
     call_command("seed_demo")

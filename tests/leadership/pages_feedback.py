@@ -32,7 +32,7 @@ PAGES = {
     "leadership:feedback-import-example": Page(Role.VIEWER, None),
     "leadership:feedback-edit": Page(Role.CHAMPION, Role.CHAMPION, _feedback),
     "leadership:feedback-update": Page(None, Role.CHAMPION, _feedback),
-    "leadership:feedback-story": Page(None, Role.CHAMPION, _resolved),
+    "leadership:feedback-story": Page(Role.CHAMPION, Role.CHAMPION, _resolved),
     "leadership:settings-feedback-themes": Page(Role.ADMIN, Role.ADMIN),
     "leadership:settings-feedback-themes-row": Page(Role.ADMIN, None, _theme),
     "leadership:settings-feedback-themes-edit": Page(Role.ADMIN, Role.ADMIN, _theme),
