@@ -185,3 +185,17 @@ def test_every_script_tag_carries_the_csp_nonce(client_for, admin_user, campaign
     assert response.text.count("<script") == response.text.count(f'nonce="{nonce}"') >= 2
     assert " style=" not in response.text
     assert "hx-on" not in response.text
+
+
+def test_campaign_list_counts_every_member_of_each_campaign(
+    client_for, champion, campaign, django_assert_max_num_queries
+):
+    MembershipFactory.create_batch(3, campaign=campaign)
+    for _ in range(20):
+        other = MembershipFactory(user=champion, role=Role.VIEWER).campaign
+        MembershipFactory.create_batch(2, campaign=other)
+    client = client_for(champion)
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert "4 members" in response.text
+    assert response.text.count("3 members") == 20
