@@ -31,6 +31,7 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.views.home import home_context
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def golden_circle_edit(request):
         )
         messages.success(request, "The Golden Circle is saved.")
         if request.htmx:
-            return render(request, "campaign/home.html#golden-circle", {"campaign": campaign})
+            # The checkup's why and the setup checklist read the Golden Circle: swap them too.
+            return render(request, "campaign/home.html#golden-circle-saved", home_context(campaign))
         return redirect(campaign)
     template = "campaign/golden_circle_edit.html"
     if request.htmx:

@@ -199,3 +199,29 @@ def test_campaign_list_counts_every_member_of_each_campaign(
         response = client.get("/")
     assert "4 members" in response.text
     assert response.text.count("3 members") == 20
+
+
+def test_golden_circle_saved_over_htmx_refreshes_the_checkup_and_the_setup_checklist(
+    client_for, admin_user, campaign, django_assert_max_num_queries
+):
+    campaign.why, campaign.how, campaign.what = "", "", ""
+    campaign.save()
+    DepartmentFactory.create_batch(20, campaign=campaign)
+    GoalFactory.create_batch(5, campaign=campaign)
+    url = reverse("campaign:golden-circle-edit", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(14):
+        response = client.post(url, {"why": "We lift every boat.", "how": "Together.", "what": "Calls back."}, **HTMX)
+    checkup, setup = response.text.split('id="checkup"')[1], response.text.split('id="setup-checklist"')[1]
+    assert checkup.startswith(' hx-swap-oob="true"')
+    assert "3 of 3" in checkup.split("</li>")[0]
+    assert setup.startswith(' hx-swap-oob="true"')
+    assert '<li class="done">Write the why, how and what' in setup
+    assert response.text.count('id="golden-circle"') == 1
+
+
+def test_home_page_itself_swaps_nothing_out_of_band(client_for, admin_user, campaign):
+    response = client_for(admin_user).get(campaign.get_absolute_url())
+    assert 'id="checkup"' in response.text
+    assert 'id="setup-checklist"' in response.text
+    assert "hx-swap-oob" not in response.text
