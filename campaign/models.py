@@ -650,6 +650,9 @@ class AuditEntry(models.Model):
     target = models.CharField(max_length=200, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    # The changed model's label ("leadership.summaryschedule"), so the page can name its fields and
+    # show choice labels; blank on entries written before it was recorded.
+    subject = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -668,6 +671,6 @@ class AuditEntry(models.Model):
         raise PermissionError("Audit entries cannot be deleted.")
 
     def changes(self):
-        """(field, before, after) for each field that differs, for the audit page."""
+        """(field, before, after) for each field that differs, as stored; campaign.audit.describe_changes words them."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
         return [(key, self.before.get(key), self.after.get(key)) for key in keys]

@@ -39,7 +39,14 @@ def member_add_by_email(*, campaign, email, role, by):
             if Membership.objects.filter(campaign=campaign, user=user).exists():
                 raise ValidationError({"email": f"{email} is already a member of this campaign."})
             membership = Membership.objects.create(campaign=campaign, user=user, role=role)
-            audit_record(campaign=campaign, actor=by, action="Member added", target=user, after={"role": role})
+            audit_record(
+                campaign=campaign,
+                actor=by,
+                action="Member added",
+                target=user,
+                after={"role": role},
+                subject="campaign.membership",
+            )
             transaction.on_commit(lambda: emails.send_added_to_campaign(membership=membership))
             return "added", membership
         if Invitation.objects.pending().filter(campaign=campaign, email__iexact=email).exists():
@@ -49,7 +56,14 @@ def member_add_by_email(*, campaign, email, role, by):
         invitation = Invitation(campaign=campaign, email=email, role=role, invited_by=by)
         token = invitation.issue_token()
         invitation.save()
-        audit_record(campaign=campaign, actor=by, action="Member invited", target=email, after={"role": role})
+        audit_record(
+            campaign=campaign,
+            actor=by,
+            action="Member invited",
+            target=email,
+            after={"role": role},
+            subject="campaign.invitation",
+        )
         transaction.on_commit(lambda: emails.send_invitation(invitation=invitation, token=token))
         return "invited", invitation
 
@@ -118,6 +132,7 @@ def membership_change_role(*, membership, role, by=None):
         target=membership.user,
         before={"role": before},
         after={"role": role},
+        subject="campaign.membership",
     )
     return membership
 
@@ -134,6 +149,7 @@ def membership_remove(*, membership, by=None):
         action="Member removed",
         target=membership.user,
         before={"role": membership.role},
+        subject="campaign.membership",
     )
 
 

@@ -1,6 +1,7 @@
 """Campaign set-up: the campaign list, settings, members, invitations, and the health check."""
 
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign import services
 from campaign.access import campaign_view
-from campaign.audit import audit_record, snapshot
+from campaign.audit import audit_record, describe_changes, snapshot
 from campaign.forms import (
     CampaignForm,
     DepartmentForm,
@@ -211,6 +212,7 @@ def invitation_revoke(request, pk):
         action="Invitation revoked",
         target=invitation.email,
         before={"role": invitation.role},
+        subject="campaign.invitation",
     )
     messages.success(request, f"The invitation to {invitation.email} is revoked; its link no longer works.")
     if request.htmx:
@@ -295,4 +297,7 @@ def audit_log(request):
     """The campaign's audit log, newest first, 50 a page; read-only for everyone."""
     entries = AuditEntry.objects.filter(campaign=request.campaign).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "campaign/settings_audit.html", {"campaign": request.campaign, "page": page})
+    tz = zoneinfo.ZoneInfo(request.campaign.time_zone)
+    rows = [(entry, describe_changes(entry, tz=tz)) for entry in page.object_list]
+    context = {"campaign": request.campaign, "page": page, "rows": rows, "time_zone": tz}
+    return render(request, "campaign/settings_audit.html", context)
