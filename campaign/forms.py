@@ -74,6 +74,34 @@ class NewCampaignForm(CampaignForm):
     class Meta(CampaignForm.Meta):
         fields = ["name", "slug", "service_focus", "why", "start_date", "time_zone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text += " Leave blank to make one from the name."
+        # static/js/app.js fills it in from the name as it is typed, until someone edits it by hand.
+        slug.widget.attrs["data-slug-from"] = "id_name"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = free_slug(cleaned["name"], max_length=Campaign._meta.get_field("slug").max_length)
+        elif not cleaned.get("slug") and "slug" not in self.errors:
+            self.add_error("slug", "Give the campaign a web address, or a name to make one from.")
+        return cleaned
+
+
+def free_slug(name, *, max_length):
+    """A web address made from `name` that no campaign uses yet: "harbour-line", then "harbour-line-2", …"""
+    base = slugify(name)[:max_length].strip("-") or "campaign"
+    taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return candidate
+
 
 class GoldenCircleForm(forms.ModelForm):
     class Meta:

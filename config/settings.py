@@ -48,6 +48,17 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_choice(name, default, choices):
+    """One of `choices` from the environment; anything else is an error naming the choices."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None:
@@ -211,6 +222,9 @@ LOGIN_REDIRECT_URL = "campaign:list"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Who may start a new campaign: "staff" (staff accounts only), "staff-and-admins" (staff, and anyone
+# already an admin of a campaign), or "members" (any signed-in account).
+CAMPAIGN_CREATORS = env_choice("CAMPAIGN_CREATORS", "staff-and-admins", ("staff", "staff-and-admins", "members"))
 
 # django-axes: after five failures for one username or one address, refuse
 # further attempts for a quarter of an hour. Unknown usernames are counted the

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign import services
-from campaign.access import campaign_view
+from campaign.access import campaign_view, can_create_campaign
 from campaign.audit import audit_record, describe_changes, snapshot
 from campaign.forms import (
     CampaignForm,
@@ -39,12 +39,18 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def campaign_list(request):
-    campaigns = Campaign.objects.for_user(request.user).with_counts()
-    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns})
+    campaigns = list(Campaign.objects.for_user(request.user).with_counts())
+    if request.user.is_staff or settings.CAMPAIGN_CREATORS != "staff-and-admins":
+        may_create = can_create_campaign(request.user)
+    else:  # the list already says whether the user is an admin somewhere
+        may_create = any(c.role == Role.ADMIN for c in campaigns)
+    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns, "may_create": may_create})
 
 
 @login_required
 def campaign_new(request):
+    if not can_create_campaign(request.user):
+        raise PermissionDenied("Starting a campaign is not open to your account on this site.")
     form = NewCampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = services.campaign_create(creator=request.user, **form.cleaned_data)
