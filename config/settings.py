@@ -102,6 +102,8 @@ def mailer_from_url(url, *, timeout):
 # --- Core ------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG on, show Django's technical 404 and 500 pages instead of the branded ones (developers only).
+DEBUG_TECHNICAL_PAGES = env_bool("DEBUG_TECHNICAL_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -135,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP and security headers, so the branded error pages it serves under DEBUG get them.
+    "campaign.middleware.BrandedErrorPagesDebugMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
