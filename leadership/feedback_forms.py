@@ -9,7 +9,15 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from campaign.models import Department
-from campaign.widgets import FastDateInput, FastDivForm, FastSelect, FastTextarea, FastTextInput
+from campaign.widgets import (
+    DAY_MONTH_YEAR_HELP,
+    DayMonthYearInput,
+    FastDayMonthYearInput,
+    FastDivForm,
+    FastSelect,
+    FastTextarea,
+    FastTextInput,
+)
 from leadership.models import ApiToken, Feedback, FeedbackTheme, Leader, SummarySchedule
 from leadership.models.feedback import Channel, Kind, Severity, Status
 
@@ -67,7 +75,7 @@ class FeedbackForm(forms.ModelForm):
             "featured",
         ]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "received_on": DayMonthYearInput,
             "summary": forms.Textarea(attrs={"rows": 2}),
             "action": forms.Textarea(attrs={"rows": 2}),
             **dict.fromkeys(("kind", "channel", "department", "theme", "severity", "status", "owner"), FastSelect),
@@ -83,6 +91,7 @@ class FeedbackForm(forms.ModelForm):
             _listed(self.fields["owner"], User.objects.filter(memberships__campaign=campaign).order_by("username"))
         self.fields["summary"].error_messages["required"] = "Write what the customer said."
         self.fields["received_on"].initial = campaign_today(campaign)
+        self.fields["received_on"].help_text = DAY_MONTH_YEAR_HELP
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -118,7 +127,7 @@ class QuickFeedbackForm(FastDivForm, FeedbackForm):
         fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
         widgets = {
             **FeedbackForm.Meta.widgets,
-            "received_on": FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "received_on": FastDayMonthYearInput,
             "summary": FastTextarea(attrs={"rows": 2}),
         }
 
@@ -150,10 +159,8 @@ class FeedbackFilterForm(FastDivForm, forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, empty_label="Any department", widget=FastSelect
     )
-    since = forms.DateField(
-        label="From", required=False, widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    until = forms.DateField(label="To", required=False, widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    since = forms.DateField(label="From", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
+    until = forms.DateField(label="To", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

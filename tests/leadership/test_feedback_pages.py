@@ -278,9 +278,9 @@ def test_create_api_token_command_refuses_an_unknown_campaign(db):
         call_command("create_api_token", "nope")
 
 
-def test_the_quick_form_fills_in_today_in_the_format_date_inputs_accept(client_for, champion, campaign):
+def test_the_quick_form_fills_in_today_day_first(client_for, champion, campaign):
     text = client_for(champion).get(url("feedback-list", campaign)).text
-    assert f'type="date" name="received_on" value="{timezone.localdate():%Y-%m-%d}"' in text
+    assert f'type="text" name="received_on" value="{timezone.localdate():%d/%m/%Y}"' in text
 
 
 def test_filtering_by_status_lists_complaints_only(client_for, viewer, campaign):
@@ -433,3 +433,32 @@ def test_the_fast_forms_render_what_djangos_templates_render(campaign, form_clas
         plain = copy.copy(widget)
         plain.__class__ = next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
         assert _markup(field.as_widget()) == _markup(field.as_widget(widget=plain)), field.name
+
+
+# --- dates in the app's own order (en-GB): day/month/year --------------------------------------------
+
+
+def test_the_quick_entry_shows_and_takes_dates_day_first(client_for, champion, campaign, time_machine):
+    time_machine.move_to("2026-11-03 10:00:00+00:00", tick=False)
+    client = client_for(champion)
+    page = client.get(url("feedback-list", campaign)).text
+    quick_entry = page.split('name="received_on"')[1].split(">")[0]
+    assert 'value="03/11/2026"' in quick_entry
+    assert 'placeholder="dd/mm/yyyy"' in quick_entry
+    assert 'type="date"' not in page.split('name="received_on"')[0][-200:]
+    assert "day/month/year" in page.lower()
+    client.post(url("feedback-list", campaign), quick(campaign, received_on="02/11/2026"))
+    assert Feedback.objects.get().received_on == date(2026, 11, 2)
+
+
+def test_the_log_filter_and_the_full_form_show_dates_day_first(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign, received_on=date(2026, 10, 5))
+    client = client_for(champion)
+    page = client.get(url("feedback-list", campaign), {"since": "01/10/2026"}).text
+    assert 'name="since" value="01/10/2026"' in page
+    edit = client.get(url("feedback-edit", campaign, pk=item.pk)).text
+    assert 'value="05/10/2026"' in edit
+
+
+def test_pages_declare_british_english(client_for, viewer, campaign):
+    assert '<html lang="en-GB">' in client_for(viewer).get(campaign.get_absolute_url()).text
