@@ -13,6 +13,42 @@ User = get_user_model()
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+def _fold(text):
+    """A choice as people write it: capitals, underscores, hyphens and extra spaces aside."""
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def choice_words(choices, last="or"):
+    """A TextChoices' labels as a sentence's list: "email, phone or other"."""
+    labels = [str(label).lower() for _, label in choices.choices]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {last} {labels[-1]}"
+
+
+class LabelledChoiceField(forms.ChoiceField):
+    """
+    A choice given by its stored value or by the label the pages show ("in_person" or "In person"),
+    for files and programs that type what they read on screen. An unknown one is refused with the list.
+    """
+
+    def __init__(self, *, what, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return ""
+        keys = {}
+        for key, label in self.choices:
+            if key != "":
+                keys.setdefault(_fold(key), key)
+                keys.setdefault(_fold(label), key)
+        if _fold(text) not in keys:
+            allowed = ", ".join(str(label).lower() for key, label in self.choices if key != "")
+            raise forms.ValidationError(f"“{text}” is not a {self.what}; use one of: {allowed}.", code="invalid_choice")
+        return keys[_fold(text)]
+
+
 class CampaignForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
 

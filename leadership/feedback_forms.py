@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
+from campaign.forms import LabelledChoiceField
 from campaign.models import Department
 from campaign.widgets import (
     DAY_MONTH_YEAR_HELP,
@@ -219,12 +220,12 @@ class FeedbackIntakeForm(forms.Form):
     """
 
     external_id = forms.CharField(max_length=100, required=False)
-    kind = forms.ChoiceField(choices=Kind.choices)
+    kind = LabelledChoiceField(choices=Kind.choices, what="kind")
     received_on = forms.DateField(input_formats=["%Y-%m-%d"])
-    channel = forms.ChoiceField(choices=Channel.choices, required=False)
+    channel = LabelledChoiceField(choices=Channel.choices, required=False, what="channel")
     department = forms.CharField(max_length=100, required=False)
     theme = forms.CharField(max_length=60, required=False)
-    severity = forms.ChoiceField(choices=[("", ""), *Severity.choices], required=False)
+    severity = LabelledChoiceField(choices=[("", ""), *Severity.choices], required=False, what="severity")
     summary = forms.CharField(max_length=2000)
     customer = forms.CharField(max_length=120, required=False)
 
@@ -268,8 +269,7 @@ class FeedbackImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         required=False,
-        help_text="Columns: external_id, kind, received_on (YYYY-MM-DD), channel, department, theme, severity, "
-        "summary, customer. The first line names the columns.",
+        help_text="The first line names the columns; what goes in each is listed below.",
     )
     # On the preview, the checked file comes back in this field so that confirming imports exactly it.
     content = forms.CharField(required=False, widget=forms.HiddenInput)

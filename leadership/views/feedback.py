@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.audit import audit_record
+from campaign.forms import choice_words
 from campaign.inline import InlineList
 from campaign.models import Role
 from leadership import feedback_services as services
@@ -28,7 +29,7 @@ from leadership.feedback_forms import (
 )
 from leadership.feedback_rows import row_html, row_urls
 from leadership.models import ApiToken, Feedback, FeedbackTheme
-from leadership.models.feedback import FeedbackStamp
+from leadership.models.feedback import Channel, FeedbackStamp, Kind, Severity
 
 PER_PAGE = 25
 # The log counts (and pages through) at most this many items: counting a million rows for a heading
@@ -215,7 +216,8 @@ def feedback_story(request, pk):
 def feedback_import(request):
     """Upload → preview (every bad row with its line) → confirm; all rows are stored or none."""
     form = FeedbackImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    context = {"campaign": request.campaign, "form": form}
+    accepted = {"kind": choice_words(Kind), "channel": choice_words(Channel), "severity": choice_words(Severity)}
+    context = {"campaign": request.campaign, "form": form, "accepted": accepted}
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["content"]
         try:
