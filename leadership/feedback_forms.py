@@ -56,8 +56,17 @@ def check_kind_rules(form, data):
         form.add_error("received_on", "The date received cannot be in the future.")
 
 
+# Fields only one kind has: the full form leaves out the other kind's (a compliment has no severity,
+# status or action; only a compliment is featured for leaders).
+COMPLAINT_ONLY = ("severity", "status", "action", "owner")
+COMPLIMENT_ONLY = ("featured",)
+
+
 class FeedbackForm(forms.ModelForm):
     """The full form, and (with fewer fields) the quick entry form on the log."""
+
+    # The quick entry takes either kind on one form; the full form shows the fields of the item's kind.
+    fit_to_kind = True
 
     class Meta:
         model = Feedback
@@ -93,6 +102,12 @@ class FeedbackForm(forms.ModelForm):
         self.fields["summary"].error_messages["required"] = "Write what the customer said."
         self.fields["received_on"].initial = campaign_today(campaign)
         self.fields["received_on"].help_text = DAY_MONTH_YEAR_HELP
+        if self.fit_to_kind:
+            # The kind submitted, when it changes: turning a compliment into a complaint brings back its fields.
+            kind = self.data.get("kind") if self.is_bound else None
+            kind = kind if kind in Kind.values else self.instance.kind
+            for name in COMPLAINT_ONLY if kind == Kind.COMPLIMENT else COMPLIMENT_ONLY:
+                self.fields.pop(name, None)
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -104,7 +119,10 @@ class FeedbackForm(forms.ModelForm):
         data = super().clean()
         check_kind_rules(self, data)
         if data.get("kind") == Kind.COMPLIMENT:
-            data["status"] = Status.OPEN
+            if "status" in self.fields:
+                data["status"] = Status.OPEN
+            else:
+                self.instance.status = Status.OPEN
         return data
 
     def save(self, commit=True):
@@ -124,6 +142,8 @@ def feedback_apply_status(feedback, today):
 
 
 class QuickFeedbackForm(FastDivForm, FeedbackForm):
+    fit_to_kind = False
+
     class Meta(FeedbackForm.Meta):
         fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
         widgets = {
@@ -131,6 +151,14 @@ class QuickFeedbackForm(FastDivForm, FeedbackForm):
             "received_on": FastDayMonthYearInput,
             "summary": FastTextarea(attrs={"rows": 2}),
         }
+
+
+class FeedbackFeatureForm(forms.ModelForm):
+    """Feature a compliment for leaders, or stop featuring it: the log's one-click action."""
+
+    class Meta:
+        model = Feedback
+        fields = ["featured"]
 
 
 class FeedbackUpdateForm(FastDivForm, forms.ModelForm):

@@ -19,6 +19,7 @@ from campaign.models import Role
 from leadership import feedback_services as services
 from leadership.feedback_forms import (
     ApiTokenForm,
+    FeedbackFeatureForm,
     FeedbackFilterForm,
     FeedbackForm,
     FeedbackImportForm,
@@ -193,6 +194,24 @@ def feedback_update(request, pk):
             return redirect("leadership:feedback-list", slug=request.campaign.slug)
         form = _update_form(request, item)
     context = {"campaign": request.campaign, "item": _with_row(request, item, form)}
+    return render(request, f"{LOG}#feedback-row", context)
+
+
+@require_POST
+@campaign_view()
+def feedback_feature(request, pk):
+    """Feature a compliment for the executive summary, or stop: an htmx POST answers the row."""
+    item = get_object_or_404(Feedback.objects.for_log(request.campaign).filter(kind=Kind.COMPLIMENT), pk=pk)
+    form = FeedbackFeatureForm(request.POST, instance=item)
+    if form.is_valid():  # a checkbox: any submission is valid
+        item = form.save()
+        if item.featured:
+            messages.success(request, "Compliment featured: leaders will read it in the next summary.")
+        else:
+            messages.success(request, "Compliment no longer featured.")
+    if not request.htmx:
+        return redirect("leadership:feedback-list", slug=request.campaign.slug)
+    context = {"campaign": request.campaign, "item": _with_row(request, item, None)}
     return render(request, f"{LOG}#feedback-row", context)
 
 
