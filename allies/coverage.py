@@ -242,6 +242,8 @@ class MovementCheck:
     number: int
     next_step: str = ""
     url: str = ""
+    # False when there was nothing to judge (no allies yet): the check passes, but only vacuously.
+    judged: bool = True
 
 
 def ally_list_url(campaign, **filters):
@@ -264,8 +266,8 @@ def _names(items, limit=3):
     return f"{', '.join(items[:limit])} and {len(items) - limit} more"
 
 
-def _ok(key, sentence, number):
-    return MovementCheck(key=key, ok=True, level="green", sentence=sentence, number=number)
+def _ok(key, sentence, number, judged=True):
+    return MovementCheck(key=key, ok=True, level="green", sentence=sentence, number=number, judged=judged)
 
 
 def check_empty_departments(campaign, grid):
@@ -327,7 +329,7 @@ def check_thin_middle(campaign, grid):
     middle = grid.level_count(Level.MIDDLE)
     others = min(grid.level_count(Level.TOP), grid.level_count(Level.FRONTLINE))
     if grid.total == 0 or middle >= others:
-        return _ok("thin-middle", f"The middle holds its own with {middle} committed.", middle)
+        return _ok("thin-middle", f"The middle holds its own with {middle} committed.", middle, judged=grid.total > 0)
     return MovementCheck(
         key="thin-middle",
         ok=False,
@@ -352,6 +354,7 @@ def check_customer_facing_share(campaign, grid):
             "customer-facing-share",
             f"{percent}% of committed allies are in customer-facing departments; internal providers are in too.",
             percent,
+            judged=grid.total > 0,
         )
     internal = next(group for group in grid.groups if group.kind == Department.Kind.INTERNAL_PROVIDER)
     target = min(internal.rows, key=lambda row: row.total, default=None)
@@ -373,7 +376,9 @@ def check_stale_allies(campaign, figures):
     """(e) Allies (not declined) with no touchpoint in the campaign's stale_after_days."""
     days = campaign.stale_after_days
     if figures.stale == 0:
-        return _ok("stale-allies", f"Every ally has been in touch in the last {days} days.", 0)
+        return _ok(
+            "stale-allies", f"Every ally has been in touch in the last {days} days.", 0, judged=figures.active > 0
+        )
     red = figures.stale >= figures.active * STALE_SHARE_RED
     verb = "has" if figures.stale == 1 else "have"
     return MovementCheck(
@@ -403,6 +408,7 @@ def check_stuck_in_the_mud(campaign, figures, today=None):
             "stuck-in-the-mud",
             f"Volunteers ({figures.volunteered}) outnumber or match people sent by a manager ({figures.sent}).",
             figures.sent,
+            judged=figures.active > 0,
         )
     return MovementCheck(
         key="stuck-in-the-mud",

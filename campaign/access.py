@@ -9,6 +9,7 @@ the role in one place: reads need `read`, unsafe methods need `write`.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -58,3 +59,14 @@ def campaign_view(read=Role.VIEWER, write=Role.CHAMPION):
         return wrapper
 
     return decorator
+
+
+def can_create_campaign(user):
+    """May `user` start a new campaign? The site's CAMPAIGN_CREATORS setting decides."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or settings.CAMPAIGN_CREATORS == "members":
+        return True
+    if settings.CAMPAIGN_CREATORS == "staff-and-admins":
+        return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return False

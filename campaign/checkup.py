@@ -13,7 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from campaign import rules
 
 GREEN, AMBER, RED = "green", "amber", "red"
-STATUS_LABELS = {GREEN: "On track", AMBER: "Watch", RED: "Act now"}
+# Nothing to judge yet (no wins to celebrate or aim): saying "On track" there would be false comfort.
+NONE = "none"
+STATUS_LABELS = {GREEN: "On track", AMBER: "Watch", RED: "Act now", NONE: "Nothing yet"}
 
 
 class CheckItem(NamedTuple):
@@ -48,7 +50,8 @@ def check_coverage(campaign, movement):
     urgent failing check speaks for the others, and the number counts the checks that pass.
     """
     url = _url(campaign, "allies:coverage")
-    passing = sum(1 for check in movement if check.ok)
+    # A check with nothing to judge (no allies to be stale, say) passes vacuously: it is not counted.
+    passing = sum(1 for check in movement if check.ok and check.judged)
     number = f"{passing} of {len(movement)}"
     failing = [check for check in movement if not check.ok]
     if not failing:
@@ -95,6 +98,20 @@ def check_bullseye(campaign, figures, goals):
             for_admins=True,
         )  # fmt: skip
     drift = rules.unaimed_share(figures)
+    if not figures["won"]:
+        activity = [goal for goal in goals if goal.bullseye_hint]
+        if activity:
+            titles = ", ".join(f"“{goal.title}”" for goal in activity)
+            return CheckItem(
+                "bullseye", "On the bull's-eye", AMBER, "No wins",
+                f"{titles} {'is' if len(activity) == 1 else 'are'} measured by internal activity.",
+                "Measure goals by what customers do or say, not by classes, scores or clicks.",
+                _url(campaign, "campaign:settings-goals"), for_admins=True,
+            )  # fmt: skip
+        return CheckItem(
+            "bullseye", "On the bull's-eye", NONE, "No wins", drift.sentence,
+            "Aim each new problem at a goal when you add it.", _url(campaign, "campaign:board"),
+        )  # fmt: skip
     activity = [goal for goal in goals if goal.bullseye_hint]
     parts, step, url = [], "Keep aiming each new problem at a goal.", _url(campaign, "campaign:board")
     if drift.applies:
@@ -123,6 +140,11 @@ def check_celebration(campaign, figures):
     url = _url(campaign, "campaign:stories")
     finding = rules.wins_not_celebrated(figures)
     waiting, wins = figures["won_uncelebrated"], figures["won"]
+    if not wins:
+        return CheckItem(
+            "celebration", "Wins celebrated", NONE, "0", finding.sentence,
+            "When the first win is in, invite a leader to celebrate it.", url,
+        )  # fmt: skip
     if not waiting:
         return CheckItem(
             "celebration", "Wins celebrated", GREEN, "0", finding.sentence,

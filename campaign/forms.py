@@ -13,6 +13,42 @@ User = get_user_model()
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+def _fold(text):
+    """A choice as people write it: capitals, underscores, hyphens and extra spaces aside."""
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def choice_words(choices, last="or"):
+    """A TextChoices' labels as a sentence's list: "email, phone or other"."""
+    labels = [str(label).lower() for _, label in choices.choices]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {last} {labels[-1]}"
+
+
+class LabelledChoiceField(forms.ChoiceField):
+    """
+    A choice given by its stored value or by the label the pages show ("in_person" or "In person"),
+    for files and programs that type what they read on screen. An unknown one is refused with the list.
+    """
+
+    def __init__(self, *, what, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return ""
+        keys = {}
+        for key, label in self.choices:
+            if key != "":
+                keys.setdefault(_fold(key), key)
+                keys.setdefault(_fold(label), key)
+        if _fold(text) not in keys:
+            allowed = ", ".join(str(label).lower() for key, label in self.choices if key != "")
+            raise forms.ValidationError(f"“{text}” is not a {self.what}; use one of: {allowed}.", code="invalid_choice")
+        return keys[_fold(text)]
+
+
 class CampaignForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
 
@@ -73,6 +109,34 @@ class CampaignForm(forms.ModelForm):
 class NewCampaignForm(CampaignForm):
     class Meta(CampaignForm.Meta):
         fields = ["name", "slug", "service_focus", "why", "start_date", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text += " Leave blank to make one from the name."
+        # static/js/app.js fills it in from the name as it is typed, until someone edits it by hand.
+        slug.widget.attrs["data-slug-from"] = "id_name"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = free_slug(cleaned["name"], max_length=Campaign._meta.get_field("slug").max_length)
+        elif not cleaned.get("slug") and "slug" not in self.errors:
+            self.add_error("slug", "Give the campaign a web address, or a name to make one from.")
+        return cleaned
+
+
+def free_slug(name, *, max_length):
+    """A web address made from `name` that no campaign uses yet: "harbour-line", then "harbour-line-2", …"""
+    base = slugify(name)[:max_length].strip("-") or "campaign"
+    taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return candidate
 
 
 class GoldenCircleForm(forms.ModelForm):

@@ -1,8 +1,10 @@
 import json
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.views import defaults
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -59,3 +61,28 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class BrandedErrorPagesDebugMiddleware:
+    """
+    With DEBUG on (as under `make run`), answer with the branded 404 and 500 pages (templates/404.html,
+    500.html) rather than Django's technical ones, which are for developers and list every URL pattern.
+    DEBUG_TECHNICAL_PAGES=true brings the technical pages back. Django has already logged the error (with
+    its traceback for a 500) by the time this runs; only what the browser shows changes.
+
+    Django turns the exception into its technical page before any middleware sees it, so this replaces
+    HTML 404 and 500 responses; the app never answers those on purpose (the API answers JSON).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not settings.DEBUG or settings.DEBUG_TECHNICAL_PAGES or response.status_code not in (404, 500):
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if response.status_code == 404:
+            return defaults.page_not_found(request, exception=None)
+        return defaults.server_error(request)

@@ -44,12 +44,29 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).annotate(role=models.Subquery(memberships.values("role")[:1]))
 
     def with_counts(self):
-        """Add department, goal and member counts without one query per campaign."""
+        """
+        Add department, goal and member counts without one query per campaign.
+
+        Each count is a subquery: `for_user` already joins memberships to filter on the user, and a
+        `Count("memberships")` would reuse that join and count only the user's own membership.
+        """
         return self.annotate(
-            department_count=models.Count("departments", distinct=True),
-            goal_count=models.Count("goals", distinct=True),
-            member_count=models.Count("memberships", distinct=True),
+            department_count=_count_of(Department),
+            goal_count=_count_of(Goal),
+            member_count=_count_of(Membership),
         )
+
+
+def _count_of(model):
+    """A subquery counting `model` rows of the outer campaign (0 when there are none)."""
+    rows = (
+        model.objects.filter(campaign=models.OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(rows), 0)
 
 
 class Campaign(models.Model):
@@ -638,6 +655,9 @@ class AuditEntry(models.Model):
     target = models.CharField(max_length=200, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    # The changed model's label ("leadership.summaryschedule"), so the page can name its fields and
+    # show choice labels; blank on entries written before it was recorded.
+    subject = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -656,7 +676,7 @@ class AuditEntry(models.Model):
         raise PermissionError("Audit entries cannot be deleted.")
 
     def changes(self):
-        """(field, before, after) for each field that differs, for the audit page."""
+        """(field, before, after) for each field that differs, as stored; campaign.audit.describe_changes words them."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
         return [(key, self.before.get(key), self.after.get(key)) for key in keys]
 

@@ -30,9 +30,10 @@ def restrain_the_urge(figures):
     hard, easy, wins = figures["hard_in_progress"], figures["easy_waiting"], figures["won"]
     applies = hard > 0 and easy > 0 and wins < FEW_WINS
     if applies:
+        wins_in = f"only {_plural(wins, 'win is', 'wins are')} in" if wins else "no win is in yet"
         sentence = (
             f"{_plural(hard, 'hard problem is', 'hard problems are')} in progress while "
-            f"{_plural(easy, 'easy one waits', 'easy ones wait')} and only {_plural(wins, 'win is', 'wins are')} in. "
+            f"{_plural(easy, 'easy one waits', 'easy ones wait')} and {wins_in}. "
             "Restrain the urge: finish a few easy wins first, the hard ones' day will come."
         )
     else:

@@ -42,7 +42,14 @@ def member_add_by_email(*, campaign, email, role, by):
             if Membership.objects.filter(campaign=campaign, user=user).exists():
                 raise ValidationError({"email": f"{email} is already a member of this campaign."})
             membership = Membership.objects.create(campaign=campaign, user=user, role=role)
-            audit_record(campaign=campaign, actor=by, action="Member added", target=user, after={"role": role})
+            audit_record(
+                campaign=campaign,
+                actor=by,
+                action="Member added",
+                target=user,
+                after={"role": role},
+                subject="campaign.membership",
+            )
             outbox.member_mail_queue(
                 campaign=campaign,
                 template="added-to-campaign",
@@ -62,7 +69,14 @@ def member_add_by_email(*, campaign, email, role, by):
         invitation = Invitation(campaign=campaign, email=email, role=role, invited_by=by)
         token = invitation.issue_token()
         invitation.save()
-        audit_record(campaign=campaign, actor=by, action="Member invited", target=email, after={"role": role})
+        audit_record(
+            campaign=campaign,
+            actor=by,
+            action="Member invited",
+            target=email,
+            after={"role": role},
+            subject="campaign.invitation",
+        )
         outbox.member_mail_queue(
             campaign=campaign,
             template="invitation",
@@ -144,6 +158,7 @@ def membership_change_role(*, membership, role, by=None):
         target=membership.user,
         before={"role": before},
         after={"role": role},
+        subject="campaign.membership",
     )
     return membership
 
@@ -160,6 +175,7 @@ def membership_remove(*, membership, by=None):
         action="Member removed",
         target=membership.user,
         before={"role": membership.role},
+        subject="campaign.membership",
     )
 
 

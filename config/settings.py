@@ -48,6 +48,17 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_choice(name, default, choices):
+    """One of `choices` from the environment; anything else is an error naming the choices."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None:
@@ -91,6 +102,8 @@ def mailer_from_url(url, *, timeout):
 # --- Core ------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG on, show Django's technical 404 and 500 pages instead of the branded ones (developers only).
+DEBUG_TECHNICAL_PAGES = env_bool("DEBUG_TECHNICAL_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -127,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP and security headers, so the branded error pages it serves under DEBUG get them.
+    "campaign.middleware.BrandedErrorPagesDebugMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,6 +242,9 @@ LOGIN_REDIRECT_URL = "campaign:list"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Who may start a new campaign: "staff" (staff accounts only), "staff-and-admins" (staff, and anyone
+# already an admin of a campaign), or "members" (any signed-in account).
+CAMPAIGN_CREATORS = env_choice("CAMPAIGN_CREATORS", "staff-and-admins", ("staff", "staff-and-admins", "members"))
 
 # django-axes: after five failures for one username or one address, refuse
 # further attempts for a quarter of an hour. Unknown usernames are counted the

@@ -8,8 +8,17 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
+from campaign.forms import LabelledChoiceField
 from campaign.models import Department
-from campaign.widgets import FastDateInput, FastDivForm, FastSelect, FastTextarea, FastTextInput
+from campaign.widgets import (
+    DAY_MONTH_YEAR_HELP,
+    DayMonthYearInput,
+    FastDayMonthYearInput,
+    FastDivForm,
+    FastSelect,
+    FastTextarea,
+    FastTextInput,
+)
 from leadership.models import ApiToken, Feedback, FeedbackTheme, Leader, SummarySchedule
 from leadership.models.feedback import Channel, Kind, Severity, Status
 
@@ -47,8 +56,17 @@ def check_kind_rules(form, data):
         form.add_error("received_on", "The date received cannot be in the future.")
 
 
+# Fields only one kind has: the full form leaves out the other kind's (a compliment has no severity,
+# status or action; only a compliment is featured for leaders).
+COMPLAINT_ONLY = ("severity", "status", "action", "owner")
+COMPLIMENT_ONLY = ("featured",)
+
+
 class FeedbackForm(forms.ModelForm):
     """The full form, and (with fewer fields) the quick entry form on the log."""
+
+    # The quick entry takes either kind on one form; the full form shows the fields of the item's kind.
+    fit_to_kind = True
 
     class Meta:
         model = Feedback
@@ -67,7 +85,7 @@ class FeedbackForm(forms.ModelForm):
             "featured",
         ]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "received_on": DayMonthYearInput,
             "summary": forms.Textarea(attrs={"rows": 2}),
             "action": forms.Textarea(attrs={"rows": 2}),
             **dict.fromkeys(("kind", "channel", "department", "theme", "severity", "status", "owner"), FastSelect),
@@ -83,6 +101,13 @@ class FeedbackForm(forms.ModelForm):
             _listed(self.fields["owner"], User.objects.filter(memberships__campaign=campaign).order_by("username"))
         self.fields["summary"].error_messages["required"] = "Write what the customer said."
         self.fields["received_on"].initial = campaign_today(campaign)
+        self.fields["received_on"].help_text = DAY_MONTH_YEAR_HELP
+        if self.fit_to_kind:
+            # The kind submitted, when it changes: turning a compliment into a complaint brings back its fields.
+            kind = self.data.get("kind") if self.is_bound else None
+            kind = kind if kind in Kind.values else self.instance.kind
+            for name in COMPLAINT_ONLY if kind == Kind.COMPLIMENT else COMPLIMENT_ONLY:
+                self.fields.pop(name, None)
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -94,7 +119,10 @@ class FeedbackForm(forms.ModelForm):
         data = super().clean()
         check_kind_rules(self, data)
         if data.get("kind") == Kind.COMPLIMENT:
-            data["status"] = Status.OPEN
+            if "status" in self.fields:
+                data["status"] = Status.OPEN
+            else:
+                self.instance.status = Status.OPEN
         return data
 
     def save(self, commit=True):
@@ -114,13 +142,23 @@ def feedback_apply_status(feedback, today):
 
 
 class QuickFeedbackForm(FastDivForm, FeedbackForm):
+    fit_to_kind = False
+
     class Meta(FeedbackForm.Meta):
         fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
         widgets = {
             **FeedbackForm.Meta.widgets,
-            "received_on": FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "received_on": FastDayMonthYearInput,
             "summary": FastTextarea(attrs={"rows": 2}),
         }
+
+
+class FeedbackFeatureForm(forms.ModelForm):
+    """Feature a compliment for leaders, or stop featuring it: the log's one-click action."""
+
+    class Meta:
+        model = Feedback
+        fields = ["featured"]
 
 
 class FeedbackUpdateForm(FastDivForm, forms.ModelForm):
@@ -150,10 +188,8 @@ class FeedbackFilterForm(FastDivForm, forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, empty_label="Any department", widget=FastSelect
     )
-    since = forms.DateField(
-        label="From", required=False, widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    until = forms.DateField(label="To", required=False, widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    since = forms.DateField(label="From", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
+    until = forms.DateField(label="To", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,12 +248,12 @@ class FeedbackIntakeForm(forms.Form):
     """
 
     external_id = forms.CharField(max_length=100, required=False)
-    kind = forms.ChoiceField(choices=Kind.choices)
+    kind = LabelledChoiceField(choices=Kind.choices, what="kind")
     received_on = forms.DateField(input_formats=["%Y-%m-%d"])
-    channel = forms.ChoiceField(choices=Channel.choices, required=False)
+    channel = LabelledChoiceField(choices=Channel.choices, required=False, what="channel")
     department = forms.CharField(max_length=100, required=False)
     theme = forms.CharField(max_length=60, required=False)
-    severity = forms.ChoiceField(choices=[("", ""), *Severity.choices], required=False)
+    severity = LabelledChoiceField(choices=[("", ""), *Severity.choices], required=False, what="severity")
     summary = forms.CharField(max_length=2000)
     customer = forms.CharField(max_length=120, required=False)
 
@@ -261,8 +297,7 @@ class FeedbackImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         required=False,
-        help_text="Columns: external_id, kind, received_on (YYYY-MM-DD), channel, department, theme, severity, "
-        "summary, customer. The first line names the columns.",
+        help_text="The first line names the columns; what goes in each is listed below.",
     )
     # On the preview, the checked file comes back in this field so that confirming imports exactly it.
     content = forms.CharField(required=False, widget=forms.HiddenInput)

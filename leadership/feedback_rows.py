@@ -14,8 +14,8 @@ from campaign.markup import escape
 
 
 def row_urls(campaign, items):
-    """Each row's update, edit and story addresses, reversed once per page rather than three times a row."""
-    for name in ("update", "edit", "story"):
+    """Each row's update, edit, story and feature addresses, reversed once per page rather than once a row."""
+    for name in ("update", "edit", "story", "feature"):
         url = url_maker(f"leadership:feedback-{name}", campaign)
         for item in items:
             setattr(item, f"{name}_url", url(item.pk))
@@ -86,6 +86,17 @@ def row_html(request, item, form, *, campaign, can_write):
             f'    <a class="button button--secondary button--small" href="{escape(item.edit_url)}">Edit'
             f'<span class="visually-hidden"> feedback {pk}</span></a>',
         ]
+        if not item.is_complaint:
+            feature_url = escape(item.feature_url)
+            verb, value = ("Unfeature", "") if item.featured else ("Feature", "on")
+            parts += [
+                f'    <form method="post" action="{feature_url}" hx-post="{feature_url}" hx-target="#feedback-{pk}"'
+                ' hx-swap="outerHTML">',
+                f'      {_csrf_input(request)}<input type="hidden" name="featured" value="{value}">'
+                f'<button type="submit" class="button--secondary button--small">{verb}'
+                f'<span class="visually-hidden"> compliment {pk} for leaders</span></button>',
+                "    </form>",
+            ]
         if item.can_become_story:
             # A link to the story form: only a saved story makes the win.
             parts.append(

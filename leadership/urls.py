@@ -50,6 +50,7 @@ urlpatterns = [
     path(f"{C}feedback/<int:pk>/edit/", feedback.feedback_edit, name="feedback-edit"),
     path(f"{C}feedback/<int:pk>/update/", feedback.feedback_update, name="feedback-update"),
     path(f"{C}feedback/<int:pk>/story/", feedback.feedback_story, name="feedback-story"),
+    path(f"{C}feedback/<int:pk>/feature/", feedback.feedback_feature, name="feedback-feature"),
     *feedback.themes.urls(f"{C}settings/feedback-themes/"),
     path(f"{C}settings/api-tokens/", feedback.api_token_list, name="settings-api-tokens"),
     path(

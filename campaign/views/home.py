@@ -44,7 +44,14 @@ def momentum_rows(result):
 @require_GET
 @campaign_view()
 def home(request):
-    campaign = request.campaign
+    return render(request, "campaign/home.html", home_context(request.campaign))
+
+
+def home_context(campaign):
+    """
+    What the home page shows. Saving the Golden Circle renders the checkup and the setup checklist
+    from it too, so they never lag behind the region just saved.
+    """
     goals = list(campaign.goals.all())
     departments = list(campaign.departments.all())
     result = momentum.momentum(campaign)
@@ -55,7 +62,7 @@ def home(request):
         movement=movement_checks(campaign, departments=departments),
         momentum_result=result,
     )
-    context = {
+    return {
         "campaign": campaign,
         "departments": departments,
         "department_items": department_items(departments),
@@ -70,4 +77,3 @@ def home(request):
         "svg_height": momentum.CHART_HEIGHT + 16,
         "label_y": momentum.CHART_HEIGHT + 11,
     }
-    return render(request, "campaign/home.html", context)

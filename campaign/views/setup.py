@@ -1,12 +1,13 @@
 """Campaign set-up: the campaign list, settings, members, invitations, and the health check."""
 
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -17,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign import services
-from campaign.access import campaign_view
-from campaign.audit import audit_record, snapshot
+from campaign.access import campaign_view, can_create_campaign
+from campaign.audit import audit_record, describe_changes, snapshot
 from campaign.forms import (
     CampaignForm,
     DepartmentForm,
@@ -31,18 +32,25 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.views.home import home_context
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def campaign_list(request):
-    campaigns = Campaign.objects.for_user(request.user).with_counts()
-    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns})
+    campaigns = list(Campaign.objects.for_user(request.user).with_counts())
+    if request.user.is_staff or settings.CAMPAIGN_CREATORS != "staff-and-admins":
+        may_create = can_create_campaign(request.user)
+    else:  # the list already says whether the user is an admin somewhere
+        may_create = any(c.role == Role.ADMIN for c in campaigns)
+    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns, "may_create": may_create})
 
 
 @login_required
 def campaign_new(request):
+    if not can_create_campaign(request.user):
+        raise PermissionDenied("Starting a campaign is not open to your account on this site.")
     form = NewCampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = services.campaign_create(creator=request.user, **form.cleaned_data)
@@ -67,7 +75,8 @@ def golden_circle_edit(request):
         )
         messages.success(request, "The Golden Circle is saved.")
         if request.htmx:
-            return render(request, "campaign/home.html#golden-circle", {"campaign": campaign})
+            # The checkup's why and the setup checklist read the Golden Circle: swap them too.
+            return render(request, "campaign/home.html#golden-circle-saved", home_context(campaign))
         return redirect(campaign)
     template = "campaign/golden_circle_edit.html"
     if request.htmx:
@@ -209,6 +218,7 @@ def invitation_revoke(request, pk):
         action="Invitation revoked",
         target=invitation.email,
         before={"role": invitation.role},
+        subject="campaign.invitation",
     )
     messages.success(request, f"The invitation to {invitation.email} is revoked; its link no longer works.")
     if request.htmx:
@@ -293,4 +303,7 @@ def audit_log(request):
     """The campaign's audit log, newest first, 50 a page; read-only for everyone."""
     entries = AuditEntry.objects.filter(campaign=request.campaign).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "campaign/settings_audit.html", {"campaign": request.campaign, "page": page})
+    tz = zoneinfo.ZoneInfo(request.campaign.time_zone)
+    rows = [(entry, describe_changes(entry, tz=tz)) for entry in page.object_list]
+    context = {"campaign": request.campaign, "page": page, "rows": rows, "time_zone": tz}
+    return render(request, "campaign/settings_audit.html", context)

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.audit import audit_record
-from campaign.forms import ComplaintStoryForm
+from campaign.forms import ComplaintStoryForm, choice_words
 from campaign.inline import InlineList
 from campaign.models import Role
 from leadership import feedback_services as services
 from leadership.feedback_forms import (
     ApiTokenForm,
+    FeedbackFeatureForm,
     FeedbackFilterForm,
     FeedbackForm,
     FeedbackImportForm,
@@ -29,7 +30,7 @@ from leadership.feedback_forms import (
 )
 from leadership.feedback_rows import row_html, row_urls
 from leadership.models import ApiToken, Feedback, FeedbackTheme
-from leadership.models.feedback import FeedbackStamp
+from leadership.models.feedback import Channel, FeedbackStamp, Kind, Severity
 
 PER_PAGE = 25
 # The log counts (and pages through) at most this many items: counting a million rows for a heading
@@ -196,6 +197,24 @@ def feedback_update(request, pk):
     return render(request, f"{LOG}#feedback-row", context)
 
 
+@require_POST
+@campaign_view()
+def feedback_feature(request, pk):
+    """Feature a compliment for the executive summary, or stop: an htmx POST answers the row."""
+    item = get_object_or_404(Feedback.objects.for_log(request.campaign).filter(kind=Kind.COMPLIMENT), pk=pk)
+    form = FeedbackFeatureForm(request.POST, instance=item)
+    if form.is_valid():  # a checkbox: any submission is valid
+        item = form.save()
+        if item.featured:
+            messages.success(request, "Compliment featured: leaders will read it in the next summary.")
+        else:
+            messages.success(request, "Compliment no longer featured.")
+    if not request.htmx:
+        return redirect("leadership:feedback-list", slug=request.campaign.slug)
+    context = {"campaign": request.campaign, "item": _with_row(request, item, None)}
+    return render(request, f"{LOG}#feedback-row", context)
+
+
 @campaign_view(read=Role.CHAMPION)
 def feedback_story(request, pk):
     """
@@ -235,7 +254,8 @@ def feedback_story(request, pk):
 def feedback_import(request):
     """Upload → preview (every bad row with its line) → confirm; all rows are stored or none."""
     form = FeedbackImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    context = {"campaign": request.campaign, "form": form}
+    accepted = {"kind": choice_words(Kind), "channel": choice_words(Channel), "severity": choice_words(Severity)}
+    context = {"campaign": request.campaign, "form": form, "accepted": accepted}
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["content"]
         try:

@@ -130,3 +130,22 @@
     }
   });
 })();
+
+// ---- New campaign: suggest the web address from the name, until the address is edited by hand ----
+(function () {
+  "use strict";
+  function slugify(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9\s-]/g, "").trim().replace(/[\s-]+/g, "-").slice(0, 60).replace(/-+$/, "");
+  }
+  for (const target of document.querySelectorAll("input[data-slug-from]")) {
+    const source = document.getElementById(target.dataset.slugFrom);
+    if (!source) continue;
+    // An address already typed (or sent back with an error) is the user's: leave it alone.
+    let edited = target.value !== "" && target.value !== slugify(source.value);
+    target.addEventListener("input", function () { edited = target.value !== ""; });
+    source.addEventListener("input", function () {
+      if (!edited) target.value = slugify(source.value);
+    });
+  }
+})();

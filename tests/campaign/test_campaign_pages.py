@@ -25,10 +25,20 @@ def test_campaign_list_empty_state_explains_what_to_do(client_for, db):
     Membership.objects.filter(user=lonely).delete()
     response = client_for(lonely).get("/")
     assert "You are not in a campaign yet" in response.text
+    assert "ask a campaign admin to add you" in response.text
+    assert reverse("campaign:new") not in response.text
+
+
+def test_campaign_list_empty_state_offers_to_start_one_to_staff(client_for, db):
+    staff = MembershipFactory(campaign=CampaignFactory(), user__is_staff=True).user
+    Membership.objects.filter(user=staff).delete()
+    response = client_for(staff).get("/")
     assert reverse("campaign:new") in response.text
 
 
 def test_creating_a_campaign_makes_the_creator_its_admin(client_for, champion):
+    champion.is_staff = True
+    champion.save()
     response = client_for(champion).post(
         reverse("campaign:new"),
         {"name": "Tide Turners", "slug": "tide-turners", "start_date": "2026-11-01", "time_zone": "Europe/Paris"},
@@ -39,8 +49,8 @@ def test_creating_a_campaign_makes_the_creator_its_admin(client_for, champion):
     assert Membership.objects.get(campaign=campaign, user=champion).role == Role.ADMIN
 
 
-def test_new_campaign_with_a_taken_slug_or_no_name_is_refused(client_for, champion, campaign):
-    response = client_for(champion).post(
+def test_new_campaign_with_a_taken_slug_or_no_name_is_refused(client_for, admin_user, campaign):
+    response = client_for(admin_user).post(
         reverse("campaign:new"), {"name": "  ", "slug": "harbour", "start_date": "2026-11-01", "time_zone": "UTC"}
     )
     assert response.status_code == 200
@@ -49,8 +59,8 @@ def test_new_campaign_with_a_taken_slug_or_no_name_is_refused(client_for, champi
     assert Campaign.objects.count() == 1
 
 
-def test_new_campaign_rejects_an_unknown_time_zone(client_for, champion):
-    response = client_for(champion).post(
+def test_new_campaign_rejects_an_unknown_time_zone(client_for, admin_user):
+    response = client_for(admin_user).post(
         reverse("campaign:new"), {"name": "X", "slug": "x", "start_date": "2026-11-01", "time_zone": "Mars/Olympus"}
     )
     assert "Select a valid choice" in response.text
@@ -185,3 +195,102 @@ def test_every_script_tag_carries_the_csp_nonce(client_for, admin_user, campaign
     assert response.text.count("<script") == response.text.count(f'nonce="{nonce}"') >= 2
     assert " style=" not in response.text
     assert "hx-on" not in response.text
+
+
+def test_campaign_list_counts_every_member_of_each_campaign(
+    client_for, champion, campaign, django_assert_max_num_queries
+):
+    MembershipFactory.create_batch(3, campaign=campaign)
+    for _ in range(20):
+        other = MembershipFactory(user=champion, role=Role.VIEWER).campaign
+        MembershipFactory.create_batch(2, campaign=other)
+    client = client_for(champion)
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert "4 members" in response.text
+    assert response.text.count("3 members") == 20
+
+
+def test_golden_circle_saved_over_htmx_refreshes_the_checkup_and_the_setup_checklist(
+    client_for, admin_user, campaign, django_assert_max_num_queries
+):
+    campaign.why, campaign.how, campaign.what = "", "", ""
+    campaign.save()
+    DepartmentFactory.create_batch(20, campaign=campaign)
+    GoalFactory.create_batch(5, campaign=campaign)
+    url = reverse("campaign:golden-circle-edit", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(14):
+        response = client.post(url, {"why": "We lift every boat.", "how": "Together.", "what": "Calls back."}, **HTMX)
+    checkup, setup = response.text.split('id="checkup"')[1], response.text.split('id="setup-checklist"')[1]
+    assert checkup.startswith(' hx-swap-oob="true"')
+    assert "3 of 3" in checkup.split("</li>")[0]
+    assert setup.startswith(' hx-swap-oob="true"')
+    assert '<li class="done">Write the why, how and what' in setup
+    assert response.text.count('id="golden-circle"') == 1
+
+
+def test_home_page_itself_swaps_nothing_out_of_band(client_for, admin_user, campaign):
+    response = client_for(admin_user).get(campaign.get_absolute_url())
+    assert 'id="checkup"' in response.text
+    assert 'id="setup-checklist"' in response.text
+    assert "hx-swap-oob" not in response.text
+
+
+# --- who may start a campaign, and its web address -------------------------------------------------
+
+NEW = {"name": "Tide Turners", "slug": "", "start_date": "2026-11-01", "time_zone": "UTC"}
+
+
+@pytest.mark.parametrize("who", ["viewer", "champion"])
+def test_a_viewer_or_champion_cannot_create_campaigns_by_default(client_for, request, who):
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    assert reverse("campaign:new") not in client.get("/").text
+    assert client.get(reverse("campaign:new")).status_code == 403
+    assert client.post(reverse("campaign:new"), NEW).status_code == 403
+    assert not Campaign.objects.filter(name="Tide Turners").exists()
+
+
+def test_an_existing_admin_can_create_campaigns_by_default(client_for, admin_user):
+    client = client_for(admin_user)
+    assert reverse("campaign:new") in client.get("/").text
+    assert client.post(reverse("campaign:new"), NEW).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("setting", "admin_may", "champion_may", "staff_may"),
+    [
+        ("staff", False, False, True),
+        ("staff-and-admins", True, False, True),
+        ("members", True, True, True),
+    ],
+)
+def test_who_may_create_campaigns_follows_the_site_setting(
+    client_for, settings, admin_user, champion, setting, admin_may, champion_may, staff_may
+):
+    settings.CAMPAIGN_CREATORS = setting
+    staff = MembershipFactory(role=Role.VIEWER, user__is_staff=True).user
+    for user, may in ((admin_user, admin_may), (champion, champion_may), (staff, staff_may)):
+        assert (client_for(user).get(reverse("campaign:new")).status_code == 200) is may
+
+
+def test_a_campaign_left_without_a_web_address_gets_one_from_its_name(client_for, admin_user, campaign):
+    client = client_for(admin_user)
+    client.post(reverse("campaign:new"), {**NEW, "name": "Harbour Line"})
+    client.post(reverse("campaign:new"), {**NEW, "name": "Café Crème: Service!"})
+    assert Campaign.objects.filter(name="Harbour Line").exclude(pk=campaign.pk).get().slug == "harbour-line"
+    assert Campaign.objects.get(name="Café Crème: Service!").slug == "cafe-creme-service"
+    client.post(reverse("campaign:new"), {**NEW, "name": "Harbour Line"})
+    assert Campaign.objects.filter(name="Harbour Line").order_by("pk").last().slug == "harbour-line-2"
+
+
+def test_the_new_campaign_form_suggests_the_address_from_the_name_with_a_static_script(
+    client_for, admin_user, settings
+):
+    response = client_for(admin_user).get(reverse("campaign:new"))
+    assert 'data-slug-from="id_name"' in response.text
+    assert "js/app.js" in response.text
+    assert "<script>" not in response.text
+    script = (settings.BASE_DIR / "static" / "js" / "app.js").read_text()
+    assert "data-slug-from" in script

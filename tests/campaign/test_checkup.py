@@ -231,3 +231,56 @@ def test_only_admins_are_sent_to_the_goal_settings_others_are_told_to_ask(client
     assert "Goals are set by an admin of the campaign: ask one." in as_champion
     as_admin = client_for(admin_user).get(campaign.get_absolute_url()).text
     assert f'<a href="{goals_url}">Set two or three goals measured by what customers do.</a>' in as_admin
+
+
+# --- a new campaign: nothing to judge is not "on track" ------------------------------------------
+
+
+def test_celebration_with_no_wins_is_not_on_track(campaign):
+    item = checkup.check_celebration(campaign, figures())
+    assert item.status == "none"
+    assert item.status_label == "Nothing yet"
+    assert item.summary == "No wins to celebrate yet."
+
+
+def test_bullseye_with_goals_but_no_wins_is_not_on_track(campaign):
+    goal = GoalFactory(campaign=campaign, measure="Repeat orders")
+    item = checkup.check_bullseye(campaign, figures(), [goal])
+    assert item.status == "none"
+    assert item.number == "No wins"
+
+
+def test_coverage_with_no_allies_counts_no_check_as_passing(campaign):
+    DepartmentFactory(campaign=campaign, name="IT")
+    DepartmentFactory(campaign=campaign, name="Sales", kind=Department.Kind.CUSTOMER_FACING)
+    item = checkup.check_coverage(campaign, movement_checks(campaign))
+    assert item.number == "0 of 6"
+    assert item.status == "red"
+
+
+def test_coverage_with_committed_allies_still_counts_the_checks_they_pass(campaign):
+    it = DepartmentFactory(campaign=campaign, name="IT")
+    for level in Level.values:
+        AllyFactory(campaign=campaign, department=it, stage=Stage.COMMITTED, level=level)
+    checks = movement_checks(campaign)
+    assert all(check.judged for check in checks)
+    item = checkup.check_coverage(campaign, checks)
+    assert item.number == f"{sum(check.ok for check in checks)} of 6"
+
+
+def test_a_new_campaign_home_shows_no_false_on_track(client_for, admin_user, campaign):
+    DepartmentFactory(campaign=campaign)
+    GoalFactory(campaign=campaign, measure="Repeat orders")
+    response = client_for(admin_user).get(campaign.get_absolute_url())
+    celebration = response.text.split('id="check-celebration"')[1].split("</li>")[0]
+    assert "On track" not in celebration
+    assert "Nothing yet" in celebration
+    coverage = response.text.split('id="check-coverage"')[1].split("</li>")[0]
+    assert "4 of 6" not in coverage
+    assert "0 of 6" in coverage
+
+
+def test_the_urge_with_no_wins_says_no_win_is_in_yet(campaign):
+    item = checkup.check_easy_wins(campaign, figures(hard_in_progress=1, easy_waiting=2, in_progress=1, backlog=2))
+    assert "only 0" not in item.summary
+    assert "and no win is in yet." in item.summary

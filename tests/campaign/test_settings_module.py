@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import env_bool, mailer_from_url
+from config.settings import env_bool, env_choice, mailer_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +77,9 @@ def test_embedded_default_uses_sqlite_filesystem_broker_and_file_mail(settings):
         pytest.skip("this run points at real services")
     assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     assert settings.CELERY_BROKER_URL == "filesystem://"
+
+
+def test_a_bad_campaign_creators_setting_is_refused(monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_CREATORS", "everybody")
+    with pytest.raises(ImproperlyConfigured, match="CAMPAIGN_CREATORS"):
+        env_choice("CAMPAIGN_CREATORS", "staff-and-admins", ["staff", "staff-and-admins", "members"])

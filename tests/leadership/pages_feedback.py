@@ -14,6 +14,10 @@ def _resolved(campaign):
     return {"pk": FeedbackFactory(campaign=campaign, status=Status.RESOLVED, resolved_on="2026-01-10").pk}
 
 
+def _compliment(campaign):
+    return {"pk": FeedbackFactory(campaign=campaign, kind="compliment", severity="").pk}
+
+
 def _theme(campaign):
     return {"pk": FeedbackThemeFactory(campaign=campaign).pk}
 
@@ -33,6 +37,7 @@ PAGES = {
     "leadership:feedback-edit": Page(Role.CHAMPION, Role.CHAMPION, _feedback),
     "leadership:feedback-update": Page(None, Role.CHAMPION, _feedback),
     "leadership:feedback-story": Page(Role.CHAMPION, Role.CHAMPION, _resolved),
+    "leadership:feedback-feature": Page(None, Role.CHAMPION, _compliment),
     "leadership:settings-feedback-themes": Page(Role.ADMIN, Role.ADMIN),
     "leadership:settings-feedback-themes-row": Page(Role.ADMIN, None, _theme),
     "leadership:settings-feedback-themes-edit": Page(Role.ADMIN, Role.ADMIN, _theme),

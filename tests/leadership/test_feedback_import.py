@@ -99,3 +99,42 @@ def test_a_viewer_cannot_import(client_for, viewer, campaign):
 def test_the_example_file_has_the_expected_header(client_for, viewer, campaign):
     response = client_for(viewer).get(reverse("leadership:feedback-import-example", kwargs={"slug": campaign.slug}))
     assert response.content.decode().startswith(HEADER.strip())
+
+
+def test_the_labels_the_pages_show_are_accepted_whatever_their_capitals(client_for, champion, campaign):
+    setup_campaign(campaign)
+    text = (
+        HEADER
+        + "L-1,Complaint,2026-01-15,in person,Support,,High,Shouted at the desk,\n"
+        + "L-2,COMPLIMENT,2026-01-16,Social Media,,,,Lovely driver,\n"
+        + "L-3,complaint,2026-01-17,In_Person,,,critical,Lost parcel,\n"
+    )
+    client = client_for(champion)
+    response = client.post(import_url(campaign), {"content": text, "confirm": "1"})
+    assert response.status_code == 302, response.context["problems"]
+    stored = Feedback.objects.order_by("external_id")
+    assert [(f.kind, f.channel, f.severity) for f in stored] == [
+        ("complaint", "in_person", "high"),
+        ("compliment", "social", ""),
+        ("complaint", "in_person", "critical"),
+    ]
+
+
+def test_an_unknown_choice_names_the_accepted_values(client_for, champion, campaign):
+    setup_campaign(campaign)
+    text = HEADER + "X-1,complaint,2026-01-15,carrier pigeon,Support,,high,Late,\n"
+    response = client_for(champion).post(import_url(campaign), {"content": text, "confirm": "1"})
+    expected = (
+        "Line 2, channel: “carrier pigeon” is not a channel; "
+        "use one of: email, phone, survey, social media, in person, helpdesk, other."
+    )
+    assert expected in response.text
+    assert not Feedback.objects.exists()
+
+
+def test_the_import_page_lists_the_accepted_values(client_for, champion, campaign):
+    page = client_for(champion).get(import_url(campaign)).text
+    format_section = page.split('id="format-heading"')[1]
+    assert "complaint or compliment" in format_section
+    assert "email, phone, survey, social media, in person, helpdesk or other" in format_section
+    assert "low, medium, high or critical" in format_section

@@ -285,9 +285,9 @@ def test_create_api_token_command_refuses_an_unknown_campaign(db):
         call_command("create_api_token", "nope")
 
 
-def test_the_quick_form_fills_in_today_in_the_format_date_inputs_accept(client_for, champion, campaign):
+def test_the_quick_form_fills_in_today_day_first(client_for, champion, campaign):
     text = client_for(champion).get(url("feedback-list", campaign)).text
-    assert f'type="date" name="received_on" value="{timezone.localdate():%Y-%m-%d}"' in text
+    assert f'type="text" name="received_on" value="{timezone.localdate():%d/%m/%Y}"' in text
 
 
 def test_filtering_by_status_lists_complaints_only(client_for, viewer, campaign):
@@ -440,3 +440,127 @@ def test_the_fast_forms_render_what_djangos_templates_render(campaign, form_clas
         plain = copy.copy(widget)
         plain.__class__ = next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
         assert _markup(field.as_widget()) == _markup(field.as_widget(widget=plain)), field.name
+
+
+# --- dates in the app's own order (en-GB): day/month/year --------------------------------------------
+
+
+def test_the_quick_entry_shows_and_takes_dates_day_first(client_for, champion, campaign, time_machine):
+    time_machine.move_to("2026-11-03 10:00:00+00:00", tick=False)
+    client = client_for(champion)
+    page = client.get(url("feedback-list", campaign)).text
+    quick_entry = page.split('name="received_on"')[1].split(">")[0]
+    assert 'value="03/11/2026"' in quick_entry
+    assert 'placeholder="dd/mm/yyyy"' in quick_entry
+    assert 'type="date"' not in page.split('name="received_on"')[0][-200:]
+    assert "day/month/year" in page.lower()
+    client.post(url("feedback-list", campaign), quick(campaign, received_on="02/11/2026"))
+    assert Feedback.objects.get().received_on == date(2026, 11, 2)
+
+
+def test_the_log_filter_and_the_full_form_show_dates_day_first(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign, received_on=date(2026, 10, 5))
+    client = client_for(champion)
+    page = client.get(url("feedback-list", campaign), {"since": "01/10/2026"}).text
+    assert 'name="since" value="01/10/2026"' in page
+    edit = client.get(url("feedback-edit", campaign, pk=item.pk)).text
+    assert 'value="05/10/2026"' in edit
+
+
+def test_pages_declare_british_english(client_for, viewer, campaign):
+    assert '<html lang="en-GB">' in client_for(viewer).get(campaign.get_absolute_url()).text
+
+
+# --- featuring a compliment from the log, and an edit page that fits the kind --------------------------
+
+
+def compliment(campaign, **fields):
+    return FeedbackFactory(campaign=campaign, kind="compliment", severity="", summary="Lovely driver.", **fields)
+
+
+def test_a_compliment_is_featured_from_the_log_over_htmx(client_for, champion, campaign):
+    item = compliment(campaign)
+    client = client_for(champion)
+    log = client.get(url("feedback-list", campaign)).text
+    row = log.split(f'id="feedback-{item.pk}"')[1].split("</li>")[0]
+    feature_url = url("feedback-feature", campaign, pk=item.pk)
+    assert f'action="{feature_url}"' in row and f'hx-post="{feature_url}"' in row
+    response = client.post(feature_url, {"featured": "on"}, **HTMX)
+    assert response.status_code == 200
+    assert f'id="feedback-{item.pk}"' in response.text and "<html" not in response.text
+    assert "Unfeature" in response.text
+    assert "featured" in response.headers["HX-Trigger"]
+    item.refresh_from_db()
+    assert item.featured is True
+
+
+def test_unfeaturing_without_javascript_goes_back_to_the_log(client_for, champion, campaign):
+    item = compliment(campaign, featured=True)
+    response = client_for(champion).post(url("feedback-feature", campaign, pk=item.pk), {"featured": ""})
+    assert response.status_code == 302
+    assert response.url == url("feedback-list", campaign)
+    item.refresh_from_db()
+    assert item.featured is False
+
+
+def test_only_compliments_are_featured_and_only_by_writers(client_for, viewer, champion, campaign, other_campaign):
+    complaint = FeedbackFactory(campaign=campaign)
+    foreign = compliment(other_campaign)
+    mine = compliment(campaign)
+    assert (
+        client_for(champion).post(url("feedback-feature", campaign, pk=complaint.pk), {"featured": "on"}).status_code
+        == 404
+    )
+    assert (
+        client_for(champion).post(url("feedback-feature", campaign, pk=foreign.pk), {"featured": "on"}).status_code
+        == 404
+    )
+    assert client_for(viewer).post(url("feedback-feature", campaign, pk=mine.pk), {"featured": "on"}).status_code == 403
+    assert "feedback-feature" not in client_for(viewer).get(url("feedback-list", campaign)).text
+    complaint.refresh_from_db()
+    mine.refresh_from_db()
+    assert not complaint.featured and not mine.featured
+
+
+def test_the_log_with_many_compliments_takes_few_queries(client_for, champion, campaign, django_assert_max_num_queries):
+    for _ in range(30):
+        compliment(campaign)
+    client = client_for(champion)
+    with django_assert_max_num_queries(14):
+        response = client.get(url("feedback-list", campaign))
+    assert response.text.count("Feature<span") == 25
+
+
+def test_the_edit_page_of_a_compliment_hides_the_complaint_fields(client_for, champion, campaign):
+    item = compliment(campaign)
+    client = client_for(champion)
+    page = client.get(url("feedback-edit", campaign, pk=item.pk)).text
+    for name in ("severity", "status", "action", "owner"):
+        assert f'name="{name}"' not in page
+    assert 'name="featured"' in page
+    data = {
+        "kind": "compliment",
+        "received_on": item.received_on.isoformat(),
+        "channel": "email",
+        "summary": "Kind driver.",
+        "featured": "on",
+    }
+    assert client.post(url("feedback-edit", campaign, pk=item.pk), data).status_code == 302
+    item.refresh_from_db()
+    assert (item.summary, item.featured, item.status) == ("Kind driver.", True, "open")
+
+
+def test_the_edit_page_of_a_complaint_hides_featuring(client_for, champion, campaign):
+    item = FeedbackFactory(campaign=campaign)
+    page = client_for(champion).get(url("feedback-edit", campaign, pk=item.pk)).text
+    assert 'name="severity"' in page and 'name="action"' in page
+    assert 'name="featured"' not in page
+
+
+def test_turning_a_compliment_into_a_complaint_on_the_edit_page_asks_for_the_severity(client_for, champion, campaign):
+    item = compliment(campaign)
+    data = {"kind": "complaint", "received_on": item.received_on.isoformat(), "channel": "email", "summary": "Rude."}
+    response = client_for(champion).post(url("feedback-edit", campaign, pk=item.pk), data)
+    assert response.status_code == 200
+    assert "Say how severe the complaint is." in response.text
+    assert 'name="severity"' in response.text

@@ -1,12 +1,15 @@
 """The audit log: settings, departments, goals, roles, API tokens and the schedule record who, when, before, after."""
 
+import datetime
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from campaign.models import AuditEntry, Membership, Role
+from campaign.models import AuditEntry, Department, Membership, Role
 from leadership.models import ApiToken
-from tests.factories import DepartmentFactory, MembershipFactory
+from tests.factories import DepartmentFactory, MembershipFactory, SummaryScheduleFactory
 
 
 def settings_data(campaign, **changes):
@@ -197,3 +200,59 @@ def test_a_superuser_cannot_edit_an_entry_through_the_admin(client, campaign, dj
     entry.refresh_from_db()
     assert (entry.action, entry.actor_name) == ("Campaign settings changed", "ada")
     assert client.get(reverse("admin:campaign_auditentry_add")).status_code == 403
+
+
+def audit_page(client, campaign):
+    return client.get(reverse("campaign:settings-audit", kwargs={"slug": campaign.slug})).content.decode()
+
+
+def test_the_log_shows_weekday_names_and_hides_microseconds(client_for, campaign, admin_user):
+    campaign.time_zone = "Europe/Paris"
+    campaign.save()
+    SummaryScheduleFactory(campaign=campaign, enabled=False, weekday=0)
+    url = reverse("leadership:settings-summaries", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update({"enabled": "on", "cadence": "weekly", "weekday": 4, "hour": 9, "all_leaders": "on"})
+    assert client.post(url, data).status_code == 302
+    page = audit_page(client, campaign)
+    changes = page.split('<dl class="audit-changes">')[1].split("</dl>")[0]
+    assert "<dt>Day of the week</dt>" in changes
+    assert "<dd>Monday → Friday</dd>" in changes
+    assert "<dt>Send summaries</dt>" in changes
+    assert "<dd>No → Yes</dd>" in changes
+    assert not re.search(r"\d\d:\d\d:\d\d", changes)
+    assert not re.search(r"\.\d{6}", page)
+
+
+def test_the_log_shows_choice_labels_not_stored_values(client_for, campaign, admin_user):
+    department = DepartmentFactory(campaign=campaign, name="Billing", kind=Department.Kind.INTERNAL_PROVIDER)
+    client = client_for(admin_user)
+    url = reverse("campaign:settings-departments-edit", kwargs={"slug": campaign.slug, "pk": department.pk})
+    client.post(url, {"name": "Billing", "kind": Department.Kind.CUSTOMER_FACING, "headcount": ""})
+    member = MembershipFactory(campaign=campaign, role=Role.VIEWER, user__username="vic")
+    client.post(
+        reverse("campaign:settings-members-role", kwargs={"slug": campaign.slug, "pk": member.pk}), {"role": "champion"}
+    )
+    page = audit_page(client, campaign)
+    assert "internal_provider" not in page
+    assert "<dd>Internal service provider → Customer-facing</dd>" in page
+    assert "<dd>Viewer → Champion</dd>" in page
+
+
+def test_the_log_shows_when_to_the_minute_in_the_campaigns_time_zone(client_for, campaign, admin_user):
+    campaign.time_zone = "Asia/Tokyo"
+    campaign.save()
+    AuditEntry.objects.create(
+        campaign=campaign,
+        actor_name="ada",
+        action="Summary schedule changed",
+        at=datetime.datetime(2026, 12, 1, 23, 30, 15, 123456, tzinfo=datetime.UTC),
+        before={"active_since": "2026-11-30 10:05:07.654321+00:00"},
+        after={"active_since": "2026-12-01 23:30:15.123456+00:00"},
+    )
+    page = audit_page(client_for(admin_user), campaign)
+    assert "2 Dec 2026 08:30" in page
+    assert "30 Nov 2026 19:05 → 2 Dec 2026 08:30" in page
+    assert "654321" not in page
