@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.conf import settings
-from django.core import mail
 from django.urls import reverse
 
 from campaign.models import Role
 from leadership import signing, summaries
 from leadership.models import SummaryDelivery, SummarySchedule
 from leadership.summaries import build_delivery_message, summaries_dispatch_due, summary_message
+from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
 from leadership.tasks import SUMMARY_DELIVERY_RELATED
 from tests.factories import (
     ExecutiveSummaryFactory,
@@ -105,12 +105,10 @@ def test_the_test_copy_and_the_summary_page_list_every_leaders_roadblocks(client
     roadblock(campaign, "Budget for the new returns desk", leaders["ann"])
     roadblock(campaign, "Sign off the courier contract", leaders["bob"])
     summary = dispatch(campaign)
-    summaries.summary_send_test(summary=summary, user=admin_user)
-    [test_copy] = mail.outbox
-    assert (
-        "Budget for the new returns desk: Decide on Budget for the new returns desk (for Ann Chief)" in test_copy.body
-    )
-    assert "Sign off the courier contract" in test_copy.body
+    copy = summary_test_copy_create(campaign=campaign, user=admin_user, summary=summary)
+    body = build_test_copy_message(copy).body
+    assert "Budget for the new returns desk: Decide on Budget for the new returns desk (for Ann Chief)" in body
+    assert "Sign off the courier contract" in body
     page = client_for(admin_user).get(
         reverse("leadership:summary-detail", kwargs={"slug": campaign.slug, "pk": summary.pk})
     )
