@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}  # noqa: S104 (names compared, nothing bound)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}  # noqa: S104 # nosec B104 - names compared, nothing bound
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -62,7 +62,8 @@ def days_ago(day, today):
 
 def environment(**options):
     options.setdefault("undefined", jinja2.StrictUndefined)
-    env = jinja2.Environment(**options)  # noqa: S701 - the fragments engine sets autoescape=True
+    options.pop("autoescape", None)  # always on, whatever the settings say
+    env = jinja2.Environment(autoescape=True, **options)
     env.globals.update(url=url, static=static)
     env.filters.update(pluralize=pluralize, date=date, timesince=timesince, days_ago=days_ago)
     return env

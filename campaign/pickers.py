@@ -168,7 +168,7 @@ class PickerFormMixin:
 
 def picker_request(params):
     """The field name, whether it takes several, the query and the ids already chosen, from a search request."""
-    field = params.get("field", "")
+    field = params.get("field", "people")  # the name most forms give their ally picker
     if not FIELD_NAME.match(field):
         return None
     return {

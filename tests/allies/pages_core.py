@@ -19,6 +19,7 @@ def _touchpoint(campaign):
 
 PAGES = {
     "allies:ally-list": Page(Role.VIEWER, None),
+    "allies:ally-pick": Page(Role.CHAMPION, None),
     "allies:ally-new": Page(Role.CHAMPION, Role.CHAMPION),
     "allies:follow-ups": Page(Role.VIEWER, None),
     "allies:touchpoint-new": Page(Role.CHAMPION, Role.CHAMPION),

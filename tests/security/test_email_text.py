@@ -14,8 +14,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
 
-from campaign import emails as campaign_emails
-from campaign.models import Invitation, Role, ServiceProblem
+from campaign import services as campaign_services
+from campaign.models import MemberDelivery, Role, ServiceProblem
+from campaign.outbox import member_delivery_message
 from leadership import emails as leadership_emails
 from leadership import summaries, summary_test_copies
 from leadership.models import PackDelivery, SummaryDelivery, VisitAction
@@ -73,11 +74,10 @@ def person(label, campaign=None, role=Role.CHAMPION, email=None):
 
 def invitation(named_campaign):
     inviter = person("inviter", named_campaign, Role.ADMIN)
-    item = Invitation(campaign=named_campaign, email="new@example.com", role=Role.VIEWER, invited_by=inviter)
-    token = item.issue_token()
-    item.save()
-    campaign_emails.send_invitation(invitation=item, token=token)
-    [message] = mail.outbox
+    campaign_services.member_add_by_email(
+        campaign=named_campaign, email="new@example.com", role=Role.VIEWER, by=inviter
+    )
+    message = member_delivery_message(MemberDelivery.objects.get(template="invitation"), reveal=True)
     return Sent(
         message,
         [hostile("campaign"), hostile("why"), hostile("inviter")],
@@ -86,9 +86,9 @@ def invitation(named_campaign):
 
 
 def added_to_campaign(named_campaign):
-    membership = MembershipFactory(campaign=named_campaign, user=person("member"))
-    campaign_emails.send_added_to_campaign(membership=membership)
-    [message] = mail.outbox
+    member = person("member")
+    campaign_services.member_add_by_email(campaign=named_campaign, email=member.email, role=Role.VIEWER, by=None)
+    message = member_delivery_message(MemberDelivery.objects.get(template="added-to-campaign"), reveal=True)
     return Sent(
         message,
         [hostile("campaign"), hostile("member")],
