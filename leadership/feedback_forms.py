@@ -101,6 +101,9 @@ class FeedbackForm(forms.ModelForm):
             _listed(self.fields["owner"], User.objects.filter(memberships__campaign=campaign).order_by("username"))
         self.fields["summary"].error_messages["required"] = "Write what the customer said."
         self.fields["received_on"].initial = campaign_today(campaign)
+        # The model's default is a callable, which would add a hidden "initial-" copy (carrying the help
+        # text's aria-describedby, which a hidden input must not have); the initial here is a plain date.
+        self.fields["received_on"].show_hidden_initial = False
         self.fields["received_on"].help_text = DAY_MONTH_YEAR_HELP
         if self.fit_to_kind:
             # The kind submitted, when it changes: turning a compliment into a complaint brings back its fields.
