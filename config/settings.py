@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # For the search indexes (campaign.search): the opclass in an index expression. Does nothing on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     "axes",
     "campaign",

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from campaign.models import Campaign, Department, ServiceProblem
+from campaign.search import SearchIndex
 
 
 class Kind(models.TextChoices):
@@ -258,6 +259,8 @@ class Feedback(models.Model):
                 name="feedback_complaint_resolved",
             ),
             models.Index(fields=["campaign", "received_on"], condition=Q(featured=True), name="feedback_featured"),
+            # The log's text search (FeedbackFilterForm.filter): a campaign's matches from the index.
+            SearchIndex("summary", "customer", "action", name="feedback_search"),
         ]
         constraints = [
             # Integrations resend; the sender's id makes a second copy impossible.

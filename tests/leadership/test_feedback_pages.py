@@ -433,3 +433,18 @@ def test_the_fast_forms_render_what_djangos_templates_render(campaign, form_clas
         plain = copy.copy(widget)
         plain.__class__ = next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
         assert _markup(field.as_widget()) == _markup(field.as_widget(widget=plain)), field.name
+
+
+def test_a_text_search_counts_fewer_matches_than_the_whole_log(client_for, viewer, campaign, monkeypatch):
+    from leadership.views import feedback
+
+    monkeypatch.setattr(feedback, "SEARCH_COUNT_CAP", 5)
+    FeedbackFactory.create_batch(7, campaign=campaign, summary="Waited 17 minutes on hold")
+    FeedbackFactory(campaign=campaign, summary="Parcel left in the rain")
+
+    searched = client_for(viewer).get(url("feedback-list", campaign), {"q": "17 minutes"})
+    whole = client_for(viewer).get(url("feedback-list", campaign))
+
+    assert 'Log <span class="muted">(5+)</span>' in searched.text
+    assert "More than 5 items match" in searched.text
+    assert 'Log <span class="muted">(8)</span>' in whole.text
