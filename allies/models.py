@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, Department, Level, ServiceProblem
 from campaign.pickers import PickerSource
+from campaign.search import SearchIndex
 
 
 class Stage(models.TextChoices):
@@ -213,6 +214,8 @@ class Ally(models.Model):
             # The service map joins a campaign's inside cards to their writers for the writer's department: an
             # index-only scan of (campaign, id, department) instead of reading every ally row.
             models.Index(fields=["campaign", "id", "department"], name="ally_campaign_department"),
+            # The list's name search and the ally pickers: a campaign's matching names from the index.
+            SearchIndex("name", name="ally_name_search"),
         ]
         constraints = [
             models.UniqueConstraint(

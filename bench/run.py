@@ -495,6 +495,18 @@ def report(result, detail):
     return "\n".join(lines)
 
 
+def _picker_path(campaign):
+    """The ally picker's search (a few letters of a name), or None while the app has no picker URL."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("allies:ally-pick", kwargs={"slug": campaign.slug})
+    except NoReverseMatch:
+        log("bench: no allies:ally-pick URL in this version of the app; the ally picker page is skipped")
+        return None
+    return f"{path}?field=people&people_q=a+77"
+
+
 def page_paths(built):
     """The measured pages of the bench's main campaign: name → path, method, and body for the POSTs."""
     from allies.models import Ally
@@ -516,6 +528,17 @@ def page_paths(built):
         "feedback_log": f"{c}/feedback/",
         "summaries": f"{c}/summaries/",
     }
+    # The searched pages, as a new user tries them: a few words of a complaint, part of a name.
+    paths.update(
+        {
+            "feedback_search": f"{c}/feedback/?kind=complaint&q=17+minutes",
+            "ally_search": f"{c}/allies/?q=a+777",
+            "card_search": f"{c}/personas/?q=persona+4242",
+        }
+    )
+    picker = _picker_path(campaign)
+    if picker:
+        paths["ally_picker"] = picker
     pages = {name: {"path": path} for name, path in paths.items()}
     pages["htmx_after_post"] = {
         "path": f"{c}/allies/{ally.pk}/stage/",

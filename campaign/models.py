@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from campaign.search import SearchIndex
 from campaign.validators import validate_time_zone
 
 
@@ -565,6 +566,8 @@ class ServiceProblem(models.Model):
             models.Index(
                 fields=["campaign", "opened_on", "id"], condition=OPEN_ROADBLOCK, name="problem_open_roadblocks"
             ),
+            # The briefing composer's story search by title.
+            SearchIndex("title", name="problem_title_search"),
         ]
         constraints = [
             models.CheckConstraint(

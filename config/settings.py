@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    # For the search indexes (campaign.search): the opclass in an index expression. Does nothing on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     "axes",
     "campaign",

@@ -198,8 +198,17 @@ class FeedbackFilterForm(FastDivForm, forms.Form):
         super().__init__(*args, **kwargs)
         _listed(self.fields["department"], Department.objects.filter(campaign=campaign))
 
+    @property
+    def searching(self):
+        """Is a (valid) text search narrowing the log?"""
+        return self.is_valid() and bool(self.cleaned_data.get("q"))
+
     def filter(self, queryset):
-        """Narrow the log's queryset by the valid filters (invalid ones are ignored and shown as errors)."""
+        """
+        Narrow the log's queryset by the valid filters (invalid ones are ignored and shown as errors).
+        The text search reads the summary, the customer and the action (PostgreSQL answers it from the
+        `feedback_search` trigram index) or matches a sender's id exactly.
+        """
         if not self.is_valid():
             return queryset
         data = self.cleaned_data

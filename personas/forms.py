@@ -114,19 +114,26 @@ class WorkshopForm(forms.ModelForm):
         return title
 
 
-def _writer_matches(text):
-    """Cards whose writer is named like `text`; `ally-<id>` and `member-<id>` (older links) pick one writer."""
+def _writer_matches(text, campaign):
+    """
+    Cards whose writer is named like `text`; `ally-<id>` and `member-<id>` (older links) pick one writer.
+
+    The campaign's allies whose name contains `text` are found first (on PostgreSQL from the allies' name
+    search index), then their cards through the writer's index; cards written by a member (no ally)
+    match on the member's first, last or user name.
+    """
     kind, _, pk = text.partition("-")
     if pk.isdigit() and kind == "ally":
         return Q(writer_ally_id=pk)
     if pk.isdigit() and kind == "member":
         return Q(writer_member_id=pk, writer_ally__isnull=True)
-    member = (
-        Q(writer_member__first_name__icontains=text)
-        | Q(writer_member__last_name__icontains=text)
-        | Q(writer_member__username__icontains=text)
-    )
-    return Q(writer_ally__name__icontains=text) | (Q(writer_ally__isnull=True) & member)
+    allies = PersonaCard._meta.get_field("writer_ally").related_model.objects
+    members = PersonaCard._meta.get_field("writer_member").related_model.objects
+    named = allies.filter(campaign=campaign, name__icontains=text).values("pk")
+    named_members = members.filter(
+        Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(username__icontains=text)
+    ).values("pk")
+    return Q(writer_ally__in=named) | Q(writer_ally__isnull=True, writer_member__in=named_members)
 
 
 class CardFilterForm(forms.Form):
@@ -158,6 +165,7 @@ class CardFilterForm(forms.Form):
         self.fields["workshop"].queryset = campaign.persona_workshops.all()
         workshops = [("", "Any"), *((w.pk, str(w)) for w in campaign.persona_workshops.all())]
         self.fields["workshop"].widget = FastSelect(choices=workshops)
+        self.campaign = campaign
         # A text search rather than a list of writers: a campaign has tens of thousands of allies.
         self.is_valid()
 
@@ -176,7 +184,7 @@ class CardFilterForm(forms.Form):
             cards = cards.filter(workshop=data["workshop"])
         writer = (data.get("writer") or "").strip()
         if writer:
-            cards = cards.filter(_writer_matches(writer))
+            cards = cards.filter(_writer_matches(writer, self.campaign))
         return cards
 
     @property

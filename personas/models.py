@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Campaign, Department
+from campaign.search import SearchIndex
 
 
 class Workshop(models.Model):
@@ -144,6 +145,8 @@ class PersonaCard(models.Model):
                 condition=Q(scope="inside", department_served__isnull=False),
                 name="personacard_inside_served",
             ),
+            # The gallery's search (PersonaCardQuerySet.search): a campaign's matching cards from the index.
+            SearchIndex("persona_name", "role", "wants", "so_that", "rhythm", name="personacard_search"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(scope__in=["inside", "outside"]), name="personacard_scope_valid"),

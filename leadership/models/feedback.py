@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from campaign.models import Campaign, Department, ServiceProblem
+from campaign.search import SearchIndex
 
 
 class Kind(models.TextChoices):
@@ -269,6 +270,12 @@ class Feedback(models.Model):
                 name="feedback_complaint_resolved",
             ),
             models.Index(fields=["campaign", "received_on"], condition=Q(featured=True), name="feedback_featured"),
+            # The log's order, newest first: the first page of a filtered or searched log reads the campaign's
+            # newest rows until 25 match, instead of whole days of them to sort (a search for "17 minutes"
+            # over a million items read 10,000 rows for its 25).
+            models.Index(fields=["campaign", "received_on", "id"], name="feedback_log_order"),
+            # The log's text search (FeedbackFilterForm.filter): a campaign's matches from the index.
+            SearchIndex("summary", "customer", "action", name="feedback_search"),
         ]
         constraints = [
             # Integrations resend; the sender's id makes a second copy impossible.

@@ -36,6 +36,9 @@ PER_PAGE = 25
 # The log counts (and pages through) at most this many items: counting a million rows for a heading
 # took longer than the rest of the page. Beyond it, the heading reads "10,000+" and asks for filters.
 COUNT_CAP = 10_000
+# A text search counts at most this many matches: a short, common word matches much of the log, and its
+# count would read every match up to the cap (nobody pages through 400 pages of search results).
+SEARCH_COUNT_CAP = 1_000
 CHART_WEEKS = 12
 CHART_DEPARTMENTS = 8
 # A safety net only: every write that changes the charts moves the stamp their cache key carries.
@@ -99,6 +102,11 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cap is not None:
+            self.cap = cap
+
     @cached_property
     def count(self):
         return min(self.found, self.cap)
@@ -122,7 +130,8 @@ def _log_context(request, quick_form):
     campaign = request.campaign
     filters = FeedbackFilterForm(request.GET or None, campaign=campaign)
     items = filters.filter(Feedback.objects.for_log(campaign))
-    page = CappedPaginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    cap = SEARCH_COUNT_CAP if filters.searching else None
+    page = CappedPaginator(items, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
     can_write = request.membership.role_enum.allows(Role.CHAMPION)
     for item in row_urls(campaign, page.object_list):
         form = _update_form(request, item) if can_write and item.is_complaint else None

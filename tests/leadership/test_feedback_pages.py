@@ -564,3 +564,16 @@ def test_turning_a_compliment_into_a_complaint_on_the_edit_page_asks_for_the_sev
     assert response.status_code == 200
     assert "Say how severe the complaint is." in response.text
     assert 'name="severity"' in response.text
+def test_a_text_search_counts_fewer_matches_than_the_whole_log(client_for, viewer, campaign, monkeypatch):
+    from leadership.views import feedback
+
+    monkeypatch.setattr(feedback, "SEARCH_COUNT_CAP", 5)
+    FeedbackFactory.create_batch(7, campaign=campaign, summary="Waited 17 minutes on hold")
+    FeedbackFactory(campaign=campaign, summary="Parcel left in the rain")
+
+    searched = client_for(viewer).get(url("feedback-list", campaign), {"q": "17 minutes"})
+    whole = client_for(viewer).get(url("feedback-list", campaign))
+
+    assert 'Log <span class="muted">(5+)</span>' in searched.text
+    assert "More than 5 items match" in searched.text
+    assert 'Log <span class="muted">(8)</span>' in whole.text
