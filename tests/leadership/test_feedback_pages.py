@@ -564,6 +564,8 @@ def test_turning_a_compliment_into_a_complaint_on_the_edit_page_asks_for_the_sev
     assert response.status_code == 200
     assert "Say how severe the complaint is." in response.text
     assert 'name="severity"' in response.text
+
+
 def test_a_text_search_counts_fewer_matches_than_the_whole_log(client_for, viewer, campaign, monkeypatch):
     from leadership.views import feedback
 
