@@ -331,7 +331,7 @@ def time_emails(schedule, period, sink, processes, logdir):
     """From the summary's fan-out to 500 delivered messages, through Redis, a real worker and SMTP."""
     from leadership.models import SummaryDelivery
     from leadership.models.delivery import DeliveryStatus
-    from leadership.summaries import summary_create_for_period
+    from leadership.services import summary_create_for_period
 
     worker_log = logdir / "worker.log"
     processes.start(

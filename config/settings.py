@@ -380,8 +380,14 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 4 * 60},
     },
     # Re-enqueues summary deliveries a lost broker message or a killed worker left queued or sending.
-    "reap-summary-deliveries": {
-        "task": "leadership.tasks.reap_summary_deliveries",
+    "requeue-stale-summary-deliveries": {
+        "task": "leadership.tasks.requeue_stale_summary_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # The same for members' test copies of summaries.
+    "requeue-stale-test-copy-deliveries": {
+        "task": "leadership.tasks.requeue_stale_test_copy_deliveries",
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },

@@ -8,7 +8,10 @@ update changed a row goes on. Transient failures put the row back to queued and
 re-raise, so the task's `autoretry_for` retries it with backoff; after
 MAX_ATTEMPTS tries, or at once on a permanent rejection, the row is marked
 failed. Rows left queued or sending too long (a lost broker message, a killed
-worker) are found by `deliveries_stale`, for a reaper to enqueue again.
+worker) are put back by `deliveries_release_stale`, for a reaper to enqueue again.
+The claim, the send-and-mark and the release are the mechanics every outbox shares
+(campaign.outbox); this module adds what leader mail needs on top: the kept SMTP
+connection and the batches of a summary's fan-out.
 
 A summary's fan-out sends in batches (`delivery_send_batch`): one task claims up
 to BATCH_SIZE deliveries with the same conditional update, then sends and marks
@@ -33,18 +36,16 @@ import copy
 import logging
 import os
 import smtplib
-import socket
 import threading
 import time
-from datetime import timedelta
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import F
 
+from campaign import outbox
 from leadership.models.delivery import DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -52,26 +53,16 @@ logger = logging.getLogger(__name__)
 # Tries per delivery, the first included. Retries wait 30 s, 1, 2 and 4 minutes (with jitter, never
 # more than RETRY_BACKOFF_MAX): all of it far inside the Redis visibility timeout (an hour), so a
 # waiting retry is never redelivered as if it were lost. Settings (DELIVERY_*) can shorten them.
-MAX_ATTEMPTS = settings.DELIVERY_MAX_ATTEMPTS
+MAX_ATTEMPTS = outbox.MAX_ATTEMPTS
 RETRY_BACKOFF = settings.DELIVERY_RETRY_BACKOFF
 RETRY_BACKOFF_MAX = settings.DELIVERY_RETRY_BACKOFF_MAX
 RETRY_JITTER = settings.DELIVERY_RETRY_JITTER
 # Longer than any retry wait, so the reaper does not pick up a delivery that is only waiting its turn.
-STALE_AFTER = timedelta(seconds=settings.DELIVERY_STALE_AFTER_SECONDS)
+STALE_AFTER = outbox.STALE_AFTER
 
 
 class TransientSendError(Exception):
     """A failure worth retrying: the server was unreachable, slow, or answered 4xx."""
-
-
-def is_transient(error):
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
-    return isinstance(
-        error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError, socket.timeout)
-    )
 
 
 # Deliveries per batch task (a summary's fan-out), and how long a batch may run before it hands the
@@ -161,34 +152,13 @@ kept_connection = KeptConnection()
 
 
 def delivery_claim(*, model, pk, related=("leader",)):
-    """
-    Move the delivery from queued to sending; the row (with `related` loaded) when this caller won
-    it, None otherwise.
-    """
-    claimed = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    return model.objects.select_related(*related).get(pk=pk) if claimed else None
+    """Move the delivery from queued to sending; the row (with `related` loaded) when this caller won it, else None."""
+    return outbox.delivery_claim(model=model, pk=pk, related=related)
 
 
 def deliveries_claim(*, model, pks, related=("leader",)):
-    """
-    Claim every delivery of `pks` still queued in one conditional update: the rows this caller won
-    (with `related` loaded), in the order of `pks`. The same claim as delivery_claim, for a batch.
-    """
-    claimed_at = timezone.now()
-    model.objects.filter(pk__in=pks, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
-    )
-    won = model.objects.select_related(*related).filter(
-        pk__in=pks, status=DeliveryStatus.SENDING, claimed_at=claimed_at
-    )
-    rows = {row.pk: row for row in won}
-    return [rows[pk] for pk in dict.fromkeys(pks) if pk in rows]
-
-
-def _describe(error):
-    return f"{type(error).__name__}: {error}"[:500]
+    """Claim every delivery of `pks` still queued, in one conditional update (see campaign.outbox)."""
+    return outbox.deliveries_claim(model=model, pks=pks, related=related)
 
 
 def delivery_send(*, model, pk, build, related=("leader",)):
@@ -204,48 +174,13 @@ def delivery_send(*, model, pk, build, related=("leader",)):
     if delivery is None:
         logger.info("delivery %s %s not queued any more; nothing to do", model._meta.label, pk)
         return None
-    return _send_claimed(model=model, delivery=delivery, build=build)
+    return _send_claimed(delivery, build)
 
 
-def _mine(model, delivery):
-    """
-    The row while it is still this claim's. Marks apply to this claim only: if the reaper gave the row to
-    another worker meanwhile (a send that outlasted STALE_AFTER), this worker's outcome must not overwrite
-    that worker's.
-    """
-    return model.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at)
-
-
-def _send_claimed(*, model, delivery, build):
-    """Build, send and mark a delivery this caller has claimed (see delivery_send)."""
-    mine = _mine(model, delivery)
-    try:
-        message = build(delivery)
-    except Exception as error:
-        # A message that cannot be built will not build on a retry either: fail it rather than leave
-        # it in sending, where the reaper would put it back to queued again and again.
-        mine.update(status=DeliveryStatus.FAILED, last_error=_describe(error))
-        raise
-    message.extra_headers["Message-ID"] = delivery.message_id
-    try:
-        kept_connection.send(message)
-    except Exception as error:
-        transient = is_transient(error)
-        give_up = not transient or delivery.attempts >= MAX_ATTEMPTS
-        status = DeliveryStatus.FAILED if give_up else DeliveryStatus.QUEUED
-        mine.update(status=status, last_error=_describe(error))
-        if not give_up:
-            raise TransientSendError(str(error)) from error
-        logger.warning(
-            "delivery %s %s failed for good after %s attempt(s): %s",
-            model._meta.label,
-            delivery.pk,
-            delivery.attempts,
-            error,
-        )
-        return status
-    mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
-    return DeliveryStatus.SENT
+def _send_claimed(delivery, build):
+    return outbox.delivery_send_claimed(
+        delivery=delivery, build=build, send=kept_connection.send, transient=TransientSendError
+    )
 
 
 def retry_countdown(attempts):
@@ -274,14 +209,14 @@ def delivery_send_batch(*, model, pks, build, single, related=("leader",)):
     outcome = {}
     for index, delivery in enumerate(claimed):
         if time.monotonic() - started > BATCH_BUDGET:
-            _hand_over(model, single, claimed[index:])
+            _hand_over(single, claimed[index:])
             break
         try:
-            outcome[delivery.pk] = _send_claimed(model=model, delivery=delivery, build=build)
+            outcome[delivery.pk] = _send_claimed(delivery, build)
         except TransientSendError:
             outcome[delivery.pk] = DeliveryStatus.QUEUED
             single.apply_async((delivery.pk,), countdown=retry_countdown(delivery.attempts))
-            _hand_over(model, single, claimed[index + 1 :])
+            _hand_over(single, claimed[index + 1 :])
             break
         except Exception:
             logger.exception("delivery %s %s could not be built; failed", model._meta.label, delivery.pk)
@@ -289,31 +224,22 @@ def delivery_send_batch(*, model, pks, build, single, related=("leader",)):
     return outcome
 
 
-def _hand_over(model, single, deliveries):
+def _hand_over(single, deliveries):
     """Give claimed but untried deliveries back to the queue, uncounted, and enqueue each on its own."""
     if not deliveries:
         return
     given_back = []
     for delivery in deliveries:
-        if _mine(model, delivery).update(status=DeliveryStatus.QUEUED, attempts=F("attempts") - 1):
+        if outbox.claimed_row(delivery).update(status=DeliveryStatus.QUEUED, attempts=F("attempts") - 1):
             given_back.append(delivery.pk)
     for pk in given_back:
         single.delay(pk)
     logger.info("handed %s deliveries of a batch over to single tasks", len(given_back))
 
 
-def deliveries_stale(*, model, older_than=STALE_AFTER):
+def deliveries_release_stale(*, model, older_than=STALE_AFTER):
     """
-    Deliveries a reaper should enqueue again: queued and never picked up, or stuck in sending
-    (the worker died mid-send), for longer than `older_than`. Stuck ones go back to queued, or
-    to failed when they have used all their attempts.
+    Put back the deliveries of `model` a killed worker left in sending (to queued, or failed on their last
+    attempt) and return the ids to enqueue again: queued and not picked up for longer than `older_than`.
     """
-    cutoff = timezone.now() - older_than
-    stuck = model.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
-    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=DeliveryStatus.FAILED, last_error="The worker stopped while sending, on the last attempt."
-    )
-    stuck.filter(attempts__lt=MAX_ATTEMPTS).update(status=DeliveryStatus.QUEUED)
-    return model.objects.filter(
-        Q(status=DeliveryStatus.QUEUED) & (Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
-    )
+    return outbox.deliveries_release_stale(model=model, older_than=older_than)

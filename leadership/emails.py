@@ -1,13 +1,33 @@
 """
-Leader emails as the leader's web versions: the email's own HTML, without the 'read it on the web'
-link, so what a leader opens in a browser is what they were sent. And a briefing pack's email.
+Leader emails: a briefing pack's, an executive summary's and a summary's test copy, each with its web
+version (the email's own HTML without the 'read it on the web' link, so what a leader opens in a
+browser is what they were sent), and the message every kind of the outbox shows as rendered.
+
+A summary goes to hundreds of leaders, and most of it is the same in every copy: its figures,
+complaints, compliments and wins (`emails/_summary-shared.*`). That part is rendered once per summary
+(`summary_shared`; a batch of deliveries renders it once for all of them, `summary_delivery_builder`)
+and each copy's template puts it between what is the reader's own: the greeting, their links and the
+roadblocks put to them.
 """
+
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from campaign.emails import make_message
+from campaign.outbox import member_delivery_message
 from leadership import selectors, signing, summaries
+from leadership.models import ExecutiveSummary, SummaryDelivery
+
+TEST_COPY_SUBJECT_PREFIX = "[Test] "
+
+
+def web_html(name, context):
+    return render_to_string(f"emails/{name}-body.html", {"site_url": settings.SITE_URL, **context, "web": True})
+
+
+# --- Briefing packs -----------------------------------------------------------------------------
 
 
 def pack_context(delivery, *, pack=None):
@@ -46,17 +66,126 @@ def pack_message(delivery, *, pack=None):
     return make_message("briefing-pack", [delivery.leader.email], context, headers=headers)
 
 
-def web_html(name, context):
-    return render_to_string(f"emails/{name}-body.html", {"site_url": settings.SITE_URL, **context, "web": True})
-
-
 def pack_web_html(delivery):
     """The HTML the leader reads on the web for a briefing pack."""
     return web_html("briefing-pack", pack_context(delivery))
 
 
+# --- Executive summaries ------------------------------------------------------------------------
+
+
+def summary_shared(summary):
+    """The part of `summary` (or a test copy) every reader's copy shares, rendered: {"text": …, "html": …}."""
+    context = {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
+    return {
+        "text": render_to_string("emails/_summary-shared.txt", context),
+        "html": render_to_string("emails/_summary-shared.html", context),
+    }
+
+
+def _summary_context(summary, leader=None, *, shared=None, **extra):
+    """The summary templates' context; a leader sees only the roadblocks put to them or to no one."""
+    context = summaries.summary_context(summary, leader)
+    context["shared"] = shared or summary_shared(summary)
+    if leader is not None:
+        context.update(leader=leader, unsubscribe_url=signing.unsubscribe_url(leader))
+    context.update(extra)
+    return context
+
+
+def _summary_headers(reply_to, unsubscribe_url=None):
+    headers = {"Reply-To": reply_to} if reply_to else {}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def summary_message(*, summary, to, leader=None, web_url=None, shared=None):
+    """The summary email for `to`; with a leader, it carries their web-version and unsubscribe links."""
+    context = _summary_context(summary, leader, shared=shared, web_url=web_url)
+    headers = _summary_headers(summary.reply_to, context.get("unsubscribe_url"))
+    return make_message("summary", [to], context, headers=headers)
+
+
+def _summary_of(delivery):
+    if SummaryDelivery.summary.is_cached(delivery) and ExecutiveSummary.campaign.is_cached(delivery.summary):
+        return delivery.summary  # loaded with the claimed row
+    return ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
+
+
+def summary_delivery_message(delivery, *, shared=None):
+    """The email of one summary delivery (what `delivery_send` sends); `shared` when already rendered."""
+    leader = delivery.leader
+    return summary_message(
+        summary=_summary_of(delivery),
+        to=leader.email,
+        leader=leader,
+        web_url=signing.summary_web_url(delivery),
+        shared=shared,
+    )
+
+
+def summary_delivery_builder():
+    """
+    A build function for one batch of deliveries (`delivery_send_batch`): the shared part of each
+    summary is rendered for the first of its deliveries and used for the others. It lives as long as the
+    batch, so a summary is never read from a rendering older than the task.
+    """
+    shared = {}
+
+    def build(delivery):
+        summary = _summary_of(delivery)
+        if summary.pk not in shared:
+            shared[summary.pk] = summary_shared(summary)
+        return summary_delivery_message(delivery, shared=shared[summary.pk])
+
+    return build
+
+
 def summary_web_html(delivery):
     """The HTML the leader reads on the web for an executive summary, with its unsubscribe link."""
-    context = summaries.summary_context(delivery.summary, delivery.leader)
-    context.update(leader=delivery.leader, unsubscribe_url=signing.unsubscribe_url(delivery.leader))
-    return web_html("summary", context)
+    return web_html("summary", _summary_context(delivery.summary, delivery.leader))
+
+
+# --- Test copies of summaries -------------------------------------------------------------------
+
+
+def _test_copy_context(copy, **extra):
+    """A test copy reads as a leader's copy greeting its requester, with every roadblock and its own links."""
+    context = _summary_context(copy, **extra)
+    context.update(
+        leader=SimpleNamespace(name=copy.name),
+        test_copy=copy,
+        unsubscribe_url=signing.summary_test_copy_unsubscribe_url(copy),
+    )
+    return context
+
+
+def summary_test_copy_message(copy):
+    """The email of one test copy (what `delivery_send` sends): a leader's copy, marked as a test."""
+    context = _test_copy_context(copy, web_url=signing.summary_test_copy_web_url(copy))
+    message = make_message("summary", [copy.email], context, headers=_summary_headers("", context["unsubscribe_url"]))
+    message.subject = TEST_COPY_SUBJECT_PREFIX + message.subject
+    return message
+
+
+def summary_test_copy_web_html(copy):
+    """The web version of a test copy, as a leader's web version looks."""
+    return web_html("summary", _test_copy_context(copy))
+
+
+# --- The outbox's "as rendered" -----------------------------------------------------------------
+
+# Each kind of the outbox (leadership.selectors.OUTBOX_KINDS) -> the unsent message of one of its rows.
+OUTBOX_MESSAGES = {
+    "pack": pack_message,
+    "summary": summary_delivery_message,
+    "summary-test": summary_test_copy_message,
+    "member": member_delivery_message,
+}
+
+
+def outbox_message(kind, delivery):
+    """The message of `delivery`, a row of outbox kind `kind`, as it was (or will be) sent."""
+    return OUTBOX_MESSAGES[kind](delivery)

@@ -186,7 +186,7 @@ class PackComposeForm(CampaignModelForm):
             "clippings": Clipping.objects.filter(campaign=campaign),
             "visits": BenchmarkVisit.objects.filter(campaign=campaign),
             "events": events.distinct(),
-            "roadblocks": selectors.open_roadblocks(campaign),
+            "roadblocks": ServiceProblem.objects.open_roadblocks(campaign),
         }
         self.choices = selectors.pack_choices(self.instance)
         for name in selectors.PACK_PARTS:

@@ -1,13 +1,11 @@
 """Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
 
-import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -25,7 +23,6 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from campaign.models import MemberDelivery, ServiceProblem
-from campaign.outbox import member_delivery_message
 from leadership.models import (
     BenchmarkVisit,
     BriefingPack,
@@ -143,54 +140,38 @@ def event_answers(events):
     return events
 
 
-def open_roadblocks(campaign):
-    """Problems still waiting on a leader's decision, with the leader each is for."""
-    return (
-        ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on=None)
-        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
-        .select_related("roadblock_leader")
-        .order_by("-created_at")
-    )
+def _linked(name):
+    """The link table of the pack's part `name` and the names of its two foreign keys: (model, pack, item)."""
+    field = BriefingPack._meta.get_field(name)
+    return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+
+def _union(querysets):
+    first, *rest = querysets
+    return first.union(*rest, all=True) if rest else first
 
 
 def sent_content(leaders):
     """
     What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
-    One query whatever the number of leaders and packs (none without leaders).
+    One query (a UNION ALL of one read per kind) whatever the number of leaders and packs (none without leaders).
     """
     leader_ids = [leader.pk for leader in leaders]
     sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
     if not leader_ids:
         return sent
-    placeholders = ", ".join(["%s"] * len(leader_ids))
-    sql = _sent_content_sql(connection.vendor).replace("{leaders}", placeholders)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*leader_ids, DeliveryStatus.SENT.value] * 3)
-        for name, leader_id, item_id in cursor.fetchall():
-            sent[leader_id][name].add(item_id)
-    return sent
-
-
-@functools.cache
-def _sent_content_sql(vendor):
-    """
-    `sent_content`'s UNION ALL, written once per process like `_pack_choices_sql`: per kind, the items of the
-    packs delivered to the leaders ({leaders} becomes one placeholder per leader; values are parameters).
-    """
-    qn = connection.ops.quote_name
-    delivery = PackDelivery._meta
-    deliveries = qn(delivery.db_table)
-    pack, leader, status = (qn(delivery.get_field(name).column) for name in ("pack", "leader", "status"))
-    selects = []
+    reads = []
     for name in ("stories", "clippings", "visits"):
-        field = BriefingPack._meta.get_field(name)
-        through = field.remote_field.through._meta
-        pack_column = qn(through.get_field(field.m2m_field_name()).column)
-        item_column = qn(through.get_field(field.m2m_reverse_field_name()).column)
-        joined = f"{qn(through.db_table)} t JOIN {deliveries} d ON d.{pack} = t.{pack_column}"
-        where = f"d.{leader} IN ({{leaders}}) AND d.{status} = %s"
-        selects.append(f"SELECT '{name}', d.{leader}, t.{item_column} FROM {joined} WHERE {where}")  # noqa: S608  # nosec B608
-    return " UNION ALL ".join(selects)
+        through, pack, item = _linked(name)
+        delivered = {f"{pack}__deliveries__leader__in": leader_ids, f"{pack}__deliveries__status": DeliveryStatus.SENT}
+        reads.append(
+            through.objects.filter(**delivered).values_list(
+                Value(name, output_field=CharField()), f"{pack}__deliveries__leader", item
+            )
+        )
+    for name, leader_id, item_id in _union(reads):
+        sent[leader_id][name].add(item_id)
+    return sent
 
 
 PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
@@ -199,44 +180,23 @@ PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblo
 def pack_choices(pack):
     """
     The ids saved in each part of `pack` ({"recipients": {ids}, "stories": …}, every name in PACK_PARTS), plus
-    "foreign_recipients": recipients who are not leaders of the pack's campaign. One query.
+    "foreign_recipients": recipients who are not leaders of the pack's campaign. One query (a UNION ALL).
     """
     choices = {name: set() for name in (*PACK_PARTS, "foreign_recipients")}
     if pack.pk is None:
         return choices
-    with connection.cursor() as cursor:
-        cursor.execute(_pack_choices_sql(connection.vendor), [pack.pk] * (len(PACK_PARTS) + 1) + [pack.campaign_id])
-        for name, item_id in cursor.fetchall():
-            choices[name].add(item_id)
-    return choices
-
-
-@functools.cache
-def _pack_choices_sql(vendor):
-    """
-    `pack_choices`'s UNION ALL over the pack's seven link-table reads, written once per process: the ORM took
-    longer to compile it than the database to answer it. Every identifier comes from the models' metadata and
-    every value is a query parameter (the pack's id per part, then the campaign's id).
-    """
-    qn = connection.ops.quote_name
-
-    def link(name):
-        field = BriefingPack._meta.get_field(name)
-        through = field.remote_field.through._meta
-        pack_column = through.get_field(field.m2m_field_name()).column
-        item_column = through.get_field(field.m2m_reverse_field_name()).column
-        return qn(through.db_table), qn(pack_column), qn(item_column)
-
-    selects = []
+    reads = []
     for name in PACK_PARTS:
-        table, pack_column, item_column = link(name)
-        selects.append(f"SELECT '{name}', {item_column} FROM {table} WHERE {pack_column} = %s")  # noqa: S608  # nosec B608
-    table, pack_column, item_column = link("recipients")
-    leaders, leader_id, campaign_id = qn(Leader._meta.db_table), qn("id"), qn("campaign_id")
-    joined = f"{table} t JOIN {leaders} l ON l.{leader_id} = t.{item_column}"
-    where = f"t.{pack_column} = %s AND l.{campaign_id} <> %s"
-    selects.append(f"SELECT 'foreign_recipients', t.{item_column} FROM {joined} WHERE {where}")  # noqa: S608  # nosec B608
-    return " UNION ALL ".join(selects)
+        through, pack_field, item = _linked(name)
+        reads.append(
+            through.objects.filter(**{pack_field: pack.pk}).values_list(Value(name, output_field=CharField()), item)
+        )
+    through, pack_field, item = _linked("recipients")
+    foreign = through.objects.filter(**{pack_field: pack.pk}).exclude(**{f"{item}__campaign": pack.campaign_id})
+    reads.append(foreign.values_list(Value("foreign_recipients", output_field=CharField()), item))
+    for name, item_id in _union(reads):
+        choices[name].add(item_id)
+    return choices
 
 
 @dataclass
@@ -407,9 +367,10 @@ def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="",
             for visit in campaign.benchmark_visits.all()
         ],
         "roadblocks": list(
-            open_roadblocks(campaign).only(
-                "id", "title", "roadblock_ask", "roadblock_leader__id", "roadblock_leader__name"
-            )
+            ServiceProblem.objects.open_roadblocks(campaign)
+            .select_related(None)
+            .select_related("roadblock_leader")
+            .only("id", "title", "roadblock_ask", "roadblock_leader__id", "roadblock_leader__name")
         ),
     }
 
@@ -443,10 +404,11 @@ def roadblocks_for(pack, leader):
 
 # --- Outbox ---------------------------------------------------------------------------------------
 # Every kind of email is one entry here: its rows for the list (a values() queryset with the common
-# columns, so kinds combine with union() and paginate in the database), its message builder for the
-# "as rendered" view, and who sent it (`sender`: the lookup naming the member whose action sent it),
-# so a champion's outbox holds what they sent. Leader mail (packs, summaries) and member mail (added
-# to a campaign, invitations, volunteer sign-ups, from campaign.outbox) list together.
+# columns, so kinds combine with union() and paginate in the database), how one row is fetched, and
+# who sent it (`sender`: the lookup naming the member whose action sent it), so a champion's outbox
+# holds what they sent. Leader mail (packs, summaries) and member mail (added to a campaign,
+# invitations, volunteer sign-ups, from campaign.outbox) list together. Each kind's message "as
+# rendered" is built by leadership.emails.outbox_message.
 
 OUTBOX_COLUMNS = (
     "kind",
@@ -462,116 +424,93 @@ OUTBOX_COLUMNS = (
 )
 
 
-def _outbox_rows(deliveries, *, kind, title, period_start=None, period_end=None, to_name=None, to_email=None):
-    """
-    `deliveries` as rows in OUTBOX_COLUMNS order; a kind without a period leaves those columns empty,
-    and one sent to someone other than a leader names its recipient's columns.
-    """
-    no_date = Value(None, output_field=DateField())
-    return deliveries.values_list(
-        Value(kind, output_field=CharField()),
-        "pk",
-        title,
-        period_start or no_date,
-        period_end or no_date,
-        to_name or F("leader__name"),
-        to_email or F("leader__email"),
-        "status",
-        "created_at",
-        "sent_at",
-    )
-
-
-def pack_outbox_rows(campaign):
-    return _outbox_rows(PackDelivery.objects.filter(pack__campaign=campaign), kind="pack", title=F("pack__title"))
-
-
-def pack_outbox_delivery(campaign, pk):
-    return PackDelivery.objects.select_related("pack__campaign", "leader").get(pk=pk, pack__campaign=campaign)
-
-
-def pack_outbox_message(delivery):
-    from leadership.emails import pack_message
-
-    return pack_message(delivery)
-
-
-def summary_outbox_rows(campaign):
-    return _outbox_rows(
-        SummaryDelivery.objects.filter(summary__campaign=campaign),
-        kind="summary",
-        title=Value("Executive summary", output_field=CharField()),
-        period_start=F("summary__period_start"),
-        period_end=F("summary__period_end"),
-    )
-
-
-def summary_outbox_delivery(campaign, pk):
-    return SummaryDelivery.objects.select_related("summary__campaign", "leader").get(pk=pk, summary__campaign=campaign)
-
-
-def summary_outbox_message(delivery):
-    from leadership.summaries import build_delivery_message
-
-    return build_delivery_message(delivery)
-
-
-def summary_test_outbox_rows(campaign):
-    return _outbox_rows(
-        SummaryTestCopy.objects.filter(campaign=campaign),
-        kind="summary-test",
-        title=Value("Executive summary", output_field=CharField()),
-        period_start=F("period_start"),
-        period_end=F("period_end"),
-        to_name=F("name"),
-        to_email=F("email"),
-    )
-
-
-def summary_test_outbox_delivery(campaign, pk):
-    return SummaryTestCopy.objects.select_related("campaign").get(pk=pk, campaign=campaign)
-
-
-def summary_test_outbox_message(copy):
-    from leadership.summary_test_copies import build_test_copy_message
-
-    return build_test_copy_message(copy)
-
-
-def member_outbox_rows(campaign):
-    return _outbox_rows(
-        MemberDelivery.objects.filter(campaign=campaign),
-        kind="member",
-        title=F("subject"),
-        to_name=Value("", output_field=CharField()),
-        to_email=F("to_email"),
-    )
-
-
-def member_outbox_delivery(campaign, pk):
-    return MemberDelivery.objects.get(pk=pk, campaign=campaign)
+def _text(value):
+    return Value(value, output_field=CharField())
 
 
 @dataclass(frozen=True)
 class OutboxKind:
+    """
+    One kind of mail: its `name` (in URLs), its `model`, the lookup from a row to its campaign (`in_campaign`), what
+    its list columns read (`title`, the period's and the recipient's columns: expressions, None for
+    none) and what one row is loaded with (`related`). `sender`: the lookup of the member who sent it;
+    None: nobody sends it by hand (admins only).
+    """
+
+    name: str
     label: str
-    rows: object  # campaign -> values_list queryset in OUTBOX_COLUMNS order
-    get: object  # (campaign, pk) -> delivery; DoesNotExist when not in the campaign
-    build: object  # delivery -> EmailMessage (unsent)
-    sender: str | None = None  # lookup of the member who sent it; None: nobody sends it by hand (admins only)
+    model: type
+    in_campaign: str
+    title: object
+    related: tuple = ()
+    period: tuple = (None, None)
+    to: tuple = (F("leader__name"), F("leader__email"))
+    sender: str | None = None
+
+    def rows(self, campaign):
+        """The campaign's rows of this kind in OUTBOX_COLUMNS order (a kind without a period leaves it empty)."""
+        no_date = Value(None, output_field=DateField())
+        start, end = self.period
+        return self.model.objects.filter(**{self.in_campaign: campaign}).values_list(
+            _text(self.name),
+            "pk",
+            self.title,
+            start or no_date,
+            end or no_date,
+            *self.to,
+            "status",
+            "created_at",
+            "sent_at",
+        )
+
+    def get(self, campaign, pk):
+        """Row `pk` of this kind in `campaign`; DoesNotExist when it is not the campaign's."""
+        rows = self.model.objects.select_related(*self.related) if self.related else self.model.objects
+        return rows.get(pk=pk, **{self.in_campaign: campaign})
 
 
 OUTBOX_KINDS = {
-    "pack": OutboxKind("Briefing pack", pack_outbox_rows, pack_outbox_delivery, pack_outbox_message, "pack__sent_by"),
-    "summary": OutboxKind(
-        "Executive summary", summary_outbox_rows, summary_outbox_delivery, summary_outbox_message, None
-    ),
-    "summary-test": OutboxKind(
-        "Test copy", summary_test_outbox_rows, summary_test_outbox_delivery, summary_test_outbox_message, "requested_by"
-    ),
-    "member": OutboxKind(
-        "Member email", member_outbox_rows, member_outbox_delivery, member_delivery_message, "triggered_by"
-    ),
+    kind.name: kind
+    for kind in (
+        OutboxKind(
+            name="pack",
+            label="Briefing pack",
+            model=PackDelivery,
+            in_campaign="pack__campaign",
+            title=F("pack__title"),
+            related=("pack__campaign", "leader"),
+            sender="pack__sent_by",
+        ),
+        OutboxKind(
+            name="summary",
+            label="Executive summary",
+            model=SummaryDelivery,
+            in_campaign="summary__campaign",
+            title=_text("Executive summary"),
+            related=("summary__campaign", "leader"),
+            period=(F("summary__period_start"), F("summary__period_end")),
+        ),
+        OutboxKind(
+            name="summary-test",
+            label="Test copy",
+            model=SummaryTestCopy,
+            in_campaign="campaign",
+            title=_text("Executive summary"),
+            related=("campaign",),
+            period=(F("period_start"), F("period_end")),
+            to=(F("name"), F("email")),
+            sender="requested_by",
+        ),
+        OutboxKind(
+            name="member",
+            label="Member email",
+            model=MemberDelivery,
+            in_campaign="campaign",
+            title=F("subject"),
+            to=(_text(""), F("to_email")),
+            sender="triggered_by",
+        ),
+    )
 }
 
 

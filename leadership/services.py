@@ -1,15 +1,46 @@
-"""Writes that touch several models, each in one transaction."""
+"""
+Writes that touch several models, each in one transaction: the objection handbook, benchmarking visits,
+briefing packs, invitations' answers, executive summaries and their test copies.
+
+Work for a worker is enqueued by task name once the transaction commits (campaign.outbox's
+`enqueue_on_commit`): leadership.tasks stands on this module and is never imported by it.
+"""
+
+import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from campaign.models import ServiceProblem
-from leadership import selectors
-from leadership.models import BriefingPack, Engagement, EngagementKind, Objection, Outcome, PackDelivery, VisitAction
+from campaign.outbox import enqueue_on_commit
+from leadership import selectors, summaries
+from leadership.delivery import BATCH_SIZE
+from leadership.models import (
+    BriefingPack,
+    DeliveryStatus,
+    Engagement,
+    EngagementKind,
+    ExecutiveSummary,
+    Leader,
+    Objection,
+    Outcome,
+    PackDelivery,
+    SummaryDelivery,
+    SummarySchedule,
+    SummaryTestCopy,
+    VisitAction,
+)
 from leadership.starter import STARTER_OBJECTIONS
+
+logger = logging.getLogger(__name__)
+
+# The tasks these writes enqueue (leadership.tasks), by name.
+SEND_PACK_DELIVERY = "leadership.tasks.send_pack_delivery"
+SEND_SUMMARY_DELIVERIES = "leadership.tasks.send_summary_deliveries"
+SEND_TEST_COPY_DELIVERY = "leadership.tasks.send_test_copy_delivery"
 
 
 def objections_prefill(*, campaign):
@@ -95,8 +126,6 @@ def pack_send(*, pack, by):
     The pack row is locked and must still be a draft, so a double click or two tabs create the
     rows once; the (pack, leader) constraint and the task's claim do the rest.
     """
-    from leadership.tasks import deliver_pack
-
     with transaction.atomic():
         pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
         problems = pack_problems(pack)
@@ -122,7 +151,7 @@ def pack_send(*, pack, by):
         pack.sent_at = timezone.now()
         pack.save(update_fields=["status", "sent_by", "sent_at", "updated_at"])
         for pk in pack.deliveries.filter(status="queued").values_list("pk", flat=True):
-            deliver_pack.delay_on_commit(pk)
+            enqueue_on_commit(SEND_PACK_DELIVERY, pk)
     return pack
 
 
@@ -173,3 +202,135 @@ def engagement_log_celebration(*, problem, by=None):
         },
     )
     return engagement
+
+
+# --- Executive summaries ------------------------------------------------------------------------
+# The dispatcher (`summaries_dispatch_due`) runs every few minutes from beat and by
+# `manage.py send_due_summaries`. For each enabled schedule it looks at the latest period whose
+# summary is due; if the summary for it does not exist yet, it is created with its snapshot and
+# one delivery per recipient, and the deliveries are enqueued after commit. A unique constraint on
+# (campaign, period_start) makes a second tick, a second beat or a re-run a no-op.
+
+
+def _summary_deliveries_enqueue(delivery_ids):
+    """Once the transaction commits, send these deliveries in batches of delivery.BATCH_SIZE."""
+    for start in range(0, len(delivery_ids), BATCH_SIZE):
+        enqueue_on_commit(SEND_SUMMARY_DELIVERIES, delivery_ids[start : start + BATCH_SIZE])
+
+
+def summary_create_for_period(*, schedule, period, now=None):
+    """
+    Create the summary of `period` with its snapshot and deliveries, and enqueue them after commit.
+
+    Returns the new summary, or None when it already exists (another tick or beat got there first).
+    """
+    campaign = schedule.campaign
+    if ExecutiveSummary.objects.filter(campaign=campaign, period_start=period.start).exists():
+        return None
+    # Open complaints count their days to the day it is sent: the send day, or a later one after downtime.
+    content = summaries.summary_content(campaign=campaign, period=period, as_of=max(period.end, schedule.today(now)))
+    skipped = content["is_empty"] and schedule.skip_empty
+    try:
+        with transaction.atomic():
+            summary = ExecutiveSummary.objects.create(
+                campaign=campaign,
+                period_start=period.start,
+                period_end=period.end,
+                due_at=period.due_at,
+                snapshot=content,
+                is_empty=content["is_empty"],
+                skipped=skipped,
+                reply_to=summaries.summary_reply_to(schedule),
+            )
+            if not skipped:
+                deliveries = SummaryDelivery.objects.bulk_create(
+                    SummaryDelivery(summary=summary, leader=leader) for leader in summaries.summary_recipients(schedule)
+                )
+                _summary_deliveries_enqueue([delivery.pk for delivery in deliveries])
+    except IntegrityError:
+        # The unique (campaign, period_start) constraint: a concurrent dispatcher created it.
+        logger.info("summary of %s for %s already exists", campaign.slug, period.start)
+        return None
+    logger.info("summary of %s for %s created (%s)", campaign.slug, period.start, "skipped" if skipped else "sent")
+    return summary
+
+
+def summaries_dispatch_due(*, now=None):
+    """Create every summary that is due and not created yet; returns the new summaries."""
+    now = now or timezone.now()
+    created = []
+    schedules = SummarySchedule.objects.filter(enabled=True, campaign__status="active").select_related("campaign")
+    for schedule in schedules:
+        period = schedule.latest_due_period(now)
+        if period.due_at < schedule.active_since:
+            continue
+        summary = summary_create_for_period(schedule=schedule, period=period, now=now)
+        if summary is not None:
+            created.append(summary)
+    return created
+
+
+def summary_deliveries_retry_failed(*, summary):
+    """Give the summary's failed deliveries a fresh set of attempts and enqueue them after commit."""
+    with transaction.atomic():
+        failed = summary.deliveries.filter(status=DeliveryStatus.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
+        _summary_deliveries_enqueue(ids)
+    return len(ids)
+
+
+def summary_delivery_mark_opened(*, delivery):
+    """Record the first time the leader followed the link to the web version."""
+    SummaryDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def leader_unsubscribe(*, leader):
+    """Stop executive summaries of this leader's campaign for this leader only."""
+    Leader.objects.filter(pk=leader.pk).update(receives_summaries=False)
+
+
+# --- Test copies of summaries -------------------------------------------------------------------
+# A member sends themselves the next summary as it stands (from its preview) or one already sent, to
+# see what leaders will read before they read it. A test copy goes through the outbox like a leader's
+# copy (a SummaryTestCopy row, claimed and sent by a task, retried on transient errors), and its links
+# work: the web version opens this copy, and the unsubscribe link records that it was used on this
+# copy. Neither link names a leader or a delivery, so a test can never unsubscribe a leader or mark a
+# leader's copy opened. The copy keeps its own snapshot: testing the next summary creates no
+# ExecutiveSummary, and beat still creates the real one for that period when it is due.
+
+
+def summary_test_copy_create(*, campaign, user, summary=None):
+    """
+    Queue a test copy for `user`'s own address: of `summary`, or of the next summary as its preview
+    shows it now. Sent by a task once the transaction commits.
+    """
+    if summary is None:
+        period, snapshot = summaries.summary_preview(campaign=campaign)
+        start, end = period.start, period.end
+    else:
+        start, end, snapshot = summary.period_start, summary.period_end, summary.snapshot
+    with transaction.atomic():
+        copy = SummaryTestCopy.objects.create(
+            campaign=campaign,
+            requested_by=user,
+            name=user.get_full_name() or user.get_username(),
+            email=user.email,
+            of_next=summary is None,
+            period_start=start,
+            period_end=end,
+            snapshot=snapshot,
+        )
+        enqueue_on_commit(SEND_TEST_COPY_DELIVERY, copy.pk)
+    return copy
+
+
+def summary_test_copy_mark_opened(*, copy):
+    SummaryTestCopy.objects.filter(pk=copy.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def summary_test_copy_unsubscribe(*, copy):
+    """What a leader's unsubscribe would do, done to the test copy only: record it, stop nobody."""
+    SummaryTestCopy.objects.filter(pk=copy.pk, unsubscribe_tried_at__isnull=True).update(
+        unsubscribe_tried_at=timezone.now()
+    )

@@ -1,50 +1,24 @@
 """
-Executive summaries: what goes in one (computed in the database), creating one per due period,
-and the email each leader receives.
-
-The dispatcher (`summaries_dispatch_due`) runs every few minutes from beat and by
-`manage.py send_due_summaries`. For each enabled schedule it looks at the latest period whose
-summary is due; if the summary for it does not exist yet, it is created with its snapshot and
-one delivery per recipient, and the deliveries are enqueued after commit. A unique constraint on
-(campaign, period_start) makes a second tick, a second beat or a re-run a no-op.
+Executive summaries, read: what goes in one (computed in the database), who receives it, where their
+replies go, the next one as it stands. The writes (creating a due summary and its deliveries, the
+leader's unsubscribe) are in leadership.services; the email is built in leadership.emails.
 
 Catching up: after downtime only the latest due period is created. Summaries of periods missed
 in between are not sent late: leaders get one summary covering the most recent period, not a
 burst of stale ones.
 """
 
-import json
-import logging
-import re
-import secrets
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from datetime import datetime, time
-from types import SimpleNamespace
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Q, When, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
-from django.utils.html import conditional_escape
 
 from allies.models import StageChange, Touchpoint
 from campaign import momentum as campaign_momentum
-from campaign.emails import make_message, message_from_parts, render_parts
 from campaign.models import Membership, Role, ServiceProblem
-from leadership import signing
-from leadership.models import (
-    DeliveryStatus,
-    ExecutiveSummary,
-    Feedback,
-    Leader,
-    SummaryDelivery,
-    SummarySchedule,
-)
+from leadership.models import Feedback, Leader, SummarySchedule
 from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity
-
-logger = logging.getLogger(__name__)
 
 OPEN_COMPLAINTS_SHOWN = 10
 RESOLVED_SHOWN = 5
@@ -166,17 +140,17 @@ def summary_content(*, campaign, period, as_of=None):
 
 def _open_roadblocks(campaign):
     """
-    The open roadblocks a summary may show, oldest first: the first few put to no one and the first few
-    of each leader (one query, a row number per leader), so each leader's copy can list theirs and
-    those put to no one, as a briefing pack does (`roadblocks_seen_by`).
+    The open roadblocks a summary may show, in the board's order (`ServiceProblemQuerySet.open_roadblocks`):
+    the first few put to no one and the first few of each leader (one query, a row number per leader),
+    so each leader's copy can list theirs and those put to no one, as a briefing pack does
+    (`roadblocks_seen_by`).
     """
     ranked = (
-        ServiceProblem.objects.filter(campaign=campaign, is_roadblock=True, roadblock_cleared_on__isnull=True)
-        .exclude(status__in=[ServiceProblem.Status.WON, ServiceProblem.Status.DROPPED])
+        ServiceProblem.objects.open_roadblocks(campaign)
+        .select_related(None)
+        .select_related("roadblock_leader")
         .annotate(rank=Window(RowNumber(), partition_by=[F("roadblock_leader")], order_by=[F("opened_on"), F("pk")]))
         .filter(rank__lte=ROADBLOCKS_SHOWN)
-        .select_related("roadblock_leader")
-        .order_by("opened_on", "pk")
     )
     return [
         {
@@ -350,7 +324,7 @@ def _count(number, one, many):
     return f"{number} {one if number == 1 else many}"
 
 
-# --- Creating summaries --------------------------------------------------------------
+# --- Who receives it --------------------------------------------------------------------
 
 
 def summary_recipients(schedule):
@@ -372,189 +346,12 @@ def summary_reply_to(schedule):
     return saver or emails.filter(role=Role.ADMIN).first() or ""
 
 
-def summary_create_for_period(*, schedule, period, now=None):
-    """
-    Create the summary of `period` with its snapshot and deliveries, and enqueue them after commit.
-
-    Returns the new summary, or None when it already exists (another tick or beat got there first).
-    """
-    from leadership.tasks import enqueue_summary_deliveries_on_commit
-
-    campaign = schedule.campaign
-    if ExecutiveSummary.objects.filter(campaign=campaign, period_start=period.start).exists():
-        return None
-    # Open complaints count their days to the day it is sent: the send day, or a later one after downtime.
-    content = summary_content(campaign=campaign, period=period, as_of=max(period.end, schedule.today(now)))
-    skipped = content["is_empty"] and schedule.skip_empty
-    try:
-        with transaction.atomic():
-            summary = ExecutiveSummary.objects.create(
-                campaign=campaign,
-                period_start=period.start,
-                period_end=period.end,
-                due_at=period.due_at,
-                snapshot=content,
-                is_empty=content["is_empty"],
-                skipped=skipped,
-                reply_to=summary_reply_to(schedule),
-            )
-            if not skipped:
-                deliveries = SummaryDelivery.objects.bulk_create(
-                    SummaryDelivery(summary=summary, leader=leader) for leader in summary_recipients(schedule)
-                )
-                enqueue_summary_deliveries_on_commit([delivery.pk for delivery in deliveries])
-    except IntegrityError:
-        # The unique (campaign, period_start) constraint: a concurrent dispatcher created it.
-        logger.info("summary of %s for %s already exists", campaign.slug, period.start)
-        return None
-    logger.info("summary of %s for %s created (%s)", campaign.slug, period.start, "skipped" if skipped else "sent")
-    return summary
-
-
-def summaries_dispatch_due(*, now=None):
-    """Create every summary that is due and not created yet; returns the new summaries."""
-    now = now or timezone.now()
-    created = []
-    schedules = SummarySchedule.objects.filter(enabled=True, campaign__status="active").select_related("campaign")
-    for schedule in schedules:
-        period = schedule.latest_due_period(now)
-        if period.due_at < schedule.active_since:
-            continue
-        summary = summary_create_for_period(schedule=schedule, period=period, now=now)
-        if summary is not None:
-            created.append(summary)
-    return created
-
-
-# --- The email --------------------------------------------------------------------------
-
-# The signed links live in leadership.signing with every other leader link; these names stay for callers.
-web_version_token = signing.summary_web_token
-unsubscribe_token = signing.unsubscribe_token
-
-
-def leader_unsubscribe(*, leader):
-    """Stop executive summaries of this leader's campaign for this leader only."""
-    Leader.objects.filter(pk=leader.pk).update(receives_summaries=False)
-
-
-def delivery_mark_opened(*, delivery):
-    """Record the first time the leader followed the link to the web version."""
-    SummaryDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=timezone.now())
-
-
 def summary_context(summary, leader=None):
     """What the summary templates need; for a leader, the snapshot with only the roadblocks they see."""
     snapshot = summary.snapshot
     if leader is not None and snapshot.get("roadblocks"):
         snapshot = {**snapshot, "roadblocks": roadblocks_seen_by(snapshot["roadblocks"], leader)}
     return {"summary": summary, "campaign": summary.campaign, "s": snapshot}
-
-
-def _headers(summary, unsubscribe_url=None):
-    headers = {"Reply-To": summary.reply_to} if summary.reply_to else {}
-    if unsubscribe_url:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return headers
-
-
-def summary_message(*, summary, to, leader=None, web_url=None):
-    """The summary email for `to`; with a leader, it carries their web-version and unsubscribe links."""
-    ctx = summary_context(summary, leader)
-    unsubscribe_url = signing.unsubscribe_url(leader) if leader is not None else None
-    headers = _headers(summary, unsubscribe_url)
-    if leader is not None:
-        ctx.update(leader=leader, unsubscribe_url=unsubscribe_url)
-    ctx["web_url"] = web_url
-    return make_message("summary", [to], ctx, headers=headers)
-
-
-# A summary goes to hundreds of leaders, and only their name, two links and the roadblocks put to them
-# differ from one copy to the next. So a process renders each summary once per set of roadblocks its
-# leaders see (one for everyone with none of their own), with these markers where the name and the links
-# go, and each leader's copy replaces them (escaped in the HTML part as the template would have). The
-# random part means no feedback text can contain a marker.
-_MARK = secrets.token_hex(8)
-_MARKERS = {"name": f"rt{_MARK}leadername", "web_url": f"rt{_MARK}weburl", "unsubscribe_url": f"rt{_MARK}unsubscribe"}
-_MARKED = re.compile("|".join(_MARKERS.values()))
-_RENDERED = OrderedDict()  # what a summary renders from -> {roadblocks seen: (subject, text, html) with markers}
-_RENDERED_KEPT = 4
-_RENDERED_LOCK = threading.Lock()  # a threaded web server builds outbox copies too
-
-
-def _summary_parts_marked(summary, leader):
-    """The summary's parts for `leader` rendered with markers, from this process's few last summaries when there."""
-    campaign = summary.campaign
-    key = (
-        summary.pk,
-        summary.period_start,
-        summary.period_end,
-        campaign.pk,
-        campaign.name,
-        settings.SITE_URL,
-        json.dumps(summary.snapshot, sort_keys=True, default=str),
-    )
-    ctx = summary_context(summary, leader)
-    seen = json.dumps(ctx["s"].get("roadblocks"), sort_keys=True, default=str)
-    with _RENDERED_LOCK:
-        views = _RENDERED.get(key)
-        if views is not None:
-            _RENDERED.move_to_end(key)
-            if seen in views:
-                return views[seen]
-    ctx.update(
-        leader=SimpleNamespace(name=_MARKERS["name"]),
-        web_url=_MARKERS["web_url"],
-        unsubscribe_url=_MARKERS["unsubscribe_url"],
-    )
-    parts = render_parts("summary", ctx)
-    with _RENDERED_LOCK:
-        _RENDERED.setdefault(key, {})[seen] = parts
-        while len(_RENDERED) > _RENDERED_KEPT:
-            _RENDERED.popitem(last=False)
-    return parts
-
-
-def _personalised(part, values):
-    return _MARKED.sub(lambda match: values[match.group()], part)
-
-
-def build_delivery_message(delivery):
-    """The email for one summary delivery (what `delivery_send` sends): the same as summary_message's."""
-    if SummaryDelivery.summary.is_cached(delivery) and ExecutiveSummary.campaign.is_cached(delivery.summary):
-        summary = delivery.summary  # loaded with the claimed row
-    else:
-        summary = ExecutiveSummary.objects.select_related("campaign").get(pk=delivery.summary_id)
-    leader = delivery.leader
-    web_url = signing.summary_web_url(delivery)
-    subject, text, html = _summary_parts_marked(summary, leader)
-    if _MARKED.search(subject):
-        # The subject is squeezed onto one line after rendering: a leader's part in it cannot be a marker.
-        return summary_message(summary=summary, to=leader.email, leader=leader, web_url=web_url)
-    unsubscribe_url = signing.unsubscribe_url(leader)
-    values = {"name": leader.name, "web_url": web_url, "unsubscribe_url": unsubscribe_url}
-    as_text = {_MARKERS[key]: str(value) for key, value in values.items()}
-    as_html = {_MARKERS[key]: str(conditional_escape(value)) for key, value in values.items()}
-    return message_from_parts(
-        subject,
-        _personalised(text, as_text),
-        _personalised(html, as_html),
-        [leader.email],
-        headers=_headers(summary, unsubscribe_url),
-    )
-
-
-def summary_deliveries_retry_failed(*, summary):
-    """Give the summary's failed deliveries a fresh set of attempts and enqueue them after commit."""
-    from leadership.tasks import enqueue_summary_deliveries_on_commit
-
-    with transaction.atomic():
-        failed = summary.deliveries.filter(status=DeliveryStatus.FAILED)
-        ids = list(failed.values_list("pk", flat=True))
-        failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
-        enqueue_summary_deliveries_on_commit(ids)
-    return len(ids)
 
 
 def summary_deliveries(summary):

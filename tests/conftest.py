@@ -116,3 +116,35 @@ def send_member_mail(db):
             send_member_delivery.run(pk)
 
     return send
+
+
+class Enqueued(list):
+    """The tasks enqueued by name (campaign.outbox.enqueue_on_commit), as (name, args), kept off the broker."""
+
+    def names(self):
+        return [name for name, _args in self]
+
+
+@pytest.fixture
+def tasks_enqueued(monkeypatch):
+    """Record the tasks the code under test enqueues (once its transaction commits) instead of sending them."""
+    from celery import current_app
+
+    recorded = Enqueued()
+    monkeypatch.setattr(current_app, "send_task", lambda name, args=(), **options: recorded.append((name, args)))
+    return recorded
+
+
+@pytest.fixture
+def tasks_run_here(monkeypatch):
+    """Run each task the code under test enqueues at once, in this process, as a worker would; records them too."""
+    from celery import current_app
+
+    recorded = Enqueued()
+
+    def send_task(name, args=(), **options):
+        recorded.append((name, args))
+        current_app.tasks[name](*args)
+
+    monkeypatch.setattr(current_app, "send_task", send_task)
+    return recorded

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
 from campaign.models import Role
-from leadership import selectors
+from leadership import emails, selectors
 from leadership.models import DeliveryStatus
 from leadership.views.briefings import EMAIL_PAGE_CSP
 from leadership.views.leaders import PER_PAGE
@@ -58,7 +58,7 @@ def _message(request, kind, pk):
     sender = _sender(request)
     if sender is not None and not selectors.outbox_sent_by(request.campaign, kind, pk, sender):
         raise PermissionDenied("Champions see the mail they sent; this one is someone else's.")
-    return source, delivery, source.build(delivery)
+    return source, delivery, emails.outbox_message(kind, delivery)
 
 
 @require_GET

@@ -14,7 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from leadership import emails, services, signing, summaries, summary_test_copies
+from leadership import emails, services, signing
 from leadership.models import Event, Leader, PackDelivery, SummaryDelivery, SummaryTestCopy
 from leadership.views.briefings import EMAIL_PAGE_CSP
 
@@ -74,8 +74,20 @@ def summary_web(request, token):
     delivery = _signed_delivery(token, deliveries, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
     # Leaders have no account: a signed-in member opening the link (from the outbox, say) is not the leader.
     if not request.user.is_authenticated:
-        summaries.delivery_mark_opened(delivery=delivery)
+        services.summary_delivery_mark_opened(delivery=delivery)
     return HttpResponse(emails.summary_web_html(delivery))
+
+
+def _unsubscribe(request, *, unsubscribe, one_click_answer, template, context):
+    """
+    An unsubscribe link: GET shows the page with its button, POST does `unsubscribe()`. A mail client's
+    RFC 8058 one-click POST gets `one_click_answer` as plain text rather than the page.
+    """
+    if request.method == "POST":
+        unsubscribe()
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(one_click_answer, content_type="text/plain")
+    return render(request, template, {**context, "done": request.method == "POST"})
 
 
 # RFC 8058: a mail client's one-click unsubscribe POSTs here with no cookie and no CSRF token; the
@@ -88,12 +100,13 @@ def summary_unsubscribe(request, token):
     leader = Leader.objects.select_related("campaign").filter(pk=payload.get("l"), campaign_id=payload.get("c")).first()
     if leader is None:
         raise Http404("This link is not valid.")
-    if request.method == "POST":
-        summaries.leader_unsubscribe(leader=leader)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("Unsubscribed.", content_type="text/plain")
-    context = {"leader": leader, "campaign": leader.campaign, "done": request.method == "POST"}
-    return render(request, "leadership/summaries_unsubscribed.html", context)
+    return _unsubscribe(
+        request,
+        unsubscribe=lambda: services.leader_unsubscribe(leader=leader),
+        one_click_answer="Unsubscribed.",
+        template="leadership/summaries_unsubscribed.html",
+        context={"leader": leader, "campaign": leader.campaign},
+    )
 
 
 def _signed_test_copy(token):
@@ -110,8 +123,8 @@ def _signed_test_copy(token):
 @csp_override(EMAIL_PAGE_CSP)
 def summary_test_web(request, token):
     copy = _signed_test_copy(token)
-    summary_test_copies.summary_test_copy_mark_opened(copy=copy)
-    return HttpResponse(summary_test_copies.summary_test_copy_web_html(copy))
+    services.summary_test_copy_mark_opened(copy=copy)
+    return HttpResponse(emails.summary_test_copy_web_html(copy))
 
 
 # The test copy's unsubscribe link behaves as a leader's does (one-click POST included), on the copy alone.
@@ -120,9 +133,10 @@ def summary_test_web(request, token):
 @never_cache
 def summary_test_unsubscribe(request, token):
     copy = _signed_test_copy(token)
-    if request.method == "POST":
-        summary_test_copies.summary_test_copy_unsubscribe(copy=copy)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("Test copy: nobody was unsubscribed.", content_type="text/plain")
-    context = {"copy": copy, "campaign": copy.campaign, "done": request.method == "POST"}
-    return render(request, "leadership/summaries_test_unsubscribed.html", context)
+    return _unsubscribe(
+        request,
+        unsubscribe=lambda: services.summary_test_copy_unsubscribe(copy=copy),
+        one_click_answer="Test copy: nobody was unsubscribed.",
+        template="leadership/summaries_test_unsubscribed.html",
+        context={"copy": copy, "campaign": copy.campaign},
+    )

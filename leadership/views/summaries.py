@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from campaign.audit import audit_record, snapshot
 from campaign.models import Role
-from leadership import summaries, summary_test_copies
+from leadership import services, summaries
 from leadership.feedback_forms import SummaryScheduleForm
 from leadership.models import DeliveryStatus, ExecutiveSummary
 
@@ -67,7 +67,7 @@ def _send_test_copy(request, summary=None):
     if not request.user.email:
         messages.error(request, "Your account has no email address to send the test to.")
         return
-    summary_test_copies.summary_test_copy_create(campaign=request.campaign, user=request.user, summary=summary)
+    services.summary_test_copy_create(campaign=request.campaign, user=request.user, summary=summary)
     messages.success(
         request,
         f"A test copy is on its way to {request.user.email}. Its links open and unsubscribe that copy only.",
@@ -100,7 +100,7 @@ def summary_preview_test(request):
 @campaign_view(write=Role.ADMIN)
 def summary_retry(request, pk):
     summary = get_object_or_404(ExecutiveSummary.objects.filter(campaign=request.campaign), pk=pk)
-    count = summaries.summary_deliveries_retry_failed(summary=summary)
+    count = services.summary_deliveries_retry_failed(summary=summary)
     if count:
         messages.success(
             request, f"{count} failed deliver{'y is' if count == 1 else 'ies are'} queued to be sent again."

@@ -8,8 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from leadership.delivery import delivery_send
+from leadership.emails import summary_delivery_message
 from leadership.models import SummaryDelivery
-from leadership.summaries import build_delivery_message, summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 from leadership.tasks import send_summary_deliveries
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory, LeaderFactory, SummaryScheduleFactory
@@ -62,7 +63,7 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
     [summary] = summaries_dispatch_due(now=timezone.now() + timedelta(days=8))
     delivery = summary.deliveries.get()
     assert enqueued == [[delivery.pk]]  # one batch
-    delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message)
+    delivery_send(model=SummaryDelivery, pk=delivery.pk, build=summary_delivery_message)
     web_link = next(line for line in mail.outbox[-1].body.splitlines() if line.startswith("Read it on the web: "))
     address = web_link.removeprefix("Read it on the web: ").replace("http://127.0.0.1:8000", live_server.url)
 

@@ -6,7 +6,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from leadership.models import PackDelivery
-from leadership.tasks import deliver_pack
+from leadership.tasks import send_pack_delivery
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import ServiceProblemFactory
 
@@ -17,7 +17,7 @@ def test_admin_briefs_a_new_leader_and_opens_the_web_version_from_the_outbox(
     settings.SITE_URL = live_server.url  # links in the email point at this test server
     # The worker does not run here: note what would be enqueued, and run those tasks below.
     enqueued = []
-    monkeypatch.setattr(deliver_pack, "delay", lambda pk: enqueued.append(pk))
+    monkeypatch.setattr(send_pack_delivery, "delay", lambda pk: enqueued.append(pk))
     ServiceProblemFactory(
         campaign=campaign,
         title="Crews meet the night shift",
@@ -67,7 +67,7 @@ def test_admin_briefs_a_new_leader_and_opens_the_web_version_from_the_outbox(
 
     assert len(enqueued) == 1
     for pk in enqueued:
-        deliver_pack.run(pk)
+        send_pack_delivery.run(pk)
     assert PackDelivery.objects.get().status == "sent"
 
     page.get_by_role("link", name="Outbox").click()

@@ -140,8 +140,8 @@ def test_no_payload_fires_anywhere_it_is_rendered(page, live_server, campaign, c
     summary_delivery.summary.save()
     urls += [
         signing.pack_web_url(pack_delivery).removeprefix(signing.settings.SITE_URL),
-        reverse("leadership:summary-web", kwargs={"token": summaries.web_version_token(summary_delivery)}),
-        reverse("leadership:summary-unsubscribe", kwargs={"token": summaries.unsubscribe_token(leader)}),
+        reverse("leadership:summary-web", kwargs={"token": signing.summary_web_token(summary_delivery)}),
+        reverse("leadership:summary-unsubscribe", kwargs={"token": signing.unsubscribe_token(leader)}),
     ]
     for model, _model_admin in admin.site._registry.items():
         if model._meta.app_label in APPS:

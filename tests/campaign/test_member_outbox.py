@@ -118,7 +118,7 @@ def test_the_task_retries_only_smtp_connection_and_timeout_errors():
 
 
 def test_a_row_another_worker_holds_is_not_sent_again(queued):
-    assert outbox.member_delivery_claim(pk=queued.pk) is not None
+    assert outbox.delivery_claim(model=MemberDelivery, pk=queued.pk) is not None
     assert send_member_delivery.run(queued.pk) is None
     assert mail.outbox == []
 

@@ -30,7 +30,7 @@ from django.db import connection
 
 from config.celery import app
 from leadership.models import DeliveryStatus, SummaryDelivery
-from leadership.tasks import reap_summary_deliveries
+from leadership.tasks import requeue_stale_summary_deliveries
 from tests.factories import CampaignFactory, LeaderFactory, SummaryScheduleFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -355,7 +355,7 @@ def reap_until_settled(*, seconds=60, reap=True, in_hand=deliveries_in_hand):
         if not in_hand():
             return
         if reap and time.monotonic() >= next_reap:
-            reap_summary_deliveries.delay()
+            requeue_stale_summary_deliveries.delay()
             next_reap = time.monotonic() + 1.0
         time.sleep(0.2)
     raise AssertionError(f"deliveries still queued or sending after {seconds} s")

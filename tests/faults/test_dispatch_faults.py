@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from leadership.models import ExecutiveSummary, SummaryDelivery
-from leadership.summaries import summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 from leadership.tasks import send_summary_delivery
 from tests.factories import ExecutiveSummaryFactory, SummaryDeliveryFactory
 from tests.faults.conftest import assert_each_sent_exactly_once, reap_until_settled, seed_campaigns, wait_until

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.models import MemberDelivery, Role
-from campaign.outbox import member_delivery_claim, member_mail_queue
+from campaign.outbox import delivery_claim, member_mail_queue
 from campaign.services import member_add_by_email
 from campaign.tasks import requeue_stale_member_deliveries, send_member_delivery
 from tests.factories import CampaignFactory, MembershipFactory
@@ -64,7 +64,7 @@ def test_a_451_is_retried_and_each_member_email_arrives_once(worker, smtp):
 def test_a_row_another_worker_holds_is_not_sent_and_duplicated_tasks_send_once(worker, smtp):
     campaign = CampaignFactory()
     held, duplicated = queue_unsent(campaign, 2)
-    assert member_delivery_claim(pk=held.pk) is not None  # another worker is sending it
+    assert delivery_claim(model=MemberDelivery, pk=held.pk) is not None  # another worker is sending it
     worker.start(concurrency=1)
 
     for _ in range(3):

@@ -13,7 +13,7 @@ import signal
 import pytest
 
 from leadership.models import DeliveryStatus, SummaryDelivery
-from leadership.summaries import summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 from tests.faults.conftest import (
     MAX_ATTEMPTS,
     assert_each_sent_exactly_once,

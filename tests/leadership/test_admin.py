@@ -59,7 +59,7 @@ def test_django_admin_never_shows_an_api_tokens_hash(staff_client, campaign):
 
 
 def test_summary_test_copies_are_in_django_admin_read_only(staff_client, campaign, admin_user):
-    from leadership.summary_test_copies import summary_test_copy_create
+    from leadership.services import summary_test_copy_create
 
     SummaryScheduleFactory(campaign=campaign)
     copy = summary_test_copy_create(campaign=campaign, user=admin_user)

@@ -202,7 +202,7 @@ def test_reading_feedback_takes_a_fixed_number_of_queries(client, token, campaig
 def test_reading_summaries_gives_their_content(client, token, campaign):
     from datetime import UTC, datetime
 
-    from leadership.summaries import summaries_dispatch_due
+    from leadership.services import summaries_dispatch_due
 
     SummaryScheduleFactory(campaign=campaign)
     summaries_dispatch_due(now=datetime(2026, 11, 16, 9, tzinfo=UTC))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from leadership import signing
 from leadership.models import BriefingPack, Engagement, PackDelivery
 from leadership.services import pack_send
-from leadership.tasks import deliver_pack
+from leadership.tasks import send_pack_delivery
 from tests.factories import (
     BenchmarkVisitFactory,
     BriefingPackFactory,
@@ -39,7 +39,7 @@ def sent_delivery(campaign, champion, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         pack_send(pack=pack, by=champion)
     delivery = PackDelivery.objects.get(pack=pack)
-    deliver_pack.run(delivery.pk)
+    send_pack_delivery.run(delivery.pk)
     delivery.refresh_from_db()
     return delivery
 
@@ -368,15 +368,15 @@ def test_an_invalid_htmx_save_shows_the_errors_in_the_composer(client_for, champ
 
 
 def test_the_outbox_combines_every_kind_of_leader_mail_newest_first(campaign, monkeypatch):
+    import dataclasses
+
     from leadership import selectors
 
     pack = BriefingPackFactory(campaign=campaign, status="sent")
     for _ in range(3):
         PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign))
     # A second kind, as executive summaries will add: here the same rows again, to exercise the union.
-    second = selectors.OutboxKind(
-        "Copy", selectors.pack_outbox_rows, selectors.pack_outbox_delivery, selectors.pack_outbox_message
-    )
+    second = dataclasses.replace(selectors.OUTBOX_KINDS["pack"], name="copy", label="Copy")
     monkeypatch.setitem(selectors.OUTBOX_KINDS, "copy", second)
     entries = selectors.outbox_entries(campaign)
     assert entries.count() == 6

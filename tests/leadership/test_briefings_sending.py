@@ -11,7 +11,7 @@ from django.urls import reverse
 from leadership.delivery import TransientSendError
 from leadership.models import BriefingPack, DeliveryStatus, Engagement, PackDelivery
 from leadership.services import pack_send
-from leadership.tasks import deliver_pack
+from leadership.tasks import send_pack_delivery
 from tests.factories import (
     AllyFactory,
     BriefingPackFactory,
@@ -50,7 +50,7 @@ def send_and_deliver(pack, by, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         pack_send(pack=pack, by=by)
     for delivery in PackDelivery.objects.filter(pack=pack):
-        deliver_pack.run(delivery.pk)
+        send_pack_delivery.run(delivery.pk)
     return callbacks
 
 
@@ -122,7 +122,7 @@ def test_a_double_click_on_send_emails_each_leader_once(client_for, champion, pa
         client.post(url)
         client.post(url)
     for delivery in PackDelivery.objects.all():
-        deliver_pack.run(delivery.pk)
+        send_pack_delivery.run(delivery.pk)
     assert PackDelivery.objects.count() == 2
     assert len(callbacks) == 2
     assert len(mail.outbox) == 2
@@ -131,7 +131,7 @@ def test_a_double_click_on_send_emails_each_leader_once(client_for, champion, pa
 def test_a_retried_or_duplicated_task_does_not_send_twice(pack, champion, django_capture_on_commit_callbacks):
     send_and_deliver(pack, champion, django_capture_on_commit_callbacks)
     for delivery in PackDelivery.objects.all():
-        assert deliver_pack.run(delivery.pk) is None
+        assert send_pack_delivery.run(delivery.pk) is None
     assert len(mail.outbox) == 2
 
 
@@ -148,14 +148,14 @@ def test_a_transient_smtp_failure_is_retried_and_then_sent_once(
         EmailMessage, "send", lambda self, *a, **k: (_ for _ in ()).throw(smtplib.SMTPServerDisconnected("gone"))
     )
     with pytest.raises(TransientSendError):
-        deliver_pack.run(delivery.pk)
+        send_pack_delivery.run(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.QUEUED
     assert "SMTPServerDisconnected" in delivery.last_error
 
     monkeypatch.setattr(EmailMessage, "send", real_send)
-    deliver_pack.run(delivery.pk)
-    deliver_pack.run(delivery.pk)
+    send_pack_delivery.run(delivery.pk)
+    send_pack_delivery.run(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert delivery.attempts == 2
@@ -172,14 +172,14 @@ def test_a_permanent_rejection_marks_the_delivery_failed(
 
     error = smtplib.SMTPRecipientsRefused({delivery.leader.email: (550, b"no such user")})
     monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: (_ for _ in ()).throw(error))
-    assert deliver_pack.run(delivery.pk) == DeliveryStatus.FAILED
+    assert send_pack_delivery.run(delivery.pk) == DeliveryStatus.FAILED
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
 
 
 def test_the_task_retries_only_transient_errors():
-    assert deliver_pack.autoretry_for == (TransientSendError,)
-    assert deliver_pack.max_retries and deliver_pack.retry_backoff and deliver_pack.retry_jitter
+    assert send_pack_delivery.autoretry_for == (TransientSendError,)
+    assert send_pack_delivery.max_retries and send_pack_delivery.retry_backoff and send_pack_delivery.retry_jitter
 
 
 def test_the_sent_pack_page_shows_each_recipients_state(
@@ -240,7 +240,7 @@ def test_stale_deliveries_are_enqueued_again(pack, champion, monkeypatch, django
     with django_capture_on_commit_callbacks(execute=False):
         pack_send(pack=pack, by=champion)
     enqueued = []
-    monkeypatch.setattr(deliver_pack, "delay", enqueued.append)
+    monkeypatch.setattr(send_pack_delivery, "delay", enqueued.append)
     requeue_stale_pack_deliveries.run()
     assert enqueued == []
     with time_machine.travel(STALE_AFTER + timedelta(minutes=1)):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from campaign.models import Campaign
 from leadership.models import ExecutiveSummary, Feedback, SummaryDelivery, SummarySchedule
-from leadership.summaries import summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 from tests.factories import LeaderFactory
 
 

@@ -9,10 +9,11 @@ from django.core import mail
 from django.urls import reverse
 
 from leadership import signing
+from leadership.emails import summary_delivery_message
 from leadership.models import PackDelivery
 from leadership.models.summaries import Period
-from leadership.summaries import build_delivery_message, summary_content
-from leadership.tasks import deliver_pack
+from leadership.summaries import summary_content
+from leadership.tasks import send_pack_delivery
 from tests.factories import (
     BriefingPackFactory,
     EventFactory,
@@ -44,7 +45,7 @@ def local(url):
 
 
 def test_both_web_versions_are_the_emails_own_html_under_the_same_csp(client, pack_delivery, summary_delivery):
-    deliver_pack(pack_delivery.pk)
+    send_pack_delivery(pack_delivery.pk)
     pack_page = client.get(local(signing.pack_web_url(pack_delivery)))
     summary_page = client.get(local(signing.summary_web_url(summary_delivery)))
     for page in (pack_page, summary_page):
@@ -60,9 +61,9 @@ def test_both_web_versions_are_the_emails_own_html_under_the_same_csp(client, pa
 
 
 def test_both_emails_share_the_web_link_and_the_footer(summary_delivery, pack_delivery):
-    deliver_pack(pack_delivery.pk)
+    send_pack_delivery(pack_delivery.pk)
     pack = mail.outbox[0]
-    summary = build_delivery_message(summary_delivery)
+    summary = summary_delivery_message(summary_delivery)
     for message in (pack, summary):
         text, html = message.body, message.alternatives[0].content
         assert "Read it on the web: http" in text
@@ -171,12 +172,13 @@ def test_a_leaders_page_says_whether_they_still_receive_summaries(client_for, vi
 def test_a_test_copy_of_a_summary_says_it_is_one_and_its_unsubscribe_unsubscribes_nobody(
     client, summary_delivery, admin_user
 ):
-    from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
+    from leadership.emails import summary_test_copy_message
+    from leadership.services import summary_test_copy_create
 
     copy = summary_test_copy_create(
         campaign=summary_delivery.summary.campaign, user=admin_user, summary=summary_delivery.summary
     )
-    message = build_test_copy_message(copy)
+    message = summary_test_copy_message(copy)
     for part in (message.body, message.alternatives[0].content):
         assert "Test copy" in part or "TEST COPY" in part
         assert "unsubscribes nobody" in part

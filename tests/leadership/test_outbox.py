@@ -4,10 +4,11 @@ from datetime import date
 
 from django.urls import reverse
 
+from leadership.emails import summary_delivery_message, summary_test_copy_message
 from leadership.models import DeliveryStatus, PackDelivery, SummaryTestCopy
 from leadership.models.summaries import Period
-from leadership.summaries import build_delivery_message, summary_content
-from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
+from leadership.services import summary_test_copy_create
+from leadership.summaries import summary_content
 from tests.factories import (
     BriefingPackFactory,
     ExecutiveSummaryFactory,
@@ -59,7 +60,7 @@ def test_a_summary_in_the_outbox_shows_both_parts_as_sent(client_for, admin_user
     assert "Dear Helen Osei" in page.text  # the plain-text part, on the page
     assert "Executive summary" in page.text
     html = client.get(url("outbox-message-html", campaign, kind="summary", pk=delivery.pk))
-    sent = build_delivery_message(delivery)
+    sent = summary_delivery_message(delivery)
     assert html.text == sent.alternatives[0].content
     assert "style-src 'unsafe-inline'" in html["Content-Security-Policy"]
     assert "script-src" not in html["Content-Security-Policy"]
@@ -102,7 +103,7 @@ def test_a_test_copy_is_in_the_outbox_addressed_to_the_member_and_shown_as_sent(
     page = client.get(url("outbox-message", campaign, kind="summary-test", pk=copy.pk)).text
     assert "(a member, not a leader)" in page and "[Test] " in page
     html = client.get(url("outbox-message-html", campaign, kind="summary-test", pk=copy.pk))
-    assert html.text == build_test_copy_message(copy).alternatives[0].content
+    assert html.text == summary_test_copy_message(copy).alternatives[0].content
 
 
 def test_another_campaigns_test_copy_is_404_in_the_outbox(client_for, admin_user, outsider, campaign, other_campaign):

@@ -1,6 +1,6 @@
 """
 A summary's fan-out at speed: deliveries sent in batches (each still claimed, sent and marked on its
-own), the summary rendered once per process with each leader's name and links put in, one SMTP
+own), the summary's shared part rendered once per batch with each leader's own parts around it, one SMTP
 connection kept open across messages, and the worker's database connection kept across tasks.
 """
 
@@ -16,13 +16,15 @@ from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.test.signals import template_rendered
 
 from config.celery import close_old_database_connections
 from leadership import delivery as delivery_module
-from leadership import summaries
+from leadership import services, signing
 from leadership.delivery import BATCH_SIZE, KeptConnection, delivery_send_batch
+from leadership.emails import summary_delivery_builder, summary_delivery_message, summary_message
 from leadership.models import DeliveryStatus, SummaryDelivery
-from leadership.summaries import build_delivery_message, summaries_dispatch_due, summary_message
+from leadership.services import summaries_dispatch_due
 from leadership.tasks import SUMMARY_DELIVERY_RELATED, send_summary_deliveries, send_summary_delivery
 from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFactory
 
@@ -54,7 +56,7 @@ def batch(pks):
     return delivery_send_batch(
         model=SummaryDelivery,
         pks=pks,
-        build=build_delivery_message,
+        build=summary_delivery_message,
         single=send_summary_delivery,
         related=SUMMARY_DELIVERY_RELATED,
     )
@@ -67,52 +69,72 @@ def ids(summary):
 # --- The email, rendered once ------------------------------------------------------------------
 
 
-def test_each_leaders_copy_is_exactly_what_rendering_it_alone_gives(summary):
-    summaries._RENDERED.clear()
-    for delivery in SummaryDelivery.objects.select_related(*SUMMARY_DELIVERY_RELATED):
-        with time_machine.travel(MONDAY_9, tick=False):  # the signed links carry the time
-            fast = build_delivery_message(delivery)
+@pytest.fixture
+def templates_rendered():
+    """The names of the templates rendered while the test runs, in order."""
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+def test_a_batch_renders_the_shared_part_once_and_each_copy_is_what_rendering_it_alone_gives(
+    summary, templates_rendered
+):
+    deliveries = list(SummaryDelivery.objects.select_related(*SUMMARY_DELIVERY_RELATED))
+    build = summary_delivery_builder()
+    with time_machine.travel(MONDAY_9, tick=False):  # the signed links carry the time
+        copies = [build(delivery) for delivery in deliveries]
+    assert templates_rendered.count("emails/_summary-shared.html") == 1  # once for every leader
+    assert templates_rendered.count("emails/summary-body.html") == len(deliveries)  # the leader's own parts
+    for delivery, fast in zip(deliveries, copies, strict=True):
+        with time_machine.travel(MONDAY_9, tick=False):
             slow = summary_message(
                 summary=delivery.summary,
                 to=delivery.leader.email,
                 leader=delivery.leader,
-                web_url=summaries.signing.summary_web_url(delivery),
+                web_url=signing.summary_web_url(delivery),
             )
         assert (fast.subject, fast.body, fast.to) == (slow.subject, slow.body, slow.to)
         assert fast.alternatives[0].content == slow.alternatives[0].content
         assert fast.extra_headers == slow.extra_headers
         assert f"Dear {delivery.leader.name}," in fast.body
-    assert len(summaries._RENDERED) == 1  # rendered once for every leader
+        assert "Invoice <b>wrong</b> & late" in fast.body
 
 
 def test_a_leaders_name_is_escaped_in_the_html_part_and_plain_in_the_text(summary):
     delivery = summary.deliveries.get(leader__email="ann@example.com")
-    message = build_delivery_message(delivery)
+    message = summary_delivery_message(delivery)
     assert 'Dear Ann O\'Brien <b>&"Co"</b>,' in message.body
     html = message.alternatives[0].content
     assert "Dear Ann O&#x27;Brien &lt;b&gt;&amp;&quot;Co&quot;&lt;/b&gt;," in html
-    assert summaries._MARK not in message.body + html
+    assert "Invoice &lt;b&gt;wrong&lt;/b&gt; &amp; late" in html
 
 
 def test_a_changed_campaign_name_is_rendered_again(summary):
     delivery = summary.deliveries.first()
-    assert summary.campaign.name in build_delivery_message(delivery).subject
+    assert summary.campaign.name in summary_delivery_message(delivery).subject
     summary.campaign.name = "Renamed Campaign"
     summary.campaign.save()
     delivery = SummaryDelivery.objects.select_related(*SUMMARY_DELIVERY_RELATED).get(pk=delivery.pk)
-    assert build_delivery_message(delivery).subject.startswith("Renamed Campaign:")
+    assert summary_delivery_message(delivery).subject.startswith("Renamed Campaign:")
 
 
 # --- Batches -----------------------------------------------------------------------------------
 
 
-def test_the_fan_out_enqueues_batches_on_commit(campaign, django_capture_on_commit_callbacks):
+def test_the_fan_out_enqueues_batches_on_commit(campaign, django_capture_on_commit_callbacks, tasks_enqueued):
     SummaryScheduleFactory(campaign=campaign)
     LeaderFactory.create_batch(BATCH_SIZE + 3, campaign=campaign)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         [summary] = summaries_dispatch_due(now=MONDAY_9)
-    assert [len(callback.args[0]) for callback in callbacks] == [BATCH_SIZE, 3]
-    assert sorted(pk for callback in callbacks for pk in callback.args[0]) == ids(summary)
+    assert set(tasks_enqueued.names()) == {"leadership.tasks.send_summary_deliveries"}
+    assert [len(pks) for _name, (pks,) in tasks_enqueued] == [BATCH_SIZE, 3]
+    assert sorted(pk for _name, (pks,) in tasks_enqueued for pk in pks) == ids(summary)
 
 
 def test_a_batch_sends_each_delivery_once_and_marks_it(summary, singles, django_assert_max_num_queries):
@@ -171,7 +193,7 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_batch_goes_on(summar
     def build(delivery):
         if delivery.pk == first:
             raise ValueError("no template")
-        return build_delivery_message(delivery)
+        return summary_delivery_message(delivery)
 
     outcome = delivery_send_batch(model=SummaryDelivery, pks=[first, *rest], build=build, single=send_summary_delivery)
     assert outcome[first] == DeliveryStatus.FAILED
@@ -190,13 +212,15 @@ def test_a_batch_past_its_time_budget_hands_the_rest_over(summary, singles, monk
     assert len(mail.outbox) == 1
 
 
-def test_retrying_failed_deliveries_enqueues_them_in_batches(summary, django_capture_on_commit_callbacks):
+def test_retrying_failed_deliveries_enqueues_them_in_batches(
+    summary, django_capture_on_commit_callbacks, tasks_enqueued
+):
     pks = ids(summary)
     SummaryDelivery.objects.filter(pk__in=pks[:2]).update(status=DeliveryStatus.FAILED, attempts=5)
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert summaries.summary_deliveries_retry_failed(summary=summary) == 2
-    [callback] = callbacks
-    assert sorted(callback.args[0]) == pks[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.summary_deliveries_retry_failed(summary=summary) == 2
+    [(name, (retried,))] = tasks_enqueued
+    assert (name, sorted(retried)) == ("leadership.tasks.send_summary_deliveries", pks[:2])
 
 
 # --- One SMTP connection for many messages --------------------------------------------------------

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from allies.models import StageChange
 from leadership.delivery import delivery_send
+from leadership.emails import summary_delivery_message, summary_test_copy_message
 from leadership.models import SummaryDelivery
+from leadership.services import summaries_dispatch_due, summary_test_copy_create
 from leadership.signing import summary_web_token
-from leadership.summaries import build_delivery_message, summaries_dispatch_due
-from leadership.summary_test_copies import build_test_copy_message, summary_test_copy_create
 from leadership.tasks import send_summary_delivery
 from tests.factories import (
     AllyFactory,
@@ -59,7 +59,7 @@ def test_november_is_compared_with_the_whole_of_october(november):
 
 def test_the_email_names_what_it_compares_with_in_both_parts(november):
     delivery = november.deliveries.get()
-    delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message)
+    delivery_send(model=SummaryDelivery, pk=delivery.pk, build=summary_delivery_message)
     [message] = mail.outbox
     html = message.alternatives[0][0]
     assert "5 received (up 1 against October: 4)" in message.body
@@ -74,7 +74,7 @@ def test_the_web_version_and_a_test_copy_say_the_same(client, november, admin_us
     page = client.get(reverse("leadership:summary-web", kwargs={"token": summary_web_token(delivery)})).text
     assert "up 1 against October: 4" in page
     copy = summary_test_copy_create(campaign=november.campaign, user=admin_user, summary=november)
-    assert "5 received (up 1 against October: 4)" in build_test_copy_message(copy).body
+    assert "5 received (up 1 against October: 4)" in summary_test_copy_message(copy).body
 
 
 def test_the_summary_page_heads_its_columns_with_the_two_months(client_for, viewer, november, campaign):

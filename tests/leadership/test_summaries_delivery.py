@@ -16,12 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadership import delivery as delivery_module
-from leadership.delivery import MAX_ATTEMPTS, TransientSendError, deliveries_stale, delivery_send
+from leadership.delivery import MAX_ATTEMPTS, TransientSendError, deliveries_release_stale, delivery_send
+from leadership.emails import summary_delivery_message
 from leadership.models import DeliveryStatus, Leader, SummaryDelivery
+from leadership.services import summaries_dispatch_due, summary_test_copy_create
 from leadership.signing import unsubscribe_token
-from leadership.summaries import build_delivery_message, summaries_dispatch_due
-from leadership.summary_test_copies import summary_test_copy_create
-from leadership.tasks import reap_summary_deliveries, send_summary_delivery, send_summary_test_copy
+from leadership.tasks import (
+    requeue_stale_summary_deliveries,
+    requeue_stale_test_copy_deliveries,
+    send_summary_delivery,
+    send_test_copy_delivery,
+)
 from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFactory
 
 MONDAY_9 = datetime(2026, 11, 16, 9, tzinfo=UTC)
@@ -53,7 +58,7 @@ def delivery(campaign):
 
 
 def send(pk):
-    return delivery_send(model=SummaryDelivery, pk=pk, build=build_delivery_message)
+    return delivery_send(model=SummaryDelivery, pk=pk, build=summary_delivery_message)
 
 
 @pytest.fixture
@@ -151,9 +156,9 @@ def test_a_worker_killed_mid_send_leaves_a_delivery_the_reaper_sends_exactly_onc
         assert delivery_module.delivery_claim(model=SummaryDelivery, pk=delivery.pk) is not None
     assert send(delivery.pk) is None  # a redelivered task cannot take it from the dead worker
     with time_machine.travel(MONDAY_9 + timedelta(minutes=5)):
-        assert reap_summary_deliveries() == []  # not stale yet
+        assert requeue_stale_summary_deliveries() == []  # not stale yet
     with time_machine.travel(MONDAY_9 + timedelta(minutes=20)):
-        ids = reap_summary_deliveries()
+        ids = requeue_stale_summary_deliveries()
     assert ids == enqueued == [delivery.pk]
     assert send(delivery.pk) == DeliveryStatus.SENT
     assert send(delivery.pk) is None
@@ -163,7 +168,7 @@ def test_a_worker_killed_mid_send_leaves_a_delivery_the_reaper_sends_exactly_onc
 def test_the_reaper_enqueues_deliveries_whose_broker_message_was_lost(delivery, django_capture_on_commit_callbacks):
     SummaryDelivery.objects.filter(pk=delivery.pk).update(created_at=MONDAY_9)
     with time_machine.travel(MONDAY_9 + timedelta(minutes=20)):
-        assert list(deliveries_stale(model=SummaryDelivery).values_list("pk", flat=True)) == [delivery.pk]
+        assert deliveries_release_stale(model=SummaryDelivery) == [delivery.pk]
 
 
 def test_the_reaper_fails_a_stuck_delivery_that_used_all_its_attempts(delivery):
@@ -171,7 +176,7 @@ def test_the_reaper_fails_a_stuck_delivery_that_used_all_its_attempts(delivery):
         status=DeliveryStatus.SENDING, claimed_at=MONDAY_9, attempts=MAX_ATTEMPTS
     )
     with time_machine.travel(MONDAY_9 + timedelta(minutes=20)):
-        assert list(deliveries_stale(model=SummaryDelivery)) == []
+        assert deliveries_release_stale(model=SummaryDelivery) == []
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
 
@@ -179,7 +184,7 @@ def test_the_reaper_fails_a_stuck_delivery_that_used_all_its_attempts(delivery):
 def test_sent_deliveries_are_never_stale(delivery):
     send(delivery.pk)
     with time_machine.travel(datetime.now(UTC) + timedelta(days=1)):
-        assert list(deliveries_stale(model=SummaryDelivery)) == []
+        assert deliveries_release_stale(model=SummaryDelivery) == []
 
 
 # --- The email ------------------------------------------------------------------------
@@ -265,15 +270,13 @@ def test_a_forged_unsubscribe_link_is_404(client, campaign):
 
 
 def test_a_test_copy_goes_to_the_member_only_through_its_own_outbox_row(
-    delivery, admin_user, django_capture_on_commit_callbacks, monkeypatch
+    delivery, admin_user, django_capture_on_commit_callbacks, tasks_enqueued
 ):
-    sent = []
-    monkeypatch.setattr(send_summary_test_copy, "delay", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         copy = summary_test_copy_create(campaign=delivery.summary.campaign, user=admin_user, summary=delivery.summary)
-    assert sent == [copy.pk]
-    assert send_summary_test_copy(copy.pk) == DeliveryStatus.SENT
-    assert send_summary_test_copy(copy.pk) is None  # claimed and sent once, like a leader's copy
+    assert tasks_enqueued == [("leadership.tasks.send_test_copy_delivery", (copy.pk,))]
+    assert send_test_copy_delivery(copy.pk) == DeliveryStatus.SENT
+    assert send_test_copy_delivery(copy.pk) is None  # claimed and sent once, like a leader's copy
     [message] = mail.outbox
     assert message.to == [admin_user.email]
     assert message.subject.startswith("[Test]")
@@ -283,10 +286,10 @@ def test_a_test_copy_goes_to_the_member_only_through_its_own_outbox_row(
 
 def test_the_reaper_sends_a_test_copy_whose_broker_message_was_lost(delivery, admin_user, monkeypatch):
     requeued = []
-    monkeypatch.setattr(send_summary_test_copy, "delay", requeued.append)
+    monkeypatch.setattr(send_test_copy_delivery, "delay", requeued.append)
     copy = summary_test_copy_create(campaign=delivery.summary.campaign, user=admin_user, summary=delivery.summary)
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
-        reap_summary_deliveries()
+        requeue_stale_test_copy_deliveries()
     assert requeued == [copy.pk]
 
 

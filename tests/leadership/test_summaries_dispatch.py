@@ -10,7 +10,8 @@ from campaign import momentum
 from campaign.models import Campaign, ServiceProblem
 from leadership.models import ExecutiveSummary, SummaryDelivery
 from leadership.models.summaries import Period
-from leadership.summaries import summaries_dispatch_due, summary_content, summary_create_for_period
+from leadership.services import summaries_dispatch_due, summary_create_for_period
+from leadership.summaries import summary_content
 from tests.factories import (
     DepartmentFactory,
     FeedbackFactory,
@@ -30,18 +31,23 @@ def schedule(campaign):
     return SummaryScheduleFactory(campaign=campaign)
 
 
-def test_a_due_summary_is_created_with_one_delivery_per_leader(schedule, django_capture_on_commit_callbacks):
+def test_a_due_summary_is_created_with_one_delivery_per_leader(
+    schedule, django_capture_on_commit_callbacks, tasks_enqueued
+):
     leaders = LeaderFactory.create_batch(2, campaign=schedule.campaign)
     with django_capture_on_commit_callbacks() as callbacks:
         created = summaries_dispatch_due(now=MONDAY_9)
+    assert tasks_enqueued == []  # nothing before commit
     assert len(created) == 1
     summary = created[0]
     assert (summary.period_start, summary.period_end) == (date(2026, 11, 9), date(2026, 11, 16))
     assert set(summary.deliveries.values_list("leader", flat=True)) == {leader.pk for leader in leaders}
     # One enqueue per batch of deliveries (both fit in one), only after commit.
     [callback] = callbacks
-    assert callback.func.__self__.name == "leadership.tasks.send_summary_deliveries"
-    assert sorted(callback.args[0]) == sorted(summary.deliveries.values_list("pk", flat=True))
+    callback()
+    [(name, (pks,))] = tasks_enqueued
+    assert name == "leadership.tasks.send_summary_deliveries"
+    assert sorted(pks) == sorted(summary.deliveries.values_list("pk", flat=True))
 
 
 def test_the_dispatcher_twice_in_a_row_creates_nothing_new(schedule):
@@ -299,16 +305,29 @@ def test_the_snapshot_is_stored_and_does_not_change_with_later_edits(schedule):
     assert summary.snapshot["open_complaints"][0]["summary"] == "Before the edit"
 
 
-def test_beat_runs_the_dispatcher_and_the_reaper_with_expiry_under_their_period():
+def test_beat_runs_the_dispatcher_and_the_reapers_with_expiry_under_their_period():
+    from celery import current_app
     from django.conf import settings
 
     for name, task in [
         ("dispatch-due-summaries", "leadership.tasks.dispatch_due_summaries"),
-        ("reap-summary-deliveries", "leadership.tasks.reap_summary_deliveries"),
+        ("requeue-stale-summary-deliveries", "leadership.tasks.requeue_stale_summary_deliveries"),
+        ("requeue-stale-test-copy-deliveries", "leadership.tasks.requeue_stale_test_copy_deliveries"),
+        ("requeue-stale-pack-deliveries", "leadership.tasks.requeue_stale_pack_deliveries"),
     ]:
         entry = settings.CELERY_BEAT_SCHEDULE[name]
         assert entry["task"] == task
+        assert task in current_app.tasks
         assert 0 < entry["options"]["expires"] < entry["schedule"]
+
+
+def test_every_task_a_service_enqueues_by_name_is_a_registered_task():
+    from celery import current_app
+
+    from leadership import services
+
+    names = [services.SEND_PACK_DELIVERY, services.SEND_SUMMARY_DELIVERIES, services.SEND_TEST_COPY_DELIVERY]
+    assert all(name in current_app.tasks for name in names)
 
 
 def test_the_open_complaints_shown_are_the_most_severe_then_the_oldest(campaign):

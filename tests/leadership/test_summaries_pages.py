@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from campaign import momentum
 from leadership.models import DeliveryStatus, Feedback, SummaryDelivery, SummarySchedule, SummaryTestCopy
-from leadership.summaries import summaries_dispatch_due
-from leadership.tasks import send_summary_test_copy
+from leadership.services import summaries_dispatch_due
 from tests.factories import (
     DepartmentFactory,
     FeedbackFactory,
@@ -75,10 +74,8 @@ def test_a_summary_shows_each_recipients_state_and_opening(client_for, viewer, c
 
 
 def test_an_admin_sends_a_test_of_a_sent_summary_to_their_own_address(
-    client_for, admin_user, campaign, django_capture_on_commit_callbacks, monkeypatch
+    client_for, admin_user, campaign, django_capture_on_commit_callbacks, tasks_run_here
 ):
-    # Run the enqueued task here instead of through the broker.
-    monkeypatch.setattr(send_summary_test_copy, "delay", send_summary_test_copy)
     SummaryScheduleFactory(campaign=campaign)
     LeaderFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=MONDAY_9)

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from leadership import signing
 from leadership.delivery import delivery_send
+from leadership.emails import summary_delivery_message
 from leadership.models import DeliveryStatus, ExecutiveSummary, Feedback, Leader, SummaryDelivery, SummaryTestCopy
-from leadership.summaries import build_delivery_message, summaries_dispatch_due
-from leadership.tasks import send_summary_test_copy
+from leadership.services import summaries_dispatch_due
 from tests.factories import FeedbackFactory, LeaderFactory, SummaryScheduleFactory
 
 # A Wednesday: the next weekly summary (Mondays at 08:00) is due on Monday 23 November.
@@ -28,9 +28,9 @@ def now():
 
 
 @pytest.fixture
-def sent_now(monkeypatch):
+def sent_now(tasks_run_here):
     """Test copies the code under test enqueued, sent at once here instead of through the broker."""
-    monkeypatch.setattr(send_summary_test_copy, "delay", send_summary_test_copy)
+    return tasks_run_here
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_the_test_copys_unsubscribe_link_leaves_every_leader_subscribed(
 
 
 def test_a_test_copys_link_cannot_open_a_leaders_copy_nor_the_reverse(client, campaign, leaders, champion):
-    from leadership.summary_test_copies import summary_test_copy_create
+    from leadership.services import summary_test_copy_create
 
     copy = summary_test_copy_create(campaign=campaign, user=champion)
     token = signing.summary_test_copy_token(copy)
@@ -181,8 +181,8 @@ def test_beat_still_creates_and_sends_the_real_summary_once_after_a_test(
     assert summary.period_start == copy.period_start
     mail.outbox.clear()
     for delivery in summary.deliveries.all():
-        assert delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message) == "sent"
-        assert delivery_send(model=SummaryDelivery, pk=delivery.pk, build=build_delivery_message) is None
+        assert delivery_send(model=SummaryDelivery, pk=delivery.pk, build=summary_delivery_message) == "sent"
+        assert delivery_send(model=SummaryDelivery, pk=delivery.pk, build=summary_delivery_message) is None
     assert sorted(m.to[0] for m in mail.outbox) == sorted(leader.email for leader in leaders)
     assert not any(m.subject.startswith("[Test]") for m in mail.outbox)
 

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from config.celery import app
 from leadership.models import DeliveryStatus, SummaryDelivery
-from leadership.summaries import summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 from tests.campaign.test_celery_worker import celery_worker as shared_celery_worker
 from tests.campaign.test_celery_worker import wait_for
 from tests.factories import CampaignFactory, FeedbackFactory, LeaderFactory, SummaryScheduleFactory

@@ -8,7 +8,6 @@ from django.core import mail
 from campaign.models import Role
 from campaign.services import member_add_by_email
 from leadership import emails as leadership_emails
-from leadership import summaries
 from leadership.models import PackDelivery
 from tests.factories import (
     BriefingPackFactory,
@@ -53,7 +52,7 @@ def test_a_summary_email_keeps_injected_names_out_of_its_headers(evil_campaign):
     summary = ExecutiveSummaryFactory(campaign=evil_campaign)
     leader = LeaderFactory(campaign=evil_campaign, name=EVIL, email="ann@example.com")
     delivery = SummaryDeliveryFactory(summary=summary, leader=leader)
-    assert_clean(summaries.build_delivery_message(delivery), ["ann@example.com"])
+    assert_clean(leadership_emails.summary_delivery_message(delivery), ["ann@example.com"])
 
 
 def test_invitation_and_welcome_emails_keep_injected_names_out_of_their_headers(

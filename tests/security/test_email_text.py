@@ -18,7 +18,7 @@ from campaign import services as campaign_services
 from campaign.models import MemberDelivery, Role, ServiceProblem
 from campaign.outbox import member_delivery_message
 from leadership import emails as leadership_emails
-from leadership import summaries, summary_test_copies
+from leadership import services
 from leadership.models import PackDelivery, SummaryDelivery, VisitAction
 from tests.factories import (
     AllyFactory,
@@ -214,7 +214,7 @@ def _summary(named_campaign):
         roadblock_leader=leader,
     )
     with time_machine.travel(MONDAY_9, tick=False):
-        [summary] = summaries.summaries_dispatch_due(now=MONDAY_9)
+        [summary] = services.summaries_dispatch_due(now=MONDAY_9)
     return SummaryDelivery.objects.select_related("summary__campaign", "leader").get(summary=summary)
 
 
@@ -223,10 +223,9 @@ def _summary_subject():
 
 
 def summary(named_campaign):
-    summaries._RENDERED.clear()
     delivery = _summary(named_campaign)
     return Sent(
-        summaries.build_delivery_message(delivery),
+        leadership_emails.summary_delivery_message(delivery),
         [hostile(label) for label in SUMMARY_VALUES],
         subject=_summary_subject(),
     )
@@ -234,7 +233,7 @@ def summary(named_campaign):
 
 def summary_rendered_alone(named_campaign):
     delivery = _summary(named_campaign)
-    message = summaries.summary_message(
+    message = leadership_emails.summary_message(
         summary=delivery.summary, to=delivery.leader.email, leader=delivery.leader, web_url="https://x.test/w"
     )
     return Sent(message, [hostile(label) for label in SUMMARY_VALUES], subject=_summary_subject())
@@ -243,8 +242,8 @@ def summary_rendered_alone(named_campaign):
 def summary_test_copy(named_campaign):
     delivery = _summary(named_campaign)
     tester = person("tester", named_campaign)
-    copy = summary_test_copies.summary_test_copy_create(campaign=named_campaign, user=tester, summary=delivery.summary)
-    message = summary_test_copies.build_test_copy_message(copy)
+    copy = services.summary_test_copy_create(campaign=named_campaign, user=tester, summary=delivery.summary)
+    message = leadership_emails.summary_test_copy_message(copy)
     values = [hostile(label) for label in SUMMARY_VALUES if label != "leader"]
     values.append(hostile("leader"))  # named in the roadblock it is for
     return Sent(message, values, subject=f"[Test] {_summary_subject()}")

@@ -126,7 +126,9 @@ def check_emails(slug):
     summary = ExecutiveSummary.objects.filter(campaign=campaign).first()
     summary.snapshot = content
     leader = Leader.objects.filter(campaign=campaign).first()
-    message = summaries.summary_message(summary=summary, to=leader.email, leader=leader, web_url="https://x.test/")
+    message = leadership_emails.summary_message(
+        summary=summary, to=leader.email, leader=leader, web_url="https://x.test/"
+    )
     pack = BriefingPackFactory(campaign=campaign)
     pack.stories.set(campaign.problems.all()[:3])
     pack.clippings.set(Clipping.objects.filter(campaign=campaign)[:3])

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from leadership.summaries import summaries_dispatch_due
+from leadership.services import summaries_dispatch_due
 
 
 class Command(BaseCommand):
