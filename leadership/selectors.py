@@ -428,13 +428,16 @@ def _text(value):
     return Value(value, output_field=CharField())
 
 
+LEADER = (F("leader__name"), F("leader__email"))
+
+
 @dataclass(frozen=True)
 class OutboxKind:
     """
-    One kind of mail: its `name` (in URLs), its `model`, the lookup from a row to its campaign (`in_campaign`), what
-    its list columns read (`title`, the period's and the recipient's columns: expressions, None for
-    none) and what one row is loaded with (`related`). `sender`: the lookup of the member who sent it;
-    None: nobody sends it by hand (admins only).
+    One kind of mail: its `name` (in URLs), its `model`, the lookup from a row to its campaign
+    (`in_campaign`), what its list columns read (`title`, the period's and the recipient's columns:
+    expressions, None for none). `sender`: the lookup of the member who sent it; None: nobody sends it
+    by hand (admins only).
     """
 
     name: str
@@ -442,9 +445,8 @@ class OutboxKind:
     model: type
     in_campaign: str
     title: object
-    related: tuple = ()
     period: tuple = (None, None)
-    to: tuple = (F("leader__name"), F("leader__email"))
+    to: tuple = LEADER
     sender: str | None = None
 
     def rows(self, campaign):
@@ -464,54 +466,33 @@ class OutboxKind:
         )
 
     def get(self, campaign, pk):
-        """Row `pk` of this kind in `campaign`; DoesNotExist when it is not the campaign's."""
-        rows = self.model.objects.select_related(*self.related) if self.related else self.model.objects
-        return rows.get(pk=pk, **{self.in_campaign: campaign})
+        """
+        Row `pk` of this kind in `campaign`, with what its message reads (its campaign, and its leader
+        for a leader's delivery); DoesNotExist when it is not the campaign's.
+        """
+        related = [self.in_campaign, *(["leader"] if self.to == LEADER else [])]
+        return self.model.objects.select_related(*related).get(pk=pk, **{self.in_campaign: campaign})
 
 
+# name, label, model, in_campaign, title; then what differs from a leader's delivery.
 OUTBOX_KINDS = {
     kind.name: kind
     for kind in (
+        OutboxKind("pack", "Briefing pack", PackDelivery, "pack__campaign", F("pack__title"), sender="pack__sent_by"),
         OutboxKind(
-            name="pack",
-            label="Briefing pack",
-            model=PackDelivery,
-            in_campaign="pack__campaign",
-            title=F("pack__title"),
-            related=("pack__campaign", "leader"),
-            sender="pack__sent_by",
-        ),
-        OutboxKind(
-            name="summary",
-            label="Executive summary",
-            model=SummaryDelivery,
-            in_campaign="summary__campaign",
-            title=_text("Executive summary"),
-            related=("summary__campaign", "leader"),
+            "summary", "Executive summary", SummaryDelivery, "summary__campaign", _text("Executive summary"),
             period=(F("summary__period_start"), F("summary__period_end")),
         ),
         OutboxKind(
-            name="summary-test",
-            label="Test copy",
-            model=SummaryTestCopy,
-            in_campaign="campaign",
-            title=_text("Executive summary"),
-            related=("campaign",),
-            period=(F("period_start"), F("period_end")),
-            to=(F("name"), F("email")),
-            sender="requested_by",
+            "summary-test", "Test copy", SummaryTestCopy, "campaign", _text("Executive summary"),
+            period=(F("period_start"), F("period_end")), to=(F("name"), F("email")), sender="requested_by",
         ),
         OutboxKind(
-            name="member",
-            label="Member email",
-            model=MemberDelivery,
-            in_campaign="campaign",
-            title=F("subject"),
-            to=(_text(""), F("to_email")),
-            sender="triggered_by",
+            "member", "Member email", MemberDelivery, "campaign", F("subject"),
+            to=(_text(""), F("to_email")), sender="triggered_by",
         ),
     )
-}
+}  # fmt: skip
 
 
 def outbox_kinds_for(sender):

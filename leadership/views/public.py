@@ -7,6 +7,8 @@ site pages. A tampered or expired link is a 404 (see leadership.signing), the sa
 link to something that no longer exists, so a guesser learns nothing.
 """
 
+import functools
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -19,21 +21,32 @@ from leadership.models import Event, Leader, PackDelivery, SummaryDelivery, Summ
 from leadership.views.briefings import EMAIL_PAGE_CSP
 
 
-def _signed_delivery(token, deliveries, *, salt, max_age):
-    """The delivery a web-version link names; 404 when the link is bad or the delivery is gone."""
+def web_version(view):
+    """A leader's web version of an email: GET only, never cached, under the email's own CSP."""
+    return require_GET(never_cache(csp_override(EMAIL_PAGE_CSP)(view)))
+
+
+def unsubscribe_link(view):
+    """
+    An unsubscribe link (RFC 8058): a mail client's one-click POST comes with no cookie and no CSRF token;
+    the signed token in the address is the authorisation, and it can only switch summaries off.
+    """
+    return csrf_exempt(require_http_methods(["GET", "POST"])(never_cache(view)))
+
+
+def _signed(token, rows, *, salt, max_age, key="d", gone="This email no longer exists."):
+    """The row of `rows` a signed link names (its id under `key`); 404 when the link is bad or the row is gone."""
     payload = signing.load(token, salt=salt, max_age=max_age)
-    delivery = deliveries.filter(pk=payload.get("d")).first()
-    if delivery is None:
-        raise Http404("This email no longer exists.")
-    return delivery
+    row = rows.filter(pk=payload.get(key)).first()
+    if row is None:
+        raise Http404(gone)
+    return row
 
 
-@require_GET
-@never_cache
-@csp_override(EMAIL_PAGE_CSP)
+@web_version
 def pack_web(request, token):
     deliveries = PackDelivery.objects.select_related("pack", "leader")
-    delivery = _signed_delivery(token, deliveries, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
+    delivery = _signed(token, deliveries, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
     return HttpResponse(emails.pack_web_html(delivery))
 
 
@@ -66,19 +79,17 @@ def event_answer(request, token):
     return render(request, "leadership/event_answer.html", context)
 
 
-@require_GET
-@never_cache
-@csp_override(EMAIL_PAGE_CSP)
+@web_version
 def summary_web(request, token):
     deliveries = SummaryDelivery.objects.select_related("summary__campaign", "leader")
-    delivery = _signed_delivery(token, deliveries, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
+    delivery = _signed(token, deliveries, salt=signing.SUMMARY_SALT, max_age=signing.SUMMARY_MAX_AGE)
     # Leaders have no account: a signed-in member opening the link (from the outbox, say) is not the leader.
     if not request.user.is_authenticated:
         services.summary_delivery_mark_opened(delivery=delivery)
     return HttpResponse(emails.summary_web_html(delivery))
 
 
-def _unsubscribe(request, *, unsubscribe, one_click_answer, template, context):
+def _unsubscribe(request, unsubscribe, one_click_answer, template, context):
     """
     An unsubscribe link: GET shows the page with its button, POST does `unsubscribe()`. A mail client's
     RFC 8058 one-click POST gets `one_click_answer` as plain text rather than the page.
@@ -90,37 +101,25 @@ def _unsubscribe(request, *, unsubscribe, one_click_answer, template, context):
     return render(request, template, {**context, "done": request.method == "POST"})
 
 
-# RFC 8058: a mail client's one-click unsubscribe POSTs here with no cookie and no CSRF token; the
-# signed token in the address is the authorisation, and it can only switch summaries off.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@never_cache
+@unsubscribe_link
 def summary_unsubscribe(request, token):
     payload = signing.load(token, salt=signing.UNSUBSCRIBE_SALT, max_age=signing.UNSUBSCRIBE_MAX_AGE)
     leader = Leader.objects.select_related("campaign").filter(pk=payload.get("l"), campaign_id=payload.get("c")).first()
     if leader is None:
         raise Http404("This link is not valid.")
-    return _unsubscribe(
-        request,
-        unsubscribe=lambda: services.leader_unsubscribe(leader=leader),
-        one_click_answer="Unsubscribed.",
-        template="leadership/summaries_unsubscribed.html",
-        context={"leader": leader, "campaign": leader.campaign},
-    )
+    context = {"leader": leader, "campaign": leader.campaign}
+    unsubscribe = functools.partial(services.leader_unsubscribe, leader=leader)
+    return _unsubscribe(request, unsubscribe, "Unsubscribed.", "leadership/summaries_unsubscribed.html", context)
 
 
 def _signed_test_copy(token):
     """The test copy a test copy's link names; 404 when the link is bad or the copy is gone."""
-    payload = signing.load(token, salt=signing.TEST_COPY_SALT, max_age=signing.TEST_COPY_MAX_AGE)
-    copy = SummaryTestCopy.objects.select_related("campaign").filter(pk=payload.get("t")).first()
-    if copy is None:
-        raise Http404("This test copy no longer exists.")
-    return copy
+    copies = SummaryTestCopy.objects.select_related("campaign")
+    salt, max_age = signing.TEST_COPY_SALT, signing.TEST_COPY_MAX_AGE
+    return _signed(token, copies, salt=salt, max_age=max_age, key="t", gone="This test copy no longer exists.")
 
 
-@require_GET
-@never_cache
-@csp_override(EMAIL_PAGE_CSP)
+@web_version
 def summary_test_web(request, token):
     copy = _signed_test_copy(token)
     services.summary_test_copy_mark_opened(copy=copy)
@@ -128,15 +127,9 @@ def summary_test_web(request, token):
 
 
 # The test copy's unsubscribe link behaves as a leader's does (one-click POST included), on the copy alone.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@never_cache
+@unsubscribe_link
 def summary_test_unsubscribe(request, token):
     copy = _signed_test_copy(token)
-    return _unsubscribe(
-        request,
-        unsubscribe=lambda: services.summary_test_copy_unsubscribe(copy=copy),
-        one_click_answer="Test copy: nobody was unsubscribed.",
-        template="leadership/summaries_test_unsubscribed.html",
-        context={"copy": copy, "campaign": copy.campaign},
-    )
+    answer, template = "Test copy: nobody was unsubscribed.", "leadership/summaries_test_unsubscribed.html"
+    unsubscribe = functools.partial(services.summary_test_copy_unsubscribe, copy=copy)
+    return _unsubscribe(request, unsubscribe, answer, template, {"copy": copy, "campaign": copy.campaign})
