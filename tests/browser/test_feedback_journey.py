@@ -11,7 +11,6 @@ from leadership.delivery import delivery_send
 from leadership.emails import summary_delivery_message
 from leadership.models import SummaryDelivery
 from leadership.services import summaries_dispatch_due
-from leadership.tasks import send_summary_deliveries
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import DepartmentFactory, LeaderFactory, SummaryScheduleFactory
 
@@ -20,11 +19,9 @@ ACTION = "A second person answers the phones on Monday mornings"
 
 
 def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
-    page, axe_path, live_server, campaign, champion, admin_user, monkeypatch
+    page, axe_path, live_server, campaign, champion, admin_user, tasks_enqueued
 ):
     # The delivery is sent below by calling the service; nothing goes to the broker from here.
-    enqueued = []
-    monkeypatch.setattr(send_summary_deliveries, "delay", enqueued.append)
     DepartmentFactory(campaign=campaign, name="Customer Support")
     LeaderFactory(campaign=campaign, name="Lena Boss", email="lena@example.com")
     log_in(page, champion.username)
@@ -62,7 +59,7 @@ def test_a_complaint_logged_and_acted_on_reaches_the_leaders_summary(
     SummaryScheduleFactory(campaign=campaign)
     [summary] = summaries_dispatch_due(now=timezone.now() + timedelta(days=8))
     delivery = summary.deliveries.get()
-    assert enqueued == [[delivery.pk]]  # one batch
+    assert tasks_enqueued == [("leadership.tasks.send_summary_deliveries", ([delivery.pk],))]  # one batch
     delivery_send(model=SummaryDelivery, pk=delivery.pk, build=summary_delivery_message)
     web_link = next(line for line in mail.outbox[-1].body.splitlines() if line.startswith("Read it on the web: "))
     address = web_link.removeprefix("Read it on the web: ").replace("http://127.0.0.1:8000", live_server.url)

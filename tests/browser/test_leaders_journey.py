@@ -12,12 +12,10 @@ from tests.factories import ServiceProblemFactory
 
 
 def test_admin_briefs_a_new_leader_and_opens_the_web_version_from_the_outbox(
-    page, axe_path, live_server, campaign, admin_user, monkeypatch, settings
+    page, axe_path, live_server, campaign, admin_user, tasks_enqueued, settings
 ):
     settings.SITE_URL = live_server.url  # links in the email point at this test server
     # The worker does not run here: note what would be enqueued, and run those tasks below.
-    enqueued = []
-    monkeypatch.setattr(send_pack_delivery, "delay", lambda pk: enqueued.append(pk))
     ServiceProblemFactory(
         campaign=campaign,
         title="Crews meet the night shift",
@@ -65,8 +63,8 @@ def test_admin_briefs_a_new_leader_and_opens_the_web_version_from_the_outbox(
     expect(page.locator("#messages")).to_contain_text("Sending “Wins this month” to 1 leader")
     expect(page.locator("#delivery-states")).to_contain_text("Queued")
 
-    assert len(enqueued) == 1
-    for pk in enqueued:
+    assert tasks_enqueued.names() == ["leadership.tasks.send_pack_delivery"]
+    for _name, (pk,) in tasks_enqueued:
         send_pack_delivery.run(pk)
     assert PackDelivery.objects.get().status == "sent"
 
