@@ -210,6 +210,10 @@ def engagement_log_celebration(*, problem, by=None):
 # summary is due; if the summary for it does not exist yet, it is created with its snapshot and
 # one delivery per recipient, and the deliveries are enqueued after commit. A unique constraint on
 # (campaign, period_start) makes a second tick, a second beat or a re-run a no-op.
+#
+# Catching up: after downtime only the latest due period is created. Summaries of periods missed
+# in between are not sent late: leaders get one summary covering the most recent period, not a
+# burst of stale ones.
 
 
 def _summary_deliveries_enqueue(delivery_ids):

@@ -2,10 +2,6 @@
 Executive summaries, read: what goes in one (computed in the database), who receives it, where their
 replies go, the next one as it stands. The writes (creating a due summary and its deliveries, the
 leader's unsubscribe) are in leadership.services; the email is built in leadership.emails.
-
-Catching up: after downtime only the latest due period is created. Summaries of periods missed
-in between are not sent late: leaders get one summary covering the most recent period, not a
-burst of stale ones.
 """
 
 from collections import defaultdict

@@ -4,10 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from celery import current_app
+from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from campaign import momentum
 from campaign.models import Campaign, ServiceProblem
+from leadership import services, tasks
 from leadership.models import ExecutiveSummary, SummaryDelivery
 from leadership.models.summaries import Period
 from leadership.services import summaries_dispatch_due, summary_create_for_period
@@ -306,8 +310,6 @@ def test_the_snapshot_is_stored_and_does_not_change_with_later_edits(schedule):
 
 
 def test_beat_runs_the_dispatcher_and_the_reapers_with_expiry_under_their_period():
-    from celery import current_app
-    from django.conf import settings
 
     for name, task in [
         ("dispatch-due-summaries", "leadership.tasks.dispatch_due_summaries"),
@@ -317,15 +319,11 @@ def test_beat_runs_the_dispatcher_and_the_reapers_with_expiry_under_their_period
     ]:
         entry = settings.CELERY_BEAT_SCHEDULE[name]
         assert entry["task"] == task
-        assert task in current_app.tasks
+        assert task in current_app.tasks and task.rsplit(".", 1)[1] in dir(tasks)
         assert 0 < entry["options"]["expires"] < entry["schedule"]
 
 
 def test_every_task_a_service_enqueues_by_name_is_a_registered_task():
-    from celery import current_app
-
-    from leadership import services
-
     names = [services.SEND_PACK_DELIVERY, services.SEND_SUMMARY_DELIVERIES, services.SEND_TEST_COPY_DELIVERY]
     assert all(name in current_app.tasks for name in names)
 
@@ -344,3 +342,14 @@ def test_the_open_complaints_shown_are_the_most_severe_then_the_oldest(campaign)
     expected = [("Critical", item.received_on.isoformat()) for item in reversed(critical)]
     expected += [("Low", item.received_on.isoformat()) for item in reversed(low)][:8]
     assert shown == expected
+
+
+def test_a_summary_rolled_back_with_its_transaction_enqueues_nothing(
+    schedule, django_capture_on_commit_callbacks, tasks_enqueued
+):
+    LeaderFactory(campaign=schedule.campaign)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        summaries_dispatch_due(now=MONDAY_9)
+        raise RuntimeError("the caller's transaction fails after the summary was created")
+    assert tasks_enqueued == []
+    assert not ExecutiveSummary.objects.exists()
