@@ -4,7 +4,6 @@ import re
 
 from django.urls import reverse
 
-from campaign.widgets import FastSelect
 from personas.models import PersonaCard
 from tests.factories import AllyFactory, DepartmentFactory, PersonaCardFactory, WorkshopFactory
 from tests.personas.helpers import bulk_cards
@@ -42,15 +41,6 @@ def test_a_forged_department_in_the_filters_is_ignored(client_for, campaign, oth
     assert response.context["page_obj"].paginator.count == 1
     served = re.search(r'<select name="served".*?</select>', response.text, re.S).group(0)
     assert served.count(" selected") == 0 or 'value="" selected' in served
-
-
-def test_the_filter_select_renders_its_attributes():
-    widget = FastSelect(choices=[("", "Any"), (3, "Ops")], attrs={"class": "x"})
-    html = widget.render("dept", "3", attrs={"id": "id_dept", "aria-describedby": "id_dept_helptext"})
-    assert squeezed(html) == (
-        '<select name="dept" class="x" id="id_dept" aria-describedby="id_dept_helptext">'
-        '<option value="">Any</option><option value="3" selected>Ops</option></select>'
-    )
 
 
 def test_gallery_with_every_filter_set_stays_within_ten_queries(
