@@ -8,6 +8,7 @@ from django.core import signing
 from django.utils import timezone
 
 from allies.models import Ally, Stage, Touchpoint
+from campaign.fragments import FormRenderer
 from campaign.models import Level
 
 User = get_user_model()
@@ -116,6 +117,8 @@ class StageForm(forms.Form):
 
 class AllyFilterForm(forms.Form):
     """The ally list's filters, search and sort, read from the query string."""
+
+    default_renderer = FormRenderer()  # a select of fifty departments on a busy page (campaign/fragments.py)
 
     SORT_CHOICES = [
         ("name", "Name"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from campaign.fragments import FormRenderer
 from campaign.pickers import PickerChoiceField, PickerFormMixin
 from personas.models import PersonaCard, Workshop
 
@@ -137,6 +138,8 @@ def _writer_matches(text, campaign):
 
 class CardFilterForm(forms.Form):
     """The gallery's filters; print and export read the same ones so they show what the gallery shows."""
+
+    default_renderer = FormRenderer()  # a select of fifty departments on a busy page (campaign/fragments.py)
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     writer_department = forms.ModelChoiceField(

@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from campaign.forms import LabelledChoiceField
+from campaign.fragments import FormRenderer
 from campaign.models import Department
 from campaign.widgets import DAY_MONTH_YEAR_HELP, DayMonthYearInput
 from leadership.models import ApiToken, Feedback, FeedbackTheme
@@ -137,6 +138,7 @@ def feedback_apply_status(feedback, today):
 
 class QuickFeedbackForm(FeedbackForm):
     fit_to_kind = False
+    default_renderer = FormRenderer()  # on the log, with its fifty departments (campaign/fragments.py)
 
     class Meta(FeedbackForm.Meta):
         fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
@@ -172,6 +174,8 @@ class FeedbackUpdateForm(forms.ModelForm):
 
 
 class FeedbackFilterForm(forms.Form):
+    default_renderer = FormRenderer()  # on the log, with its fifty departments (campaign/fragments.py)
+
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
