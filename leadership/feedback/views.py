@@ -190,7 +190,7 @@ def feedback_edit(request, pk):
 def feedback_update(request, pk):
     """
     Status and action in place: an htmx POST answers the row (with the errors in it, when refused);
-    a plain one goes back to the log, or shows the log with the refused row's errors.
+    a plain one goes back to the log, or, when refused, shows a page with the row and its errors.
     """
     item = get_object_or_404(Feedback.objects.for_log(request.campaign), pk=pk)
     form = FeedbackUpdateForm(request.POST, instance=item, campaign=request.campaign)
@@ -200,15 +200,11 @@ def feedback_update(request, pk):
         if not request.htmx:
             return redirect("leadership:feedback-list", slug=request.campaign.slug)
         return _row(request, item)
-    # Drawn from the database again: the refused form has already copied what it could onto `item`.
-    item = Feedback.objects.for_log(request.campaign).get(pk=item.pk)
+    # The row as saved (the refused form has copied what it could onto `item`), with what was typed.
+    posted = Posted.from_form(form)
+    item = get_object_or_404(Feedback.objects.for_log(request.campaign), pk=pk)
     if request.htmx:
-        return _row(request, item, posted=Posted.from_form(form))
-    return _refused_on_the_log(request, item, Posted.from_form(form))
-
-
-def _refused_on_the_log(request, item, posted):
-    """Without JavaScript, a refused update shows a page with the row, its errors and a way back to the log."""
+        return _row(request, item, posted=posted)
     rows = FeedbackRows(request.campaign, [item], can_write=True, posted=posted)
     return render(request, "leadership/feedback_update.html", {"campaign": request.campaign, "rows": rows})
 
