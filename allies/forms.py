@@ -8,8 +8,8 @@ from django.core import signing
 from django.utils import timezone
 
 from allies.models import Ally, Stage, Touchpoint
+from campaign.fragments import FormRenderer
 from campaign.models import Level
-from campaign.widgets import FastSelect
 
 User = get_user_model()
 
@@ -118,6 +118,8 @@ class StageForm(forms.Form):
 class AllyFilterForm(forms.Form):
     """The ally list's filters, search and sort, read from the query string."""
 
+    default_renderer = FormRenderer()  # a select of fifty departments on a busy page (campaign/fragments.py)
+
     SORT_CHOICES = [
         ("name", "Name"),
         ("stage", "Stage, furthest first"),
@@ -126,15 +128,13 @@ class AllyFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label="Search by name", required=False, max_length=120)
-    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments", widget=FastSelect)
-    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False, widget=FastSelect)
-    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False, widget=FastSelect)
-    source = forms.ChoiceField(
-        label="How they came", choices=[("", "Any way"), *Ally.Source.choices], required=False, widget=FastSelect
-    )
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments")
+    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False)
+    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False)
+    source = forms.ChoiceField(label="How they came", choices=[("", "Any way"), *Ally.Source.choices], required=False)
     stale = forms.BooleanField(label="Stale only", required=False)
     awaiting = forms.BooleanField(label="Awaiting review only", required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +167,7 @@ class TouchpointForm(forms.ModelForm):
     class Meta:
         model = Touchpoint
         fields = ["allies", "kind", "happened_on", "note"]
-        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "kind": FastSelect}
+        widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"note": "Note (optional)"}
 
     def __init__(self, *args, campaign, shown_allies=None, **kwargs):

@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from leadership import feedback_services as services
+from leadership.feedback import services
 from leadership.models import ApiToken, ExecutiveSummary, Feedback
 from leadership.models.feedback import Channel, Kind, Severity, Source
 from leadership.models.feedback import Status as FeedbackStatus

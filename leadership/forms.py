@@ -1,9 +1,20 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from campaign.models import ServiceProblem
 from leadership import selectors
-from leadership.models import BenchmarkVisit, BriefingPack, Clipping, Engagement, Event, Leader, Objection, Wiifm
+from leadership.models import (
+    BenchmarkVisit,
+    BriefingPack,
+    Clipping,
+    Engagement,
+    Event,
+    Leader,
+    Objection,
+    SummarySchedule,
+    Wiifm,
+)
 
 User = get_user_model()
 
@@ -197,3 +208,37 @@ class PackComposeForm(CampaignModelForm):
         super()._save_m2m()
         for name in selectors.PACK_PARTS:
             getattr(self.instance, name).set(self.cleaned_data[name])
+
+
+class SummaryScheduleForm(forms.ModelForm):
+    class Meta:
+        model = SummarySchedule
+        fields = ["enabled", "cadence", "weekday", "day_of_month", "hour", "all_leaders", "recipients", "skip_empty"]
+        widgets = {
+            "recipients": forms.CheckboxSelectMultiple,
+            "day_of_month": forms.NumberInput(attrs={"min": 1, "max": 28}),
+            "hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.was_enabled = bool(self.instance.pk and self.instance.enabled)
+        self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
+        if not self.fields["recipients"].queryset.exists():
+            self.fields["recipients"].help_text = "No leaders yet: add them first, or send to every leader."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enabled") and not data.get("all_leaders") and not data.get("recipients"):
+            self.add_error("recipients", "Choose at least one leader, or send to every leader.")
+        return data
+
+    def save(self, commit=True):
+        schedule = super().save(commit=False)
+        if schedule.enabled and not self.was_enabled:
+            # Turning summaries on starts from now: no summary of a period already past goes out.
+            schedule.active_since = timezone.now()
+        schedule.save()
+        self.save_m2m()
+        return schedule

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from leadership.views import briefings, feedback, leaders, outbox, public, summaries
+from leadership.feedback import views as feedback
+from leadership.views import briefings, leaders, outbox, public, summaries
 
 app_name = "leadership"
 

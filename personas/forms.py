@@ -1,8 +1,8 @@
 from django import forms
 from django.db.models import Q
 
+from campaign.fragments import FormRenderer
 from campaign.pickers import PickerChoiceField, PickerFormMixin
-from campaign.widgets import FastSelect
 from personas.models import PersonaCard, Workshop
 
 
@@ -139,6 +139,8 @@ def _writer_matches(text, campaign):
 class CardFilterForm(forms.Form):
     """The gallery's filters; print and export read the same ones so they show what the gallery shows."""
 
+    default_renderer = FormRenderer()  # a select of fifty departments on a busy page (campaign/fragments.py)
+
     q = forms.CharField(label="Search", required=False, max_length=100)
     writer_department = forms.ModelChoiceField(
         label="Writer's department", queryset=None, required=False, empty_label="Any"
@@ -155,16 +157,16 @@ class CardFilterForm(forms.Form):
 
     def __init__(self, data, *, campaign):
         super().__init__(data)
-        # The choices are read once (one query each for departments and sessions) and drawn by FastSelect;
+        # The choices are read once (one query each for departments and sessions) and given to the selects;
         # the querysets still check a submitted value.
         departments = [("", "Any"), *campaign.departments.values_list("pk", "name")]
         for name in ("writer_department", "served"):
             self.fields[name].queryset = campaign.departments.all()
-            self.fields[name].widget = FastSelect(choices=departments)
+            self.fields[name].widget = forms.Select(choices=departments)
         self.fields["scope"].choices += PersonaCard.Scope.choices
         self.fields["workshop"].queryset = campaign.persona_workshops.all()
         workshops = [("", "Any"), *((w.pk, str(w)) for w in campaign.persona_workshops.all())]
-        self.fields["workshop"].widget = FastSelect(choices=workshops)
+        self.fields["workshop"].widget = forms.Select(choices=workshops)
         self.campaign = campaign
         # A text search rather than a list of writers: a campaign has tens of thousands of allies.
         self.is_valid()

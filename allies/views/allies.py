@@ -13,14 +13,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from allies import services
 from allies.forms import AcceptForm, AllyFilterForm, AllyForm, StageForm, TouchpointForm
 from allies.models import Ally, Stage, Touchpoint
 from campaign.access import campaign_view
+from campaign.fragments import render_fragment
 from campaign.links import url_maker
 from campaign.models import Role
 from campaign.pickers import MATCHES, MIN_QUERY, picker_request
@@ -77,12 +78,10 @@ def _row_basics(request):
 
 
 def _stage_options():
-    """The stage <select>'s options with each stage selected in turn, built once: stage -> safe HTML."""
+    """The stage select's options with each stage chosen in turn (allies/_stage_options.jinja): stage -> markup."""
     return {
-        current: format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((value, " selected" if value == current else "", label) for value, label in Stage.choices),
+        current: mark_safe(  # noqa: S308 # nosec B308 B703 - rendered by the autoescaping fragments engine
+            render_fragment("allies/_stage_options.jinja", {"stages": Stage.choices, "current": current})
         )
         for current in Stage.values
     }

@@ -2,14 +2,13 @@
 The layout's links (templates/base.html), reversed once per campaign rather than a dozen `{% url %}` per page.
 
 A campaign's nav addresses depend only on its slug (and the script prefix), so they are reversed once and
-kept; each page then only marks the current link, in Python, the way the template did.
+kept; each page then only works out which link is the current one. The links' markup is in base.html.
 """
 
 from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -27,8 +26,6 @@ NAV = (
     ("Summaries", "leadership:summary-list", "in"),
 )
 SETTINGS = ("Settings", "campaign:settings", "in")
-CURRENT_PAGE = format_html(' aria-current="{}"', "page")
-CURRENT_CAMPAIGN = format_html(' aria-current="{}"', "true")
 
 
 @lru_cache(maxsize=64)
@@ -62,40 +59,21 @@ def _is_current(path, url, rule, urls):
 
 
 @register.simple_tag(takes_context=True)
-def campaign_nav_items(context, campaign, membership):
-    """The campaign nav's `<li>` items, with aria-current="page" on the current one."""
+def campaign_nav_links(context, campaign, membership):
+    """The campaign nav's links as (label, url, is_current): `{% campaign_nav_links campaign membership as links %}`."""
     path = context["request"].path
     urls = _campaign_urls(get_script_prefix(), campaign.slug)
     entries = list(NAV)
     if membership.role == "admin":
         entries.append(SETTINGS)
-    return format_html_join(
-        "\n",
-        '<li><a href="{}"{}>{}</a></li>',
-        (
-            (
-                urls[name],
-                CURRENT_PAGE if _is_current(path, urls[name], rule, urls) else "",
-                label,
-            )
-            for label, name, rule in entries
-        ),
-    )
+    return [(label, urls[name], _is_current(path, urls[name], rule, urls)) for label, name, rule in entries]
 
 
 @register.simple_tag
-def switcher_items(campaigns, current):
-    """The campaign switcher's `<li>` items, aria-current="true" on the campaign of the page."""
+def switcher_links(campaigns, current):
+    """The campaign switcher's links as (name, url, is_current), current being the campaign of the page."""
     current_pk = current.pk if current else None
-    return format_html_join(
-        "\n",
-        '<li><a href="{}"{}>{}</a></li>',
-        (
-            (
-                campaign_url("campaign:home", c.slug),
-                CURRENT_CAMPAIGN if current_pk is not None and c.pk == current_pk else "",
-                c.name,
-            )
-            for c in campaigns
-        ),
-    )
+    return [
+        (c.name, campaign_url("campaign:home", c.slug), current_pk is not None and c.pk == current_pk)
+        for c in campaigns
+    ]

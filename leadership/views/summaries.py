@@ -11,7 +11,7 @@ from campaign.access import campaign_view
 from campaign.audit import audit_record, snapshot
 from campaign.models import Role
 from leadership import services, summaries
-from leadership.feedback_forms import SummaryScheduleForm
+from leadership.forms import SummaryScheduleForm
 from leadership.models import DeliveryStatus, ExecutiveSummary
 
 PER_PAGE = 20

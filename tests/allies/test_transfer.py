@@ -424,6 +424,42 @@ def test_the_email_check_asks_once_however_many_rows(campaign, departments, djan
     assert len(preview.rows) == 499
 
 
+def test_taken_emails_are_found_the_same_way_on_every_database(campaign, other_campaign, departments):
+    """One query for SQLite and PostgreSQL alike (CI runs this file on both): any case, this campaign only."""
+    finance = departments["finance"]
+    AllyFactory(campaign=campaign, email="Mixed.Case@Example.com", department=finance)
+    AllyFactory(campaign=campaign, email="", department=finance)
+    AllyFactory(campaign=other_campaign, email="elsewhere@example.com")
+    emails = ["mixed.case@example.com", "elsewhere@example.com", "new@example.com", "", "o'brien@example.com"]
+    text = "name,email,department\n" + "".join(f"Ally {n},{email},Finance\n" for n, email in enumerate(emails))
+
+    preview = import_preview(campaign=campaign, data=text.encode())
+
+    assert [(problem.line, problem.reasons) for problem in preview.problems] == [
+        (2, ["An ally with the email mixed.case@example.com is already in this campaign."])
+    ]
+    assert len(preview.rows) == 4
+
+
+@pytest.mark.needs_postgres
+def test_on_postgresql_the_email_check_probes_the_unique_email_index(campaign, departments):
+    from django.db import connection
+
+    from allies.transfer import _emails_taken_sql
+
+    # A campaign of some size, with fresh statistics: on a handful of rows any plan is right.
+    finance = departments["finance"]
+    Ally.objects.bulk_create(
+        Ally(campaign=campaign, name=f"Ally {n}", email=f"ally{n}@example.com", department=finance) for n in range(5000)
+    )
+    wanted = [f"row{n}@example.com" for n in range(300)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Ally._meta.db_table)}")
+        cursor.execute("EXPLAIN " + _emails_taken_sql(len(wanted)), [*wanted, campaign.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ally_email_unique_in_campaign" in plan
+
+
 # --- owners -----------------------------------------------------------------------------------------
 
 

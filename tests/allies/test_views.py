@@ -665,23 +665,6 @@ def test_a_deep_page_shows_its_own_rows_with_their_last_touch(client_for, champi
     assert "Page 3 of 3" in response.text
 
 
-def _squeezed(html):
-    return " ".join(str(html).split()).replace("> <", "><")
-
-
-def test_the_fast_select_writes_what_djangos_select_writes():
-    from django import forms
-
-    from campaign.widgets import FastSelect
-
-    choices = [("", "All"), ("a", "A & <b>"), ("Group", [("g1", "One"), ("g2", "Two")]), (3, "Three")]
-    for value in ("", "a", "g2", 3, None):
-        for attrs in (None, {"id": "id_x", "aria-invalid": "true", "required": True, "disabled": False}):
-            django_html = forms.Select(choices=choices).render("x", value, attrs)
-            quick_html = FastSelect(choices=choices).render("x", value, attrs)
-            assert _squeezed(quick_html) == _squeezed(django_html)
-
-
 def test_the_filters_department_select_keeps_its_choice(client_for, champion, campaign, department):
     AllyFactory(campaign=campaign, name="Ana", department=department)
     text = client_for(champion).get(url("ally-list", campaign), {"department": department.pk}).text

@@ -110,7 +110,7 @@ def test_the_api_answers_its_own_campaigns_token(client, campaign, name):
 
 def test_a_revoked_token_is_refused(client, campaign):
     token = ApiTokenFactory(campaign=campaign)
-    from leadership.feedback_services import api_token_revoke
+    from leadership.feedback.services import api_token_revoke
 
     api_token_revoke(token=token)
     url = reverse("api-v1:feedback_list", kwargs={"slug": campaign.slug})

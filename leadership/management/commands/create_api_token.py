@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign
-from leadership.feedback_services import api_token_create
+from leadership.feedback.services import api_token_create
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from campaign.models import Campaign, Department, ServiceProblem
-from leadership.feedback_forms import FeedbackIntakeForm
+from leadership.feedback.forms import FeedbackIntakeForm
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Status
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from campaign.audit import audit_record
 from campaign.forms import ComplaintStoryForm, choice_words
+from campaign.fragments import ENGINE as FRAGMENTS
 from campaign.inline import InlineList
 from campaign.models import Role
-from leadership import feedback_services as services
-from leadership.feedback_forms import (
+from leadership.feedback import services
+from leadership.feedback.forms import (
     ApiTokenForm,
     FeedbackFeatureForm,
     FeedbackFilterForm,
@@ -28,7 +29,7 @@ from leadership.feedback_forms import (
     QuickFeedbackForm,
     campaign_today,
 )
-from leadership.feedback_rows import row_html, row_urls
+from leadership.feedback.rows import FeedbackRows, Posted
 from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Channel, FeedbackStamp, Kind, Severity
 
@@ -44,6 +45,7 @@ CHART_DEPARTMENTS = 8
 # A safety net only: every write that changes the charts moves the stamp their cache key carries.
 CHARTS_CACHED_FOR = 60 * 60
 LOG = "leadership/feedback_log.html"
+ROWS = "leadership/_feedback_rows.jinja"
 
 
 def _bars(rows, *, width=240):
@@ -133,30 +135,23 @@ def _log_context(request, quick_form):
     cap = SEARCH_COUNT_CAP if filters.searching else None
     page = CappedPaginator(items, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
     can_write = request.membership.role_enum.allows(Role.CHAMPION)
-    for item in row_urls(campaign, page.object_list):
-        form = _update_form(request, item) if can_write and item.is_complaint else None
-        item.row_html = row_html(request, item, form, campaign=campaign, can_write=can_write)
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "campaign": campaign,
         "filters": filters,
         "page": page,
+        "rows": FeedbackRows(campaign, page.object_list, can_write),
         "query": query.urlencode(),
         "quick_form": quick_form,
         "can_write": can_write,
     }
 
 
-def _update_form(request, item, data=None):
-    return FeedbackUpdateForm(data, instance=item, campaign=request.campaign, auto_id=f"id_fb{item.pk}_%s")
-
-
-def _with_row(request, item, form, *, can_write=True):
-    """The item with its row's addresses and markup (the `feedback-row` partial shows item.row_html)."""
-    row_urls(request.campaign, [item])
-    item.row_html = row_html(request, item, form, campaign=request.campaign, can_write=can_write)
-    return item
+def _row(request, item, *, posted=None):
+    """One row of the log, answered alone to an htmx update (it replaces the row it came from)."""
+    rows = FeedbackRows(request.campaign, [item], can_write=True, posted=posted)
+    return render(request, ROWS, {"rows": rows}, using=FRAGMENTS)
 
 
 @campaign_view()
@@ -193,17 +188,25 @@ def feedback_edit(request, pk):
 @require_POST
 @campaign_view()
 def feedback_update(request, pk):
-    """Status and action in place: an htmx POST answers the row; a plain one goes back to the log."""
+    """
+    Status and action in place: an htmx POST answers the row (with the errors in it, when refused);
+    a plain one goes back to the log, or, when refused, shows a page with the row and its errors.
+    """
     item = get_object_or_404(Feedback.objects.for_log(request.campaign), pk=pk)
-    form = _update_form(request, item, request.POST)
+    form = FeedbackUpdateForm(request.POST, instance=item, campaign=request.campaign)
     if form.is_valid():
         item = form.save()
         messages.success(request, "Status and action saved.")
         if not request.htmx:
             return redirect("leadership:feedback-list", slug=request.campaign.slug)
-        form = _update_form(request, item)
-    context = {"campaign": request.campaign, "item": _with_row(request, item, form)}
-    return render(request, f"{LOG}#feedback-row", context)
+        return _row(request, item)
+    # The row as saved (the refused form has copied what it could onto `item`), with what was typed.
+    posted = Posted.from_form(form)
+    item = get_object_or_404(Feedback.objects.for_log(request.campaign), pk=pk)
+    if request.htmx:
+        return _row(request, item, posted=posted)
+    rows = FeedbackRows(request.campaign, [item], can_write=True, posted=posted)
+    return render(request, "leadership/feedback_update.html", {"campaign": request.campaign, "rows": rows})
 
 
 @require_POST
@@ -220,8 +223,7 @@ def feedback_feature(request, pk):
             messages.success(request, "Compliment no longer featured.")
     if not request.htmx:
         return redirect("leadership:feedback-list", slug=request.campaign.slug)
-    context = {"campaign": request.campaign, "item": _with_row(request, item, None)}
-    return render(request, f"{LOG}#feedback-row", context)
+    return _row(request, item)
 
 
 @campaign_view(read=Role.CHAMPION)

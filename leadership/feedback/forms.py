@@ -1,4 +1,4 @@
-"""Forms for feedback, its themes, the CSV import, API tokens and the summary schedule."""
+"""Forms for feedback, its themes, the CSV import and API tokens."""
 
 import zoneinfo
 
@@ -9,17 +9,10 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from campaign.forms import LabelledChoiceField
+from campaign.fragments import FormRenderer
 from campaign.models import Department
-from campaign.widgets import (
-    DAY_MONTH_YEAR_HELP,
-    DayMonthYearInput,
-    FastDayMonthYearInput,
-    FastDivForm,
-    FastSelect,
-    FastTextarea,
-    FastTextInput,
-)
-from leadership.models import ApiToken, Feedback, FeedbackTheme, Leader, SummarySchedule
+from campaign.widgets import DAY_MONTH_YEAR_HELP, DayMonthYearInput
+from leadership.models import ApiToken, Feedback, FeedbackTheme
 from leadership.models.feedback import Channel, Kind, Severity, Status
 
 User = get_user_model()
@@ -88,7 +81,6 @@ class FeedbackForm(forms.ModelForm):
             "received_on": DayMonthYearInput,
             "summary": forms.Textarea(attrs={"rows": 2}),
             "action": forms.Textarea(attrs={"rows": 2}),
-            **dict.fromkeys(("kind", "channel", "department", "theme", "severity", "status", "owner"), FastSelect),
         }
 
     def __init__(self, *args, campaign, **kwargs):
@@ -144,16 +136,12 @@ def feedback_apply_status(feedback, today):
         feedback.resolved_on = None
 
 
-class QuickFeedbackForm(FastDivForm, FeedbackForm):
+class QuickFeedbackForm(FeedbackForm):
     fit_to_kind = False
+    default_renderer = FormRenderer()  # on the log, with its fifty departments (campaign/fragments.py)
 
     class Meta(FeedbackForm.Meta):
         fields = ["kind", "received_on", "channel", "department", "theme", "severity", "summary"]
-        widgets = {
-            **FeedbackForm.Meta.widgets,
-            "received_on": FastDayMonthYearInput,
-            "summary": FastTextarea(attrs={"rows": 2}),
-        }
 
 
 class FeedbackFeatureForm(forms.ModelForm):
@@ -164,13 +152,15 @@ class FeedbackFeatureForm(forms.ModelForm):
         fields = ["featured"]
 
 
-class FeedbackUpdateForm(FastDivForm, forms.ModelForm):
-    """Status and action, changed in place on the log."""
+class FeedbackUpdateForm(forms.ModelForm):
+    """
+    Status and action, changed in place on the log: built only for the row being posted (the rows
+    draw their controls from their own values, templates/leadership/_feedback_rows.jinja).
+    """
 
     class Meta:
         model = Feedback
         fields = ["status", "action"]
-        widgets = {"status": FastSelect, "action": FastTextarea(attrs={"rows": 2})}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,16 +173,18 @@ class FeedbackUpdateForm(FastDivForm, forms.ModelForm):
         return feedback
 
 
-class FeedbackFilterForm(FastDivForm, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100, widget=FastTextInput)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False, widget=FastSelect)
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False, widget=FastSelect)
-    severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False, widget=FastSelect)
+class FeedbackFilterForm(forms.Form):
+    default_renderer = FormRenderer()  # on the log, with its fifty departments (campaign/fragments.py)
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
     department = forms.ModelChoiceField(
-        queryset=Department.objects.none(), required=False, empty_label="Any department", widget=FastSelect
+        queryset=Department.objects.none(), required=False, empty_label="Any department"
     )
-    since = forms.DateField(label="From", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
-    until = forms.DateField(label="To", required=False, widget=FastDayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
+    since = forms.DateField(label="From", required=False, widget=DayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
+    until = forms.DateField(label="To", required=False, widget=DayMonthYearInput, help_text=DAY_MONTH_YEAR_HELP)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -338,37 +330,3 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         labels = {"name": "What will use it"}
-
-
-class SummaryScheduleForm(forms.ModelForm):
-    class Meta:
-        model = SummarySchedule
-        fields = ["enabled", "cadence", "weekday", "day_of_month", "hour", "all_leaders", "recipients", "skip_empty"]
-        widgets = {
-            "recipients": forms.CheckboxSelectMultiple,
-            "day_of_month": forms.NumberInput(attrs={"min": 1, "max": 28}),
-            "hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
-        }
-
-    def __init__(self, *args, campaign, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.campaign = campaign
-        self.was_enabled = bool(self.instance.pk and self.instance.enabled)
-        self.fields["recipients"].queryset = Leader.objects.filter(campaign=campaign)
-        if not self.fields["recipients"].queryset.exists():
-            self.fields["recipients"].help_text = "No leaders yet: add them first, or send to every leader."
-
-    def clean(self):
-        data = super().clean()
-        if data.get("enabled") and not data.get("all_leaders") and not data.get("recipients"):
-            self.add_error("recipients", "Choose at least one leader, or send to every leader.")
-        return data
-
-    def save(self, commit=True):
-        schedule = super().save(commit=False)
-        if schedule.enabled and not self.was_enabled:
-            # Turning summaries on starts from now: no summary of a period already past goes out.
-            schedule.active_since = timezone.now()
-        schedule.save()
-        self.save_m2m()
-        return schedule
