@@ -87,10 +87,12 @@ def top_of_page(locator):
 
 
 def on_screen(locator):
-    """The element lies wholly inside the phone's screen as the page is scrolled now."""
-    r = locator.evaluate("e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; }")
-    top, bottom, left, right = r
-    return top >= 0 and bottom <= PHONE["height"] and left >= 0 and right <= PHONE["width"]
+    """The element comes to lie wholly inside the phone's screen (a smooth scroll may still be moving)."""
+    try:
+        expect(locator).to_be_in_viewport(ratio=1)
+    except AssertionError:
+        return False
+    return True
 
 
 def in_first_screen(locator):
