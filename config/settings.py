@@ -411,6 +411,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    # Carries on a campaign deletion a killed worker or a lost message left half-done.
+    "resume-campaign-deletions": {
+        "task": "campaign.tasks.resume_campaign_deletions",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
 }
 # Leader and member emails (leadership.delivery, campaign.outbox): tries per delivery, retry backoff
 # in seconds (doubling, capped, with jitter) and how long a delivery may sit queued or sending before
