@@ -269,6 +269,7 @@ def campaign_deletion_run(*, campaign_id):
         return "busy"
     campaign = Campaign._base_manager.get(pk=campaign_id)
     deadline = time.monotonic() + RUN_SECONDS
+    _delete_exports_files(campaign)  # before their rows go, which name the files
     for tied in deletion_order(tied_models()):
         while True:
             if time.monotonic() > deadline:
@@ -276,7 +277,6 @@ def campaign_deletion_run(*, campaign_id):
                 return "more"
             if not _delete_batch(campaign, tied):
                 break
-    _delete_exports_files(campaign)
     with transaction.atomic():
         Campaign._base_manager.filter(pk=campaign_id).delete()
     logger.info("campaign %s (%s) deleted", campaign_id, campaign.slug)

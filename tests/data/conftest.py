@@ -34,3 +34,33 @@ def media_root(settings, tmp_path):
     """A media folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def fill_campaign(campaign, *, allies=3):
+    """Rows in the campaign's main tables across the apps: departments, allies, touchpoints, wins, leaders…"""
+    from tests.factories import (
+        AllyFactory,
+        DepartmentFactory,
+        FeedbackFactory,
+        GoalFactory,
+        LeaderFactory,
+        PersonaCardFactory,
+        ServiceProblemFactory,
+        StageChangeFactory,
+        SummaryDeliveryFactory,
+        TouchpointFactory,
+    )
+
+    department = DepartmentFactory(campaign=campaign)
+    goal = GoalFactory(campaign=campaign)
+    people = AllyFactory.create_batch(allies, campaign=campaign, department=department)
+    for ally in people:
+        StageChangeFactory(ally=ally)
+        TouchpointFactory(campaign=campaign, allies=[ally])
+    problem = ServiceProblemFactory(campaign=campaign, department=department, goal=goal)
+    problem.people.set(people)
+    PersonaCardFactory(campaign=campaign)
+    leader = LeaderFactory(campaign=campaign)
+    FeedbackFactory(campaign=campaign, summary='=HYPERLINK("http://evil.example")')
+    SummaryDeliveryFactory(summary__campaign=campaign, leader=leader)
+    return campaign
