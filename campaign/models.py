@@ -785,4 +785,6 @@ class CampaignExport(models.Model):
 
     @property
     def in_progress(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """Waiting or being built, and not abandoned: a worker lost mid-export leaves it running forever."""
+        recent = self.created_at > timezone.now() - timedelta(hours=1)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and recent

@@ -246,3 +246,11 @@ def test_a_deletion_cut_short_resumes_where_it_stopped(filled, settings, admin_u
         assert closing.campaign_deletion_run(campaign_id=filled.pk) == "done"
     assert not Campaign.objects.filter(pk=filled.pk).exists()
     assert all(count == 0 for count in tied_counts(filled).values())
+
+
+def test_an_export_a_lost_worker_abandoned_stops_polling_and_says_it_failed(client_for, campaign, admin_user):
+    with time_machine.travel(timezone.now() - timedelta(hours=2)):
+        CampaignExport.objects.create(campaign=campaign, status="running")
+    url = reverse("campaign:settings-export", kwargs={"slug": campaign.slug})
+    fragment = client_for(admin_user).get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in fragment and "The last export failed" in fragment
