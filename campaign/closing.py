@@ -95,6 +95,10 @@ def tied_models():
     return sorted(tied, key=lambda t: (t.model is not Campaign, t.label))
 
 
+def _label(model):
+    return model._meta.label_lower
+
+
 def deletion_order(tied):
     """The tied models in an order that deletes a row before the rows it points at (Campaign last)."""
     models_ = {t.model: t for t in tied}
@@ -103,6 +107,8 @@ def deletion_order(tied):
         for field in model._meta.concrete_fields:
             if field.many_to_one and field.related_model in models_ and field.related_model is not model:
                 graph[field.related_model].add(model)  # the referenced model waits for the one pointing at it
+    # Sorted by label, for the same order on every run.
+    graph = {model: sorted(graph[model], key=_label) for model in sorted(graph, key=_label)}
     try:
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError:
