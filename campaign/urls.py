@@ -35,7 +35,7 @@ urlpatterns = [
     path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
     path("c/<slug:slug>/settings/export/", views.campaign_export, name="settings-export"),
     path(
-        "c/<slug:slug>/settings/export/<str:token>/",
+        "c/<slug:slug>/settings/export/<str:token>.zip",
         views.campaign_export_download,
         name="settings-export-download",
     ),
