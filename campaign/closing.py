@@ -55,7 +55,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Tied:
-    """A model whose rows belong to a campaign, and the lookup from it to the campaign ("ally__campaign")."""
+    """A model whose rows belong to a campaign, and the lookup from it to the campaign's id ("ally__campaign__pk")."""
 
     model: type
     path: str
@@ -74,8 +74,9 @@ def tied_models():
     """
     Every model tied to Campaign by foreign keys, with its shortest lookup path, Campaign itself included.
 
-    A breadth-first walk back along every foreign key (many-to-many tables included) from Campaign: a
-    model reached through a required key comes before one reached only through an optional one.
+    A breadth-first walk back along every foreign key (many-to-many tables included) from Campaign; at
+    the same depth a required key is preferred to an optional one. Rows an optional key leaves unset are
+    not the campaign's (and when they point at it through another key, deleting the campaign cascades).
     """
     everything = apps.get_models(include_auto_created=True)
     found = {Campaign: ""}
