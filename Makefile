@@ -20,6 +20,8 @@ help:
 	@echo "make run    install, migrate, load the demo campaign, start web + worker + beat on 127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make backup [OUTPUT=file]   back up the database and uploaded files (prints the file written)"
+	@echo "make restore FILE=backup    replace the database and uploaded files with a backup (asks first)"
 	@echo "make bench  build two million-feedback campaigns in PostgreSQL and measure every main page (about 7 min)"
 
 $(STAMP): pyproject.toml
@@ -58,6 +60,15 @@ format: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Backups (docs/operations.md): safe while the app runs; restore checks the file and asks before it replaces anything.
+.PHONY: backup restore
+backup: install
+	@$(BIN)/python manage.py backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: install
+	@[ -n "$(FILE)" ] || { echo "restore: say which backup, e.g. make restore FILE=var/backups/risingtide-20260101-030000.tar.gz"; exit 1; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 # The bench's own PostgreSQL database: created, marked, dropped and rebuilt by the bench (it refuses any other).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/risingtide_bench

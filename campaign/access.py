@@ -25,7 +25,7 @@ def user_memberships(user):
 def find_membership(memberships, slug):
     """The membership of the campaign `slug` among `memberships`; 404 when there is none."""
     for membership in memberships:
-        if membership.campaign.slug == slug:
+        if membership.campaign.slug == slug and not membership.campaign.is_being_deleted:
             return membership
     raise Http404("No such campaign.")
 
@@ -52,7 +52,7 @@ def campaign_view(read=Role.VIEWER, write=Role.CHAMPION):
                 raise PermissionDenied("Your role in this campaign does not allow this.")
             request.membership = membership
             request.campaign = membership.campaign
-            request.switcher_campaigns = [m.campaign for m in memberships]
+            request.switcher_campaigns = [m.campaign for m in memberships if not m.campaign.is_being_deleted]
             return view(request, *args, **kwargs)
 
         wrapper.campaign_roles = {"read": Role(read), "write": Role(write)}

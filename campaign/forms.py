@@ -410,3 +410,23 @@ class MoveForm(forms.Form):
         if not self.problem.can_move_to(to):
             raise forms.ValidationError(f"A problem in {self.problem.get_status_display().lower()} cannot move there.")
         return to
+
+
+class CampaignDeleteForm(forms.Form):
+    """Deleting a campaign asks for its name, typed: a confirmation no stray click can give."""
+
+    confirm_name = forms.CharField(
+        label="Type the campaign's name to confirm",
+        max_length=120,
+        help_text="Exactly as it is written, capitals included.",
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_confirm_name(self):
+        typed = self.cleaned_data["confirm_name"].strip()
+        if typed != self.campaign.name:
+            raise forms.ValidationError(f"That is not the campaign's name. Type “{self.campaign.name}” to delete it.")
+        return typed

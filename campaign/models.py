@@ -108,6 +108,12 @@ class Campaign(models.Model):
         help_text="An ally with no touchpoint for this many days is flagged as needing attention.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an admin asks for the campaign to be deleted (campaign.closing): from then on nobody can open
+    # it, and a background job removes its rows in batches, counting them, until the campaign row goes too.
+    deletion_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_total_rows = models.PositiveBigIntegerField(default=0, editable=False)
+    deletion_deleted_rows = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -123,6 +129,17 @@ class Campaign(models.Model):
     def today(self):
         """Today's date where the campaign works: what "today" and "3 days ago" mean to its people."""
         return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+
+    @property
+    def is_being_deleted(self):
+        return self.deletion_started_at is not None
+
+    @property
+    def deletion_percent(self):
+        """How far the deletion has gone, 0–99 while rows remain (the campaign row itself goes last)."""
+        if not self.deletion_total_rows:
+            return 0
+        return min(99, self.deletion_deleted_rows * 100 // self.deletion_total_rows)
 
     @property
     def golden_circle_complete(self):
@@ -736,3 +753,38 @@ class MemberDelivery(models.Model):
     def message_id(self):
         """Deterministic, so a mail system can spot a resend of the same delivery."""
         return f"<memberdelivery-{self.pk}@rising-tide>"
+
+
+class CampaignExport(models.Model):
+    """
+    One "leave with your data" export of a whole campaign: a zip of every table tied to it, as CSV and
+    JSON with a README, built by a Celery task (campaign.closing.campaign_export_build) under MEDIA_ROOT.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the tables written.")
+    file_name = models.CharField(max_length=200, blank=True, help_text="The zip's path under MEDIA_ROOT.")
+    row_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="campaign_export_latest")]
+
+    def __str__(self):
+        return f"Export of {self.campaign} ({self.status})"
+
+    @property
+    def in_progress(self):
+        """Waiting or being built, and not abandoned: a worker lost mid-export leaves it running forever."""
+        recent = self.created_at > timezone.now() - timedelta(hours=1)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and recent

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from campaign import outbox
+from campaign import closing, outbox
 from campaign.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -45,4 +45,28 @@ def requeue_stale_member_deliveries():
         send_member_delivery.delay(delivery_id)
     if ids:
         logger.warning("re-enqueued %s stale member deliveries", len(ids))
+    return ids
+
+
+@shared_task(ignore_result=True)
+def build_campaign_export(export_id):
+    """Write one campaign export's zip (campaign.closing)."""
+    closing.campaign_export_build(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def delete_campaign(campaign_id):
+    """Delete a campaign's rows for a while; hand over to a fresh task while some are left."""
+    if closing.campaign_deletion_run(campaign_id=campaign_id) == "more":
+        delete_campaign.delay(campaign_id)
+
+
+@shared_task(ignore_result=True)
+def resume_campaign_deletions():
+    """Hand out again the deletions a killed worker or a lost broker message left half-done."""
+    ids = closing.campaign_deletions_due()
+    for campaign_id in ids:
+        delete_campaign.delay(campaign_id)
+    if ids:
+        logger.warning("resumed %s campaign deletions", len(ids))
     return ids

@@ -33,6 +33,13 @@ urlpatterns = [
     path("c/<slug:slug>/settings/members/<int:pk>/role/", views.member_role, name="settings-members-role"),
     path("c/<slug:slug>/settings/members/<int:pk>/remove/", views.member_remove, name="settings-members-remove"),
     path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
+    path("c/<slug:slug>/settings/export/", views.campaign_export, name="settings-export"),
+    path(
+        "c/<slug:slug>/settings/export/<str:token>.zip",
+        views.campaign_export_download,
+        name="settings-export-download",
+    ),
+    path("c/<slug:slug>/settings/delete/", views.campaign_delete, name="settings-delete"),
     path(
         "c/<slug:slug>/settings/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

@@ -282,6 +282,20 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files, exports and backups ------------------------------------------
+
+# Uploaded files and campaign exports live under MEDIA_ROOT (never served as static files: exports are
+# downloaded through a signed, expiring link). `manage.py backup` writes to BACKUP_DIR unless told --output.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+# How long a campaign export's download link works, and how many rows a campaign deletion removes per batch.
+CAMPAIGN_EXPORT_LINK_HOURS = env_int("CAMPAIGN_EXPORT_LINK_HOURS", 24)
+CAMPAIGN_DELETION_BATCH_SIZE = env_int("CAMPAIGN_DELETION_BATCH_SIZE", 500)
+# A deletion job holds its campaign for this long after each batch; a worker killed mid-deletion lets go
+# of it when that runs out, and the beat task resume-campaign-deletions picks it up again.
+CAMPAIGN_DELETION_LEASE_SECONDS = env_int("CAMPAIGN_DELETION_LEASE_SECONDS", 120)
+
 # --- Email ---------------------------------------------------------------------
 
 EMAIL_URL = env_str("EMAIL_URL")
@@ -400,6 +414,12 @@ CELERY_BEAT_SCHEDULE = {
     # The same for member mail (added to a campaign, invitations, volunteer sign-ups).
     "requeue-stale-member-deliveries": {
         "task": "campaign.tasks.requeue_stale_member_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # Carries on a campaign deletion a killed worker or a lost message left half-done.
+    "resume-campaign-deletions": {
+        "task": "campaign.tasks.resume_campaign_deletions",
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },

@@ -45,13 +45,15 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings):
-    """Fast password hashing, and static files that need no collectstatic, in every test."""
+def _fast_settings(settings, tmp_path_factory):
+    """Fast password hashing, static files that need no collectstatic, and a media folder of its own, in every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Uploaded files and campaign exports stay out of the checkout's var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture

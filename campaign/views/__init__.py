@@ -1,5 +1,6 @@
 """Campaign views, one module per area: set-up and settings, the home page, the easy-wins board and stories."""
 
+from campaign.views.closing import campaign_delete, campaign_export, campaign_export_download
 from campaign.views.home import home
 from campaign.views.setup import (
     audit_log,
@@ -35,6 +36,9 @@ from campaign.views.wins import (
 __all__ = [
     "audit_log",
     "board",
+    "campaign_delete",
+    "campaign_export",
+    "campaign_export_download",
     "campaign_list",
     "campaign_new",
     "departments",

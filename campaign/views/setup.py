@@ -32,6 +32,7 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.views.closing import closing_context
 from campaign.views.home import home_context
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,12 @@ def campaign_list(request):
         may_create = can_create_campaign(request.user)
     else:  # the list already says whether the user is an admin somewhere
         may_create = any(c.role == Role.ADMIN for c in campaigns)
-    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns, "may_create": may_create})
+    deleting = any(c.is_being_deleted for c in campaigns)
+    context = {"campaigns": campaigns, "may_create": may_create, "deleting": deleting}
+    template = "campaign/campaign_list.html"
+    if request.htmx and campaigns:  # the cards polled while a deletion runs
+        template += "#campaign-cards"
+    return render(request, template, context)
 
 
 @login_required
@@ -104,7 +110,8 @@ def settings_general(request):
         )
         messages.success(request, "Campaign settings saved.")
         return redirect("campaign:settings", slug=campaign.slug)
-    return render(request, "campaign/settings_general.html", {"campaign": campaign, "form": form})
+    context = {"campaign": campaign, "form": form, **closing_context(campaign)}
+    return render(request, "campaign/settings_general.html", context)
 
 
 departments = InlineList(

@@ -64,7 +64,7 @@ def demo_urls(campaign):
     for name, page in all_pages().items():
         if page.read and page.kwargs.__name__ == "_no_kwargs":
             url = reverse(name, kwargs={"slug": campaign.slug})
-            if not url.endswith(".csv"):
+            if not url.endswith((".csv", ".zip")):
                 urls[name] = url
     for name, label in DETAILS:
         obj = apps.get_model(label).objects.filter(campaign=campaign).order_by("pk").first()

@@ -4,6 +4,7 @@ htmx partial, CSV export, API list, summary email or briefing pack email of one 
 """
 
 import io
+import zipfile
 from datetime import date
 from importlib import import_module
 
@@ -82,6 +83,14 @@ def other(slug):
     return MARKERS["rival" if slug == "demo" else "demo"]
 
 
+def response_text(response):
+    """A page's text; for a zip download (the campaign export), every file inside it."""
+    if not response.streaming:
+        return response.content.decode()
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        return "".join(archive.read(name).decode() for name in archive.namelist())
+
+
 def check_pages(admins, slug):
     campaign = Campaign.objects.get(slug=slug)
     client = Client()
@@ -99,7 +108,7 @@ def check_pages(admins, slug):
             continue
         url = reverse(name, kwargs={"slug": slug, **kwargs})
         for headers in ({}, {"HX-Request": "true"}):
-            body = client.get(url, headers=headers).content.decode()
+            body = response_text(client.get(url, headers=headers))
             own_seen += MARKERS[slug] in body
             if other(slug) in body:
                 leaks.append(f"{name} {'(htmx)' if headers else ''}")
