@@ -5,4 +5,4 @@ class AlliesConfig(AppConfig):
     name = "allies"
 
     def ready(self):
-        from allies import signals  # noqa: F401  (connects the last-touch receivers)
+        from allies import contributions, signals  # noqa: F401  (registers with campaign; last-touch receivers)

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from allies.models import Ally, Stage, StageChange
+from campaign.activity import activity_recount_rows
 from campaign.models import Level
 
 MAX_UPLOAD_BYTES = 512 * 1024
@@ -418,7 +419,7 @@ def allies_import(*, campaign, data, by):
             for row in preview.rows
         ]
     )
-    StageChange.objects.bulk_create(
+    changes = StageChange.objects.bulk_create(
         [
             StageChange(
                 ally=ally,
@@ -431,4 +432,5 @@ def allies_import(*, campaign, data, by):
             for ally in allies
         ]
     )
+    activity_recount_rows(StageChange, changes)
     return allies

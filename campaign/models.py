@@ -788,3 +788,25 @@ class CampaignExport(models.Model):
         """Waiting or being built, and not abandoned: a worker lost mid-export leaves it running forever."""
         recent = self.created_at > timezone.now() - timedelta(hours=1)
         return self.status in (self.Status.QUEUED, self.Status.RUNNING) and recent
+
+
+class ActivityCount(models.Model):
+    """
+    How many of one kind of activity (a registered source: touchpoints, persona cards, problems won…)
+    happened in a campaign on one day of its time zone: the rollup that momentum, home and the summary
+    read instead of counting rows on every view. `campaign.activity` keeps it; a day with nothing has
+    no row.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    source = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "day", "source"], name="activity_count_unique_day_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} on {self.day}: {self.count}"

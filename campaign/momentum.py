@@ -1,33 +1,22 @@
 """
 Momentum: how much happened in the campaign each week, and whether it is fading.
 
-An initiative that starts with a burst and peters out becomes a "flavor of the month". Each
-source below is counted per week in the database, in one query for all of them: a COUNT(*) over
-each week's date range, which an index on (campaign, date) answers without reading the rows (a
-million feedback items cost one short index range a week, not a scan). To count something new,
-add one Source line.
+An initiative that starts with a burst and peters out becomes a "flavor of the month". What counts is
+whatever the apps register as activity sources (`campaign.registry.activity_source`: allies moved up,
+touchpoints, persona cards, problems started and won, feedback received), read from the daily rollup
+in `campaign.activity`: twelve weeks are a few hundred rollup rows, one query, however many million
+rows lie behind them.
 
 Feedback counts in the week it was received (`received_on`), not the week it was typed in: a CSV
 import of last quarter's complaints lands in the weeks they happened instead of making one week
 look like a burst, and the feedback log's weekly chart and the executive summary count the same way.
 """
 
-import operator
-import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
-from itertools import pairwise
+from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db import connections
-from django.db.models import Count, DateTimeField, Func, IntegerField, Q
-from django.db.models.functions import TruncWeek
-from django.utils import timezone
-
-from allies.models import LADDER, Stage, StageChange, Touchpoint
-from campaign.models import ServiceProblem
-from leadership.models import Feedback
-from personas.models import PersonaCard
+from campaign import registry
+from campaign.activity import counts_by_day
 
 WEEKS = 12
 # "Far below the earlier average": the last three full weeks average under this share of the weeks before.
@@ -38,39 +27,6 @@ MIN_EARLIER_AVERAGE = 1
 RISING = 1.25
 # A week against the one before is worth a sentence of its own from this many apart (1 against 2 is not).
 MIN_JUMP = 3
-
-
-def _moved_up():
-    """A StageChange that climbs the ladder (a higher rung than before; joining counts, declining does not)."""
-    steps = [
-        Q(to_stage=stage, from_stage__in=["", Stage.DECLINED, *LADDER[:rank]]) for rank, stage in enumerate(LADDER)
-    ]
-    return reduce(operator.or_, steps)
-
-
-class Source(NamedTuple):
-    label: str
-    rows: object  # campaign -> queryset of that source's rows in the campaign
-    date_field: str
-    # True when an index on (campaign, date) answers the count: each week is then counted as its own index
-    # range. False when the rows need a filter the index does not hold (stage changes that climb the
-    # ladder): the window's rows are then read once, by that index, and counted per week in one pass.
-    indexed: bool = True
-
-
-SOURCES = [
-    Source(
-        "allies moved up",
-        lambda c: StageChange.objects.filter(_moved_up(), campaign=c),
-        "changed_at",
-        indexed=False,
-    ),
-    Source("touchpoints", lambda c: Touchpoint.objects.filter(campaign=c), "happened_on"),
-    Source("persona cards", lambda c: PersonaCard.objects.filter(campaign=c), "created_at"),
-    Source("problems started", lambda c: ServiceProblem.objects.filter(campaign=c), "started_on"),
-    Source("problems won", lambda c: ServiceProblem.objects.filter(campaign=c), "won_on"),
-    Source("feedback logged", lambda c: Feedback.objects.filter(campaign=c), "received_on"),
-]
 
 
 class Week(NamedTuple):
@@ -84,122 +40,31 @@ def week_start(day):
     return day - timedelta(days=day.weekday())
 
 
-class _CountAll(Func):
-    """COUNT(*) as a plain expression: a subquery counting an index range, with no GROUP BY of its own."""
-
-    template = "COUNT(*)"
-    output_field = IntegerField()
-
-
-def _edges(rows, date_field, starts):
-    """(first moment, first moment of the next week) for each week, in the type of the rows' date field."""
-    edges = [*starts, starts[-1] + timedelta(weeks=1)]
-    if isinstance(rows.model._meta.get_field(date_field), DateTimeField):
-        # Midnight in the current time zone (the campaign's, under momentum()), not the server's.
-        edges = [timezone.make_aware(datetime.combine(day, time.min)) for day in edges]
-    return list(pairwise(edges))
-
-
-def _in_week(source, low, high):
-    return Q(**{f"{source.date_field}__gte": low, f"{source.date_field}__lt": high})
-
-
-# Stand-ins for a week's bounds: a source's count is compiled once with these, and each week reuses that
-# SQL with its own bounds in their places (compiling a dozen ORM subqueries per source costs more than
-# the index ranges they count).
-_LOW, _HIGH = date(1901, 1, 7), date(1901, 1, 14)
-
-
-def _week_count_sql(source, campaign, starts, connection):
+def series(campaign, *, today=None, weeks=WEEKS):
     """
-    (sql, params) per week for an indexed source: SELECT COUNT(*) over the week's date range, which an
-    index on (campaign, date) answers as one range (index-only where the index covers the filter).
+    The last `weeks` weeks (Monday starts in the campaign's time zone, oldest first, the current week
+    last) with each registered source's count, from the rollup.
     """
-    rows = source.rows(campaign).order_by()
-    field = rows.model._meta.get_field(source.date_field)
-    low, high = _LOW, _HIGH
-    if isinstance(field, DateTimeField):
-        low, high = (datetime.combine(day, time.min, tzinfo=UTC) for day in (low, high))
-    query = rows.filter(_in_week(source, low, high)).annotate(n=_CountAll()).values("n").query
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    stand_ins = [(field.get_db_prep_value(low, connection), 0), (field.get_db_prep_value(high, connection), 1)]
-    slots = [(index, bound) for index, param in enumerate(params) for value, bound in stand_ins if param == value]
-    if sorted(bound for _, bound in slots) != [0, 1]:  # a filter of the source's own hides a bound: compile each week
-        return [
-            rows.filter(_in_week(source, *week))
-            .annotate(n=_CountAll())
-            .values("n")
-            .query.get_compiler(connection=connection)
-            .as_sql()
-            for week in _edges(rows, source.date_field, starts)
-        ]
-    result = []
-    for week in _edges(rows, source.date_field, starts):
-        week_params = list(params)
-        for index, bound in slots:
-            week_params[index] = field.get_db_prep_value(week[bound], connection)
-        result.append((sql, week_params))
-    return result
-
-
-def _window_counts(source, campaign, starts):
-    """
-    Per-week counts of a source the index cannot count alone: its window's rows read once (by the index on
-    campaign and date) and counted per week in one GROUP BY, the week truncated in the current time zone.
-    """
-    rows = source.rows(campaign)
-    weeks = _edges(rows, source.date_field, starts)
-    found = (
-        rows.filter(_in_week(source, weeks[0][0], weeks[-1][1]))
-        .annotate(week=TruncWeek(source.date_field))
-        .order_by()
-        .values_list("week")
-        .annotate(n=Count("pk"))
-    )
-    by_week = {}
-    for week, n in found:
-        if isinstance(week, datetime):
-            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
-        by_week[week] = by_week.get(week, 0) + n
-    return [by_week.get(start, 0) for start in starts]
-
-
-def series(campaign, *, today=None, weeks=WEEKS, sources=None):
-    """
-    The last `weeks` weeks (Monday starts, oldest first, the current week last) with each source's count.
-
-    Every week of every indexed source is a COUNT(*) subquery over its date range, all in one SELECT, so
-    each count reads an index range rather than the source's whole history; a source with a filter the
-    index does not hold (stage changes that climb) reads its window once more. Weeks are bounded by
-    Mondays at midnight in the current time zone.
-    """
-    today = today or timezone.localdate()
+    today = today or campaign.today()
     current = week_start(today)
     starts = [current - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    sources = sources or SOURCES
-    indexed = [source for source in sources if source.indexed]
-    counts = {}
-    if indexed:
-        connection = connections[indexed[0].rows(campaign).db]
-        parts = [(source.label, _week_count_sql(source, campaign, starts, connection)) for source in indexed]
-        sql = ", ".join(f"({part})" for _, weeks_sql in parts for part, _ in weeks_sql)
-        params = [param for _, weeks_sql in parts for _, week_params in weeks_sql for param in week_params]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {sql}", params)
-            row = list(cursor.fetchone())
-        for label, weeks_sql in parts:
-            counts[label], row = row[: len(weeks_sql)], row[len(weeks_sql) :]
-    by_source = {}
-    for source in sources:
-        if source.indexed:
-            by_source[source.label] = counts[source.label]
-        else:
-            by_source[source.label] = _window_counts(source, campaign, starts)
+    sources = registry.activity_sources()
+    found = counts_by_day(campaign, starts[0], current + timedelta(days=6))
     result = []
-    for week, start in enumerate(starts):
-        counts = {label: found[week] for label, found in by_source.items()}
+    for start in starts:
+        days = [start + timedelta(days=offset) for offset in range(7)]
+        counts = {source.label: sum(found.get((day, source.key), 0) for day in days) for source in sources}
         result.append(Week(start, counts, sum(counts.values()), start == current))
     return result
+
+
+def period_totals(campaign, first, last):
+    """{source key: count} from `first` to `last` (inclusive), from the rollup: one query."""
+    totals = {source.key: 0 for source in registry.activity_sources()}
+    for (_, key), n in counts_by_day(campaign, first, last).items():
+        if key in totals:
+            totals[key] += n
+    return totals
 
 
 class Trend(NamedTuple):
@@ -293,20 +158,19 @@ class Momentum(NamedTuple):
         return self.trend.state == "fading"
 
 
-def momentum(campaign, *, today=None, sources=None):
+def momentum(campaign, *, today=None):
     """
     The campaign's weekly series and its trend, judged on the full weeks; the current, partial week
     only counts once it is already well above the last full one (a burst, or a first week).
 
     Weeks are the campaign's own: they start on Monday in its time zone, not the server's.
     """
-    with timezone.override(zoneinfo.ZoneInfo(campaign.time_zone)):
-        weeks = series(campaign, today=today, sources=sources)
+    weeks = series(campaign, today=today)
     judged = _with_current_week(trend([week.total for week in weeks if not week.is_current]), weeks)
     return Momentum(
         weeks=weeks,
         trend=judged,
-        labels=[s.label for s in (sources or SOURCES)],
+        labels=[source.label for source in registry.activity_sources()],
         peak=max([week.total for week in weeks] + [1]),
     )
 

@@ -7,22 +7,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import outbox, signals
+from campaign import outbox, registry, signals
 from campaign.audit import audit_record
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
-from leadership import services as leadership_services
 
 User = get_user_model()
 
 
 @transaction.atomic
 def campaign_create(*, name, slug, creator, **fields):
-    """Create a campaign whose creator becomes its first admin."""
+    """Create a campaign whose creator becomes its first admin, set up by every app that registered for it."""
     campaign = Campaign(name=name, slug=slug, **fields)
     campaign.full_clean()
     campaign.save()
     Membership.objects.create(user=creator, campaign=campaign, role=Role.ADMIN)
-    leadership_services.objections_prefill(campaign=campaign)
+    for setup in registry.campaign_created_hooks():
+        setup(campaign=campaign)
     return campaign
 
 

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from campaign import closing, outbox
+from campaign import activity, closing, outbox
 from campaign.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 def record_heartbeat(name="beat"):
     """Beat schedules this every minute; a worker running it proves both are alive."""
     Heartbeat.objects.update_or_create(name=name, defaults={"last_seen_at": timezone.now()})
+
+
+@shared_task(ignore_result=True)
+def recount_recent_activity():
+    """Beat runs this hourly: the activity rollup's recent days, recounted from the rows (idempotent)."""
+    return activity.activity_recount_recent()
 
 
 @shared_task(

@@ -417,6 +417,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    # Recounts the activity rollup's last two weeks in every campaign (catches writes no signal saw).
+    "recount-recent-activity": {
+        "task": "campaign.tasks.recount_recent_activity",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 50 * 60},
+    },
     # Carries on a campaign deletion a killed worker or a lost message left half-done.
     "resume-campaign-deletions": {
         "task": "campaign.tasks.resume_campaign_deletions",

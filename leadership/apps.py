@@ -5,4 +5,4 @@ class LeadershipConfig(AppConfig):
     name = "leadership"
 
     def ready(self):
-        from leadership import signals  # noqa: F401  (logs celebrations on the leaders' engagement logs)
+        from leadership import contributions, signals  # noqa: F401  (registers with campaign; celebrations)

@@ -5,12 +5,11 @@ leader's unsubscribe) are in leadership.services; the email is built in leadersh
 """
 
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models import Case, Count, F, When, Window
 from django.db.models.functions import RowNumber
 
-from allies.models import StageChange, Touchpoint
 from campaign import momentum as campaign_momentum
 from campaign.models import Membership, Role, ServiceProblem
 from leadership.models import Feedback, Leader, SummarySchedule
@@ -254,37 +253,29 @@ def _compliments(in_period):
 
 def campaign_activity(*, campaign, period, feedback_logged=None, as_of=None):
     """
-    The campaign's momentum in one line: touchpoints, stage changes, problems won and feedback
-    logged this period against the period before, each a single aggregate over the two periods' range
-    (in the WHERE clause, so an index range rather than the campaign's whole history). The verdict
+    The campaign's momentum in one line: touchpoints, allies moved up the ladder, problems won and
+    feedback logged this period against the period before, read from the activity rollup (the days of
+    both periods, one query each) as home's momentum is. The verdict
     (rising, level, falling, a start, quiet) is `campaign.momentum.compare` on the two totals the line
     gives, so it never contradicts them. A period still in progress on `as_of` (a preview) can show a
     rise but not a fall: its days to come are not counted yet. `feedback_logged` ({now, before}) spares
     the feedback count when the caller has it already.
     """
-    prev_start, prev_end = period.previous_bounds()
-    tz = SummarySchedule(campaign=campaign).tz
-    start_at, end_at = _local_bounds(tz, period.start, period.end)
-    prev_start_at, _ = _local_bounds(tz, prev_start, prev_end)
-
-    def pair(queryset, field, lo, mid, hi):
-        return queryset.filter(**{f"{field}__gte": lo, f"{field}__lt": hi}).aggregate(
-            now=Count("pk", filter=Q(**{f"{field}__gte": mid})),
-            before=Count("pk", filter=Q(**{f"{field}__lt": mid})),
-        )
-
+    prev_start, _ = period.previous_bounds()
+    last_day = period.end - timedelta(days=1)
+    this = campaign_momentum.period_totals(campaign, period.start, last_day)
+    earlier = campaign_momentum.period_totals(campaign, prev_start, period.start - timedelta(days=1))
     figures = {
-        "touchpoints": pair(
-            Touchpoint.objects.filter(campaign=campaign), "happened_on", prev_start, period.start, period.end
-        ),
-        "stage_changes": pair(
-            StageChange.objects.filter(campaign=campaign), "changed_at", prev_start_at, start_at, end_at
-        ),
-        "problems_won": pair(
-            ServiceProblem.objects.filter(campaign=campaign), "won_on", prev_start, period.start, period.end
-        ),
-        "feedback_logged": feedback_logged
-        or pair(Feedback.objects.filter(campaign=campaign), "received_on", prev_start, period.start, period.end),
+        key: {"now": this.get(source, 0), "before": earlier.get(source, 0)}
+        for key, source in (
+            ("touchpoints", "touchpoints"),
+            ("moved_up", "allies_moved_up"),
+            ("problems_won", "problems_won"),
+        )
+    }
+    figures["feedback_logged"] = feedback_logged or {
+        "now": this.get("feedback", 0),
+        "before": earlier.get("feedback", 0),
     }
     now = sum(value["now"] for value in figures.values())
     before = sum(value["before"] for value in figures.values())
@@ -297,7 +288,7 @@ def campaign_activity(*, campaign, period, feedback_logged=None, as_of=None):
     else:
         counts = [
             _count(figures["touchpoints"]["now"], "touchpoint", "touchpoints") + " with allies",
-            _count(figures["stage_changes"]["now"], "ally", "allies") + " moved on the ladder",
+            _count(figures["moved_up"]["now"], "ally", "allies") + " moved up the ladder",
             _count(figures["problems_won"]["now"], "problem", "problems") + " won",
             _count(figures["feedback_logged"]["now"], "piece", "pieces") + " of feedback logged",
         ]

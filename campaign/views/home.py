@@ -1,44 +1,12 @@
 """The campaign home: definition, Golden Circle, the checkup and momentum."""
 
 from django.shortcuts import render
-from django.utils.dateformat import format as format_date
-from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from allies.coverage import movement_checks
-from campaign import momentum
+from campaign import momentum, registry
 from campaign.access import campaign_view
 from campaign.checkup import campaign_checkup
-from campaign.markup import markup
-from campaign.models import Department, ServiceProblem
-
-
-def department_items(departments):
-    """
-    The departments list's items, built once here rather than through template lookups for each of a
-    campaign's departments (fifty on a large one): the name escaped, the kind as a tag.
-    """
-    labels = dict(Department.Kind.choices)
-    return markup(
-        "".join(
-            f'<li>{escape(department.name)} <span class="tag tag--{escape(department.kind)}">'
-            f"{escape(labels.get(department.kind, department.kind))}</span></li>"
-            for department in departments
-        )
-    )
-
-
-def momentum_rows(result):
-    """The weekly figures table's body rows (whole numbers and dates only), one per week."""
-    rows = []
-    for week in result.weeks:
-        counts = "".join(f"<td>{count}</td>" for count in week.counts.values())
-        so_far = " (so far)" if week.is_current else ""
-        rows.append(
-            f'<tr><th scope="row">{escape(format_date(week.start, "j M"))}{so_far}</th>{counts}'
-            f"<td>{week.total}</td></tr>"
-        )
-    return markup("".join(rows))
+from campaign.models import ServiceProblem
 
 
 @require_GET
@@ -59,18 +27,16 @@ def home_context(campaign):
         campaign,
         figures=ServiceProblem.objects.board_figures(campaign),
         goals=goals,
-        movement=movement_checks(campaign, departments=departments),
+        movement=registry.movement_checks(campaign, departments=departments),
         momentum_result=result,
     )
     return {
         "campaign": campaign,
         "departments": departments,
-        "department_items": department_items(departments),
         "goals": goals,
         "member_count": campaign.memberships.count(),
         "checkup": checkup,
         "momentum": result,
-        "momentum_rows": momentum_rows(result),
         "bars": momentum.chart_bars(result),
         "chart_width": momentum.chart_width(result),
         "chart_height": momentum.CHART_HEIGHT,

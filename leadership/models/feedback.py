@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from campaign.activity import activity_recount_rows
 from campaign.models import Campaign, Department, ServiceProblem
 from campaign.search import SearchIndex
 
@@ -123,11 +124,12 @@ class FeedbackStamp(models.Model):
 
 
 class FeedbackQuerySet(models.QuerySet):
-    # Bulk writes keep the charts' stamp right too (the CSV import, the API, the demo data).
+    # Bulk writes keep the charts' stamp and the activity rollup right too (the CSV import, the API, the demo data).
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         created = super().bulk_create(objs, *args, **kwargs)
         FeedbackStamp.bump(obj.campaign_id for obj in objs)
+        activity_recount_rows(self.model, objs)  # and the activity rollup
         return created
 
     def update(self, **kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from allies.coverage import MovementCheck, movement_checks
 from allies.models import Stage
 from campaign import checkup, momentum
+from campaign.activity import activity_recount_all
 from campaign.models import Department, Level, ServiceProblem
 from tests.campaign.board_figures import figures
 from tests.factories import AllyFactory, DepartmentFactory, GoalFactory, ServiceProblemFactory
@@ -200,6 +201,7 @@ def test_home_warns_when_momentum_is_fading(client_for, viewer, campaign):
         day = start - timedelta(weeks=len(counts) - index)
         problems += [ServiceProblemFactory.build(campaign=campaign, started_on=day) for _ in range(count)]
     ServiceProblem.objects.bulk_create(problems)
+    activity_recount_all(campaign)  # as every bulk write does
     response = client_for(viewer).get(campaign.get_absolute_url())
     assert "<strong>Fading.</strong> Activity has fallen three weeks in a row." in response.text
     assert response.context["checkup"][-1].status == "red"

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from campaign import demo, demo_complaints, momentum
+from campaign import demo, momentum
 from campaign.models import Campaign, ServiceProblem
+from leadership import demo_complaints
 from tests.factories import AllyFactory, LeaderFactory
 
 S = ServiceProblem.Status

@@ -102,7 +102,8 @@ def test_board_htmx_move_queries_do_not_grow(client_for, admin_user, busy_campai
     problem = busy_campaign.problems.filter(status=S.BACKLOG).first()
     client = client_for(admin_user)
     url = reverse("campaign:problem-move", kwargs={"slug": busy_campaign.slug, "pk": problem.pk})
-    with django_assert_max_num_queries(13):
+    # Six of them recount the problem's two activity sources for the day it moved (count, clear, write).
+    with django_assert_max_num_queries(19):
         response = client.post(url, {"to": "in_progress"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
 

@@ -133,5 +133,5 @@ def test_a_week_across_the_clock_change_counts_moves_by_local_midnight(campaign)
     [summary] = summaries_dispatch_due(now=datetime(2026, 10, 26, 9, tzinfo=UTC))
     s = summary.snapshot
     assert (s["period"]["start"], s["period"]["last_day"]) == ("2026-10-19", "2026-10-25")
-    assert s["momentum"]["figures"]["stage_changes"] == {"now": 2, "before": 1}
+    assert s["momentum"]["figures"]["moved_up"] == {"now": 2, "before": 1}
     assert s["momentum"]["line"].endswith(": 2 in all, against 1 in 12–18 October.")

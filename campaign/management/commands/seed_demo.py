@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from campaign import activity
 from campaign.models import Campaign, Department, Goal, Membership, Role
 
 User = get_user_model()
@@ -76,7 +77,7 @@ DEMO_SEEDERS = [
     "leadership.demo",
     "campaign.demo",
     "leadership.demo_feedback",
-    "campaign.demo_complaints",
+    "leadership.demo_complaints",
 ]
 
 USERS = [
@@ -102,8 +103,10 @@ class Command(BaseCommand):
             if not settings.DEBUG:
                 raise CommandError("Set DEMO_PASSWORD: there is no default password when DEBUG is off.")
             password = DEFAULT_DEBUG_PASSWORD
-        with transaction.atomic():
+        # The seeders write in bulk and one by one: the activity rollup is recounted once, at the end.
+        with transaction.atomic(), activity.deferred() as touched:
             campaign = seed_campaign()
+            touched.add(campaign.pk)
             seed_users(campaign, password)
             for module in DEMO_SEEDERS:
                 import_module(module).seed(campaign)
