@@ -76,10 +76,10 @@ class CodeForm(forms.Form):
 def _check_code(user, code):
     """Is `code` the user's current TOTP code or an unused recovery code? A recovery code is used up."""
     for authenticator in Authenticator.objects.filter(user=user):
-        if authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES):
-            if authenticator.wrap().validate_code(code):
-                authenticator.record_usage()
-                return True
+        usable = authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
+        if usable and authenticator.wrap().validate_code(code):
+            authenticator.record_usage()
+            return True
     return False
 
 

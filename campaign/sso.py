@@ -155,6 +155,9 @@ class AccountAdapter(DefaultAccountAdapter):
             return memberships[0].campaign.get_absolute_url()
         return reverse("campaign:list")
 
+    def get_signup_redirect_url(self, request):
+        return self.get_login_redirect_url(request)
+
     def populate_username(self, request, user):
         """A free username from the email's local part: "rita", then "rita2", …"""
         base = (user.email.partition("@")[0] or "member")[:140]
@@ -195,7 +198,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form)
-        logger.info("sso: account %s made at first sign-in through %s", user.get_username(), sociallogin.account.provider)
+        provider = sociallogin.account.provider
+        logger.info("sso: account %s made at first sign-in through %s", user.get_username(), provider)
         sso_access_grant(user=user, email=user.email)
         return user
 

@@ -83,7 +83,7 @@ def _metadata_from_file(path, entity_id):
         raise ImproperlyConfigured(f"SAML metadata file {path!r} cannot be read: {error.strerror}.") from None
     parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml, entity_id=entity_id).get("idp", {})
     if not parsed.get("singleSignOnService", {}).get("url") or not parsed.get("x509cert"):
-        raise ImproperlyConfigured(f"SAML metadata file {path!r} has no sign-in address or certificate for {entity_id}.")
+        raise ImproperlyConfigured(f"SAML metadata file {path!r} has no sign-in address or certificate for {entity_id}")
     idp = {
         "entity_id": parsed["entityId"],
         "sso_url": parsed["singleSignOnService"]["url"],

@@ -1,0 +1,147 @@
+"""
+Real identity providers for the sign-in tests, each started once per test session on 127.0.0.1:
+the npm oidc-provider (tests/sso/oidc_idp.mjs; `npm ci` in tests/sso installs it) and a SAML IdP built on
+pysaml2 (tests/sso/saml_idp.py). Without one, its tests skip with the reason; under RISINGTIDE_STRICT=1
+they fail instead.
+"""
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import requests
+
+from tests.conftest import STRICT
+
+HERE = Path(__file__).resolve().parent
+OIDC_PROVIDER_ID = "idp"
+OIDC_CLIENT = {"client_id": "rising-tide", "secret": "rising-tide-test-secret"}
+
+
+def _unavailable(reason):
+    if STRICT:
+        pytest.fail(f"strict mode: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(process, url, what):
+    """Poll `url` until it answers 200; fail or skip (strict mode decides) if it never does."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            _unavailable(f"{what} exited at start-up:\n{output}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    _unavailable(f"{what} did not answer at {url} within 20 seconds")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def oidc_idp():
+    """The npm oidc-provider on a free port; yields its issuer address."""
+    node = shutil.which("node")
+    if node is None:
+        _unavailable("needs Node.js for the OpenID Connect test provider")
+    if not (HERE / "node_modules" / "oidc-provider").is_dir():
+        _unavailable("needs oidc-provider: run `npm ci` in tests/sso")
+    port = free_port()
+    process = subprocess.Popen(
+        [node, str(HERE / "oidc_idp.mjs"), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    issuer = f"http://127.0.0.1:{port}"
+    wait_until_up(process, f"{issuer}/.well-known/openid-configuration", "oidc-provider")
+    yield issuer
+    stop(process)
+
+
+def oidc_app(issuer, **overrides):
+    return {
+        "provider_id": OIDC_PROVIDER_ID,
+        "name": "Test IdP",
+        **OIDC_CLIENT,
+        "settings": {"server_url": issuer, "oauth_pkce_enabled": True},
+        **overrides,
+    }
+
+
+@pytest.fixture
+def oidc_settings(settings, oidc_idp):
+    """Rising Tide configured with the test provider as its one OpenID Connect provider."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"APPS": [oidc_app(oidc_idp)], "OAUTH_PKCE_ENABLED": True},
+        "saml": {"APPS": []},
+    }
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", oidc_idp]}
+    return settings
+
+
+def _form_action(html, base):
+    match = re.search(r'<form[^>]*action="([^"]+)"', html)
+    assert match, f"no form on the provider's page:\n{html[:500]}"
+    return urljoin(base, match.group(1).replace("&amp;", "&"))
+
+
+def idp_sign_in(authorize_url, login, *, stop_at="http://testserver/"):
+    """
+    Go through the provider's own login and consent pages as a browser would (any password), following
+    its redirects until one leaves for `stop_at`; returns that address (our callback with code and state).
+    """
+    session = requests.Session()
+    url, data = authorize_url, None
+    for _ in range(12):
+        response = (
+            session.post(url, data=data, allow_redirects=False) if data else session.get(url, allow_redirects=False)
+        )
+        data = None
+        if response.is_redirect:
+            url = urljoin(url, response.headers["Location"])
+            if url.startswith(stop_at):
+                return url
+            continue
+        assert response.status_code == 200, response.text[:500]
+        action = _form_action(response.text, url)
+        if 'value="login"' in response.text:
+            data = {"prompt": "login", "login": login, "password": "any"}
+        else:
+            data = {"prompt": "consent"}
+        url = action
+    raise AssertionError("the provider never sent the browser back")
+
+
+def start_sign_in(client, provider_id=OIDC_PROVIDER_ID):
+    """Press "Sign in with …": returns the provider's authorisation address we were sent to."""
+    response = client.post(f"/accounts/oidc/{provider_id}/login/")
+    assert response.status_code == 302, response.content[:300]
+    return response["Location"]
+
+
+def callback_path(url):
+    return url.removeprefix("http://testserver")
