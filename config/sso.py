@@ -46,6 +46,10 @@ def _required(name):
     return value
 
 
+def _domains(name):
+    return [item.strip().lower() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def _origin(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -114,6 +118,9 @@ def saml_app(provider_id):
         "client_id": provider_id,
         "settings": {
             "idp": idp,
+            # SAML has no email_verified claim: the addresses a company IdP asserts come from its own
+            # directory. SSO_SAML_<ID>_EMAIL_DOMAINS narrows that trust to the domains it really owns.
+            "verified_email": _domains(_var("SAML", provider_id, "EMAIL_DOMAINS")) or True,
             "attribute_mapping": {
                 "uid": "urn:oid:0.9.2342.19200300.100.1.1",
                 "email": "urn:oid:0.9.2342.19200300.100.1.3",

@@ -145,3 +145,83 @@ def start_sign_in(client, provider_id=OIDC_PROVIDER_ID):
 
 def callback_path(url):
     return url.removeprefix("http://testserver")
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory):
+    """The pysaml2 IdP (tests/sso/saml_idp.py) on a free port; yields its base address."""
+    import sys
+
+    if shutil.which("xmlsec1") is None:
+        _unavailable("needs xmlsec1 for the SAML test IdP (apt-get install xmlsec1)")
+    port = free_port()
+    keys = tmp_path_factory.mktemp("saml-idp-keys")
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "saml_idp.py"), str(port), str(keys)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(process, f"{base}/metadata", "the SAML test IdP")
+    yield base
+    stop(process)
+
+
+SAML_PROVIDER_ID = "acme"
+
+
+@pytest.fixture
+def saml_settings(settings, saml_idp, monkeypatch, db):
+    """Rising Tide configured, through config/sso.py, with the test IdP as its one SAML provider."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from config.sso import saml_app
+
+    monkeypatch.setenv("SSO_SAML_ACME_ENTITY_ID", f"{saml_idp}/metadata")
+    monkeypatch.setenv("SSO_SAML_ACME_METADATA_URL", f"{saml_idp}/metadata")
+    monkeypatch.setenv("SSO_SAML_ACME_NAME", "Acme SAML")
+    monkeypatch.setenv("SSO_SAML_ACME_EMAIL_DOMAINS", "example.com,acme.test")
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"APPS": []},
+        "saml": {"APPS": [saml_app(SAML_PROVIDER_ID)]},
+    }
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", saml_idp]}
+    cache.clear()  # allauth caches the IdP's metadata
+    register_sp(Client(HTTP_HOST="testserver"), saml_idp)
+    return settings
+
+
+def register_sp(client, saml_idp):
+    """Hand our SP metadata to the IdP, as an IdP admin would when adding the app."""
+    metadata = client.get(f"/accounts/saml/{SAML_PROVIDER_ID}/metadata/")
+    assert metadata.status_code == 200, metadata.content[:300]
+    requests.post(f"{saml_idp}/sp", data=metadata.content, timeout=5).raise_for_status()
+
+
+def hidden_inputs(html):
+    return dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+
+
+def saml_assertion(client, login):
+    """Press "Sign in with Acme SAML", sign in on the IdP's page; returns the form the IdP posts back."""
+    response = client.post(f"/accounts/saml/{SAML_PROVIDER_ID}/login/")
+    assert response.status_code == 302, response.content[:300]
+    login_page = requests.get(response["Location"], timeout=5)
+    assert login_page.status_code == 200, login_page.text[:300]
+    fields = hidden_inputs(login_page.text)
+    answer = requests.post(
+        _form_action(login_page.text, response["Location"]), data={**fields, "login": login}, timeout=5
+    )
+    assert answer.status_code == 200, answer.text[:500]
+    action = _form_action(answer.text, response["Location"])
+    return action.removeprefix("http://testserver"), hidden_inputs(answer.text)
+
+
+def post_assertion(client, acs, form):
+    """What the browser does with the IdP's answer: post it to our ACS, then follow to the finish step."""
+    response = client.post(acs, form)
+    if response.status_code == 302 and "/acs/finish/" in response["Location"]:
+        response = client.get(response["Location"])
+    return response

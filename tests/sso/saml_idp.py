@@ -4,6 +4,7 @@ serving on 127.0.0.1 only: python tests/sso/saml_idp.py <port> <dir for its keys
 
 GET /metadata           the IdP's metadata (signing certificate, sign-in and logout addresses)
 GET /sso?SAMLRequest=…  its own login page; POST /login answers the SP with a signed assertion
+POST /sp                the SP's metadata, so the IdP knows where to answer (as an admin uploads it)
 GET /logout?sp=…&name_id=…  an IdP-initiated, signed LogoutRequest sent to the SP (HTTP-Redirect)
 
 The login name is the email it asserts. A prefix picks a fault, for the security tests:
@@ -22,6 +23,8 @@ from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256
+from saml2.xmldsig import SIG_RSA_SHA256 as RSA_SHA256
 
 PORT = int(sys.argv[1])
 KEYS = Path(sys.argv[2])
@@ -106,9 +109,15 @@ def login(form):
         authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
         sign_response=signed,
         sign_assertion=signed,
+        sign_alg=RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
     )
     info = server.apply_binding(
-        BINDING_HTTP_POST, str(response), request.assertion_consumer_service_url, form.get("RelayState", [""])[0]
+        BINDING_HTTP_POST,
+        str(response),
+        request.assertion_consumer_service_url,
+        form.get("RelayState", [""])[0],
+        response=True,
     )
     return page(info["data"].replace("<body", "<div").replace("</body>", "</div>"))
 
@@ -123,9 +132,7 @@ def logout(query):
         sign=False,
     )
     signed = "unsigned" not in query
-    info = IDP.apply_binding(
-        BINDING_HTTP_REDIRECT, str(request), sls, "", sign=signed, sigalg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-    )
+    info = IDP.apply_binding(BINDING_HTTP_REDIRECT, str(request), sls, "", sign=signed, sigalg=RSA_SHA256)
     location = dict(info["headers"])["Location"]
     return "302 Found", [("Location", location)], ""
 
@@ -141,6 +148,11 @@ def app(environ, start_response):
         elif path == "/login" and environ["REQUEST_METHOD"] == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             result = login(parse_qs(environ["wsgi.input"].read(length).decode()))
+        elif path == "/sp" and environ["REQUEST_METHOD"] == "POST":
+            xml = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+            for server in (IDP, WRONG):
+                server.metadata.load("inline", xml)
+            result = "204 No Content", [], ""
         elif path == "/logout":
             result = logout(query)
         else:
