@@ -36,8 +36,22 @@ def make_key_pair(name):
     key, cert = KEYS / f"{name}.key", KEYS / f"{name}.crt"
     if not cert.exists():
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}"]
-            + ["-keyout", str(key), "-out", str(cert)],
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                f"/CN={name}",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
             check=True,
             capture_output=True,
         )
@@ -125,7 +139,7 @@ def login(form):
 def logout(query):
     """An IdP-initiated logout: a LogoutRequest, signed in the redirect (unless ?unsigned=1), to the SP."""
     sls = query["sls"][0]
-    request_id, request = IDP.create_logout_request(
+    _request_id, request = IDP.create_logout_request(
         sls,
         issuer_entity_id=query["sp"][0],
         name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=query["name_id"][0]),

@@ -232,3 +232,16 @@ def test_expired_invitation_gives_no_membership(client, campaign):
     response = sign_in(client, "old@example.com")
 
     assert response["Location"] == "/accounts/no-campaign/"
+
+
+def test_login_page_offers_the_provider_and_still_the_password(client, db):
+    page = client.get("/accounts/login/")
+
+    assert b"Sign in with Test IdP" in page.content
+    assert b'name="password"' in page.content
+
+
+def test_healthz_has_a_line_for_the_provider(client, db):
+    body = client.get("/healthz").json()
+
+    assert body["idp:idp"] == {"name": "Test IdP", "kind": "oidc", "ok": True}

@@ -145,3 +145,7 @@ def test_unsigned_logout_request_is_refused(client, campaign, saml_idp):
 
     assert response.status_code == 400
     assert signed_in_user(client) is not None
+
+
+def test_healthz_has_a_line_for_the_saml_provider(client, db):
+    assert client.get("/healthz").json()["idp:acme"] == {"name": "Acme SAML", "kind": "saml", "ok": True}
