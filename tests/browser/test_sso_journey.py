@@ -24,7 +24,9 @@ def sign_in_at_the_idp(page, email):
     page.get_by_role("button", name="Continue").click()
 
 
-def test_invited_colleague_signs_in_at_the_idp_and_lands_in_the_campaign(page, axe_path, live_server, campaign, oidc_idp):
+def test_invited_colleague_signs_in_at_the_idp_and_lands_in_the_campaign(
+    page, axe_path, live_server, campaign, oidc_idp
+):
     invitation = Invitation(campaign=campaign, email="ines@example.com", role=Role.CHAMPION)
     invitation.issue_token()
     invitation.save()
