@@ -73,6 +73,11 @@ def oidc_app(provider_id):
             "server_url": issuer,
             # PKCE on every authorisation request, whatever the provider asks for.
             "oauth_pkce_enabled": True,
+            # Providers that send no email_verified (Entra ID): addresses at the domains the tenant owns count
+            # as verified. Unset, only the provider's own email_verified says so.
+            **(
+                {"verified_email": domains} if (domains := _domains(_var("OIDC", provider_id, "EMAIL_DOMAINS"))) else {}
+            ),
         },
     }
 
