@@ -151,6 +151,10 @@ def sso_settings():
         raise ImproperlyConfigured(f"PASSWORD_LOGIN={password_login!r} is not a boolean: use true or false.")
     oidc = [oidc_app(provider_id) for provider_id in _ids("SSO_OIDC_PROVIDERS")]
     saml = [saml_app(provider_id) for provider_id in _ids("SSO_SAML_PROVIDERS")]
+    if password_login in ("false", "0", "no", "off") and not (oidc or saml):
+        raise ImproperlyConfigured(
+            "PASSWORD_LOGIN=false leaves nobody a way to sign in: configure SSO_OIDC_PROVIDERS or SSO_SAML_PROVIDERS."
+        )
     clash = {app["provider_id"] for app in oidc} & {app["provider_id"] for app in saml}
     if clash:
         raise ImproperlyConfigured(f"Provider ids must differ between OIDC and SAML: {', '.join(sorted(clash))}.")

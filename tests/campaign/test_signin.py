@@ -242,3 +242,15 @@ def test_healthz_reports_a_misconfigured_provider(client, db, settings):
 
     assert body["idp:gone"]["ok"] is False
     assert "unreachable" in body["idp:gone"]["error"]
+
+
+def test_no_campaign_page_reads_the_same_with_many_campaigns(client_for, db, django_assert_max_num_queries):
+    from tests.factories import CampaignFactory
+
+    CampaignFactory.create_batch(30, sso_domains="elsewhere.test")
+    client = client_for(UserFactory(username="lonely"))
+
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("signin-no-campaign"))
+
+    assert b"No campaign yet" in response.content

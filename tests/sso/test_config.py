@@ -54,6 +54,7 @@ def test_an_oidc_provider_from_the_environment(monkeypatch):
         ({"SSO_OIDC_PROVIDERS": "Entra!"}, "is not a provider id"),
         ({"SSO_OIDC_PROVIDERS": "entra,entra"}, "names a provider twice"),
         ({"PASSWORD_LOGIN": "nope"}, "is not a boolean"),
+        ({"PASSWORD_LOGIN": "false", "SSO_OIDC_PROVIDERS": ""}, "leaves nobody a way to sign in"),
         ({"SSO_SAML_PROVIDERS": "okta", "SSO_SAML_OKTA_ENTITY_ID": "x"}, "Set one of SSO_SAML_OKTA_METADATA_URL"),
         (
             {"SSO_SAML_PROVIDERS": "okta", "SSO_SAML_OKTA_ENTITY_ID": "x", "SSO_SAML_OKTA_METADATA_FILE": "/nowhere"},
