@@ -5,7 +5,9 @@ also ends the session at an OpenID Connect provider that offers RP-initiated log
 """
 
 import base64
+import logging
 
+import requests
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -21,9 +23,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from campaign.sso import MODEL_BACKEND, SESSION_MFA, SESSION_PROVIDER, configured_providers, sign_in_buttons
 
+logger = logging.getLogger(__name__)
 SESSION_PENDING = "signin_pending"
 MAX_CODE_TRIES = 5
 
@@ -180,7 +184,12 @@ class SignInPolicyMiddleware:
     """
     The break-glass account gets nowhere without its second factor: until it has signed in with a code,
     every page sends it to set one up (or, when it has one, to sign in again with it).
+
+    And an identity provider that cannot be reached or read during sign-in gets a page saying so (502),
+    not a server error.
     """
+
+    SSO_PATHS = ("/accounts/oidc/", "/accounts/saml/")
 
     ALLOWED = ("signin-mfa-setup", "logout", "signin-mfa")
 
@@ -202,3 +211,11 @@ class SignInPolicyMiddleware:
                 return redirect("login")
             return redirect(f"{reverse('signin-mfa-setup')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(self.SSO_PATHS):
+            return None
+        if not isinstance(exception, requests.RequestException | OSError | ValueError | OneLogin_Saml2_Error):
+            return None
+        logger.error("sso: identity provider failed during sign-in at %s: %r", request.path, exception)
+        return render(request, "registration/sso_unavailable.html", status=502)

@@ -254,3 +254,36 @@ def test_no_campaign_page_reads_the_same_with_many_campaigns(client_for, db, dja
         response = client.get(reverse("signin-no-campaign"))
 
     assert b"No campaign yet" in response.content
+
+
+def test_unreachable_provider_gets_a_clear_page_not_a_server_error(client, db, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "gone",
+                    "name": "Gone",
+                    "client_id": "x",
+                    "secret": "y",
+                    "settings": {"server_url": "http://127.0.0.1:9"},
+                }
+            ]
+        },
+        "saml": {
+            "APPS": [
+                {
+                    "provider_id": "lost",
+                    "name": "Lost",
+                    "client_id": "lost",
+                    "settings": {"idp": {"entity_id": "x", "metadata_url": "http://127.0.0.1:9/metadata"}},
+                }
+            ]
+        },
+    }
+
+    oidc = client.post("/accounts/oidc/gone/login/")
+    saml = client.post("/accounts/saml/lost/login/", HTTP_HOST="testserver")
+
+    for response in (oidc, saml):
+        assert response.status_code == 502
+        assert b"Company sign-in is unavailable" in response.content
