@@ -6,6 +6,7 @@ also ends the session at an OpenID Connect provider that offers RP-initiated log
 
 import base64
 import logging
+import secrets
 
 import requests
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -18,14 +19,22 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
-from campaign.sso import MODEL_BACKEND, SESSION_MFA, SESSION_PROVIDER, configured_providers, sign_in_buttons
+from campaign.sso import (
+    MODEL_BACKEND,
+    SESSION_MFA,
+    SESSION_NONCE,
+    SESSION_PROVIDER,
+    configured_providers,
+    is_oidc_provider,
+    sign_in_buttons,
+)
 
 logger = logging.getLogger(__name__)
 SESSION_PENDING = "signin_pending"
@@ -139,6 +148,24 @@ def _next(request):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("campaign:list")
+
+
+@require_POST
+def sso_start(request, provider_id):
+    """
+    Start an OpenID Connect sign-in with a fresh nonce kept in the session (allauth sends none of its
+    own): the provider must put it in the id_token, which campaign.sso checks.
+    """
+    from allauth.socialaccount.providers.openid_connect.views import login as oidc_login
+
+    if not is_oidc_provider(provider_id):
+        raise Http404("No such identity provider.")
+    nonce = secrets.token_urlsafe(32)
+    request.session[SESSION_NONCE] = nonce
+    query = QueryDict(mutable=True)
+    query["auth_params"] = urlencode({"nonce": nonce})
+    request.GET = query
+    return oidc_login(request, provider_id=provider_id)
 
 
 def sso_cancelled(request):

@@ -30,6 +30,8 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # factor was checked at sign-in.
 SESSION_PROVIDER = "sso_provider"
 SESSION_MFA = "signin_mfa"
+# The nonce sent with an OpenID Connect sign-in started from this session; the id_token must carry it.
+SESSION_NONCE = "sso_nonce"
 
 
 def configured_providers():
@@ -40,12 +42,16 @@ def configured_providers():
     return providers
 
 
+def is_oidc_provider(provider_id):
+    return any(p["kind"] == "oidc" and p["provider_id"] == provider_id for p in configured_providers())
+
+
 def sign_in_buttons():
     """(name, address) for each "Sign in with …" button on the login page."""
     buttons = []
     for provider in configured_providers():
         if provider["kind"] == "oidc":
-            url = reverse("openid_connect_login", kwargs={"provider_id": provider["provider_id"]})
+            url = reverse("signin-sso-start", kwargs={"provider_id": provider["provider_id"]})
         else:
             url = reverse("saml_login", kwargs={"organization_slug": provider["client_id"]})
         buttons.append({"name": provider["name"], "url": url})
@@ -175,6 +181,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin):
         """Refuse an unverified address; link a verified one to the account of that address, if active."""
         request._sso_provider = sociallogin.account.provider
+        if any(
+            p["kind"] == "oidc" and p["provider_id"] == sociallogin.account.provider for p in configured_providers()
+        ):
+            # allauth checks state and PKCE; the nonce ties the id_token to the sign-in this session began.
+            expected = request.session.pop(SESSION_NONCE, None)
+            claims = sociallogin.account.extra_data.get("id_token") or {}
+            if not expected or claims.get("nonce") != expected:
+                logger.warning("sso: refused an id_token without this session's nonce")
+                _refuse(request, "nonce")
         email = _verified_email(sociallogin)
         if email is None:
             logger.warning("sso: refused a sign-in from %s without a verified email", sociallogin.account.provider)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/login/code/", signin.mfa_verify, name="signin-mfa"),
     path("accounts/two-factor/", signin.mfa_setup, name="signin-mfa-setup"),
     path("accounts/no-campaign/", signin.no_campaign, name="signin-no-campaign"),
+    path("accounts/sso/<str:provider_id>/start/", signin.sso_start, name="signin-sso-start"),
     # Only the identity providers' addresses of allauth (and the error pages they lead to), not its account pages.
     path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("accounts/", include("allauth.socialaccount.providers.saml.urls")),

@@ -63,6 +63,7 @@ PUBLIC_PAGES = {
     "signin-mfa": "only with a password just checked (a pending sign-in in the session)",
     "signin-mfa-setup": "login required; the user's own authenticator",
     "signin-no-campaign": "login required; static text",
+    "signin-sso-start": "POST starts a sign-in (with a nonce) at a configured provider; 404 for any other id",
     "openid_connect_login": "POST starts a sign-in at a configured provider; 404 for any other id",
     "openid_connect_callback": "the provider's answer, checked (state, PKCE, signature, audience) by allauth",
     "saml_login": "starts a sign-in at a configured SAML provider",

@@ -71,7 +71,7 @@ def idp_sign_in(authorize_url, login, *, stop_at="http://testserver/"):
 
 def start_sign_in(client, provider_id=OIDC_PROVIDER_ID):
     """Press "Sign in with …": returns the provider's authorisation address we were sent to."""
-    response = client.post(f"/accounts/oidc/{provider_id}/login/")
+    response = client.post(f"/accounts/sso/{provider_id}/start/")
     assert response.status_code == 302, response.content[:300]
     return response["Location"]
 

@@ -147,6 +147,30 @@ def test_wrong_state_is_refused(client, db):
     assert not User.objects.filter(email="eve@example.com").exists()
 
 
+def test_wrong_nonce_is_refused(client, db):
+    callback = idp_sign_in(start_sign_in(client), "eve@example.com")
+    session = client.session
+    session["sso_nonce"] = "another-sign-in"
+    session.save()
+
+    response = client.get(callback_path(callback))
+
+    assert response.status_code == 403
+    assert b"does not belong to the sign-in this browser started" in response.content
+    assert signed_in_user(client) is None
+    assert not User.objects.filter(email="eve@example.com").exists()
+
+
+def test_sign_in_started_without_a_nonce_is_refused(client, db):
+    response = client.post(f"/accounts/oidc/{OIDC_PROVIDER_ID}/login/")
+    callback = idp_sign_in(response["Location"], "eve@example.com")
+
+    response = client.get(callback_path(callback))
+
+    assert response.status_code == 403
+    assert signed_in_user(client) is None
+
+
 def test_wrong_pkce_verifier_is_refused_by_the_provider(client, db):
     callback = idp_sign_in(start_sign_in(client), "eve@example.com")
     session = client.session
