@@ -4,7 +4,7 @@ Company sign-in: how an OpenID Connect or SAML sign-in (django-allauth) becomes 
 The first sign-in makes the account from the identity provider's *verified* email and name; an address
 the provider does not vouch for is refused, so nobody can claim an existing local account by typing its
 email into their IdP profile. Campaign access still comes only from Rising Tide: a pending invitation for
-the address, or a campaign's allowed email domains (`sso_access_grant`). Signing in alone opens nothing.
+the address, or a campaign's allowed email domains (`membership_grant_at_sign_in`). Signing in alone opens nothing.
 """
 
 import logging
@@ -97,7 +97,7 @@ def _verified_email(sociallogin):
 
 
 @transaction.atomic
-def sso_access_grant(*, user, email):
+def membership_grant_at_sign_in(*, user, email):
     """
     Turn the user's pending invitations into memberships, and join campaigns whose allowed email domains
     include the address's domain (with that campaign's default role). Returns the memberships made.
@@ -197,14 +197,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             if not sociallogin.user.is_active:
                 _refuse(request, "inactive")
-            sso_access_grant(user=sociallogin.user, email=email)
+            membership_grant_at_sign_in(user=sociallogin.user, email=email)
             return
         existing = get_user_model().objects.filter(email__iexact=email).first()
         if existing is not None:
             if not existing.is_active:
                 _refuse(request, "inactive")
             sociallogin.connect(request, existing)
-            sso_access_grant(user=existing, email=email)
+            membership_grant_at_sign_in(user=existing, email=email)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
@@ -215,7 +215,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         provider = sociallogin.account.provider
         logger.info("sso: account %s made at first sign-in through %s", user.get_username(), provider)
-        sso_access_grant(user=user, email=user.email)
+        membership_grant_at_sign_in(user=user, email=user.email)
         return user
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):

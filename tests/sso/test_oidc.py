@@ -269,3 +269,16 @@ def test_healthz_has_a_line_for_the_provider(client, db):
     body = client.get("/healthz").json()
 
     assert body["idp:idp"] == {"name": "Test IdP", "kind": "oidc", "ok": True}
+
+
+def test_signing_in_again_adds_nothing_twice(client, campaign):
+    invite(campaign, "ivy@example.com")
+    sign_in(client, "ivy@example.com")
+    client.post("/accounts/logout/")
+
+    response = sign_in(client, "ivy@example.com")
+
+    assert response["Location"] == campaign.get_absolute_url()
+    assert Membership.objects.filter(user__email="ivy@example.com").count() == 1
+    assert User.objects.filter(email="ivy@example.com").count() == 1
+    assert AuditEntry.objects.filter(campaign=campaign, action__contains="company sign-in").count() == 1
