@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from campaign.models import Membership, Role
 
@@ -28,6 +31,11 @@ def find_membership(memberships, slug):
         if membership.campaign.slug == slug and not membership.campaign.is_being_deleted:
             return membership
     raise Http404("No such campaign.")
+
+
+def _second_factor_checked(request):
+    """Did this session pass a second factor: a code at password sign-in, or the company IdP's own sign-in?"""
+    return bool(request.session.get("signin_mfa") or request.session.get("sso_provider"))
 
 
 def campaign_view(read=Role.VIEWER, write=Role.CHAMPION):
@@ -50,6 +58,8 @@ def campaign_view(read=Role.VIEWER, write=Role.CHAMPION):
             required = read if request.method in ("GET", "HEAD", "OPTIONS") else write
             if not membership.role_enum.allows(required):
                 raise PermissionDenied("Your role in this campaign does not allow this.")
+            if membership.campaign.require_mfa and not _second_factor_checked(request):
+                return redirect(f"{reverse('signin-mfa-setup')}?{urlencode({'next': request.get_full_path()})}")
             request.membership = membership
             request.campaign = membership.campaign
             request.switcher_campaigns = [m.campaign for m in memberships if not m.campaign.is_being_deleted]

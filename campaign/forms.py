@@ -66,6 +66,9 @@ class CampaignForm(forms.ModelForm):
             "time_zone",
             "people_per_ally",
             "stale_after_days",
+            "sso_domains",
+            "sso_default_role",
+            "require_mfa",
         ]
         widgets = {
             "service_focus": forms.Textarea(attrs={"rows": 3}),
@@ -85,6 +88,8 @@ class CampaignForm(forms.ModelForm):
                 self.fields[name].required = False
                 default = Campaign._meta.get_field(name).default
                 self.fields[name].help_text += f" Leave blank for {default}."
+        if "sso_default_role" in self.fields:
+            self.fields["sso_default_role"].required = False
 
     def _clean_defaulted(self, name):
         value = self.cleaned_data[name]
@@ -104,6 +109,12 @@ class CampaignForm(forms.ModelForm):
 
     def clean_slug(self):
         return slugify(self.cleaned_data["slug"])
+
+    def clean_sso_default_role(self):
+        return self.cleaned_data["sso_default_role"] or Campaign._meta.get_field("sso_default_role").default
+
+    def clean_sso_domains(self):
+        return ", ".join(dict.fromkeys(Campaign(sso_domains=self.cleaned_data["sso_domains"]).allowed_domains))
 
 
 class NewCampaignForm(CampaignForm):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.search import SearchIndex
-from campaign.validators import validate_time_zone
+from campaign.validators import validate_email_domains, validate_time_zone
 
 
 class Role(models.TextChoices):
@@ -107,6 +107,29 @@ class Campaign(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="An ally with no touchpoint for this many days is flagged as needing attention.",
     )
+    # Company sign-in (campaign.sso): colleagues whose verified address is at one of these domains join
+    # with the default role at their first sign-in, without an invitation.
+    sso_domains = models.CharField(
+        "allowed email domains",
+        max_length=500,
+        blank=True,
+        validators=[validate_email_domains],
+        help_text="Comma-separated, like example.com, example.org. People who sign in with company sign-in "
+        "and a verified address at one of these join this campaign without an invitation.",
+    )
+    sso_default_role = models.CharField(
+        "role for allowed domains",
+        max_length=10,
+        choices=[(Role.VIEWER, Role.VIEWER.label), (Role.CHAMPION, Role.CHAMPION.label)],
+        default=Role.VIEWER,
+        help_text="The role someone from an allowed domain gets when they join.",
+    )
+    require_mfa = models.BooleanField(
+        "require a second factor",
+        default=False,
+        help_text="Members who sign in with a password must set up an authenticator app before they can "
+        "open this campaign.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when an admin asks for the campaign to be deleted (campaign.closing): from then on nobody can open
     # it, and a background job removes its rows in batches, counting them, until the campaign row goes too.
@@ -140,6 +163,11 @@ class Campaign(models.Model):
         if not self.deletion_total_rows:
             return 0
         return min(99, self.deletion_deleted_rows * 100 // self.deletion_total_rows)
+
+    @property
+    def allowed_domains(self):
+        """The allowed email domains, lower-cased, in the order written."""
+        return [item.strip().lower() for item in self.sso_domains.split(",") if item.strip()]
 
     @property
     def golden_circle_complete(self):

@@ -443,6 +443,43 @@ DELIVERY_STALE_AFTER_SECONDS = env_int("DELIVERY_STALE_AFTER_SECONDS", 15 * 60)
 # /healthz calls the heartbeat stale after this many seconds.
 HEARTBEAT_MAX_AGE = env_int("HEARTBEAT_MAX_AGE", 5 * 60)
 
+# --- Company sign-in (config/sso.py) ----------------------------------------------
+# django-allauth for OpenID Connect, SAML and the second factor; the password form stays Django's own
+# (campaign.signin wraps it), so django-axes keeps counting failures. allauth's own pages are not mounted:
+# only the providers' callback addresses are (config/urls.py).
+
+from config.sso import sso_settings  # noqa: E402
+
+globals().update(sso_settings())
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "campaign.signin.SignInPolicyMiddleware")
+ACCOUNT_ADAPTER = "campaign.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "campaign.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# A provider's email never signs anyone into an existing account by itself: campaign.sso decides.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Rising Tide"
+# "Sign in with …" is a form whose answer redirects to the IdP: the browser checks form-action on that hop.
+SECURE_CSP["form-action"] = [CSP.SELF, *SSO_ORIGINS]  # noqa: F821 (set by sso_settings above)
+
 # --- Logging -------------------------------------------------------------------
 
 LOGGING = {

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from campaign.models import Role
 from tests.factories import CampaignFactory, MembershipFactory
+from tests.sso.idps import oidc_idp, saml_idp  # noqa: F401 (the identity providers, one process each per session)
 
 STRICT = os.environ.get("RISINGTIDE_STRICT", "") == "1"
 

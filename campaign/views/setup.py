@@ -32,6 +32,7 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.sso import configured_providers, provider_health
 from campaign.views.closing import closing_context
 from campaign.views.home import home_context
 
@@ -264,7 +265,10 @@ def invitation_accept(request, token):
 @require_GET
 @never_cache
 def healthz(request):
-    """Database, broker and the last heartbeat from beat and a worker: 200 when all are fine, else 503."""
+    """
+    Database, broker, the last heartbeat from beat and a worker, and each identity provider's metadata:
+    200 when all are fine, else 503.
+    """
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -288,6 +292,9 @@ def healthz(request):
             "last_seen_at": beat.last_seen_at.isoformat(),
             "age_seconds": round(age),
         }
+    # One line per configured identity provider: is its discovery document or metadata there and sound?
+    for provider in configured_providers():
+        checks[f"idp:{provider['provider_id']}"] = provider_health(provider)
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
 

@@ -18,6 +18,10 @@ CSRF_EXEMPT = {
     "leadership:summary-unsubscribe",
     # The same one-click unsubscribe on a member's test copy: it records the click on that copy, nothing else.
     "leadership:summary-test-unsubscribe",
+    # SAML's POST binding: the IdP's page posts the assertion cross-site; its signature (checked by
+    # python3-saml, with replay and audience checks) is the authorisation, never the cookie.
+    "saml_acs",
+    "saml_sls",
 }
 
 

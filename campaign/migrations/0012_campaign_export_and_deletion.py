@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0010_search_extensions'),
+        ('campaign', '0011_campaign_sso_domains_and_mfa'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

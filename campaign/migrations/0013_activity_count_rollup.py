@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0014_campaign_export_and_deletion'),
+        ('campaign', '0012_campaign_export_and_deletion'),
     ]
 
     operations = [
