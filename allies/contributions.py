@@ -5,7 +5,7 @@ from functools import reduce
 
 from django.db.models import Q
 
-from allies.coverage import movement_checks
+from allies.coverage import GROWTH_GAINED, GROWTH_LOST, committed_off, committed_onto, movement_checks
 from allies.models import LADDER, Stage, StageChange, Touchpoint
 from campaign import registry
 
@@ -22,7 +22,7 @@ registry.activity_source(
     key="allies_moved_up",
     label="allies moved up",
     model=StageChange,
-    rows=lambda campaign: StageChange.objects.filter(moved_up(), campaign=campaign),
+    when=moved_up(),
     date_field="changed_at",
     order=10,
 )
@@ -30,8 +30,25 @@ registry.activity_source(
     key="touchpoints",
     label="touchpoints",
     model=Touchpoint,
-    rows=lambda campaign: Touchpoint.objects.filter(campaign=campaign),
     date_field="happened_on",
     order=20,
+)
+# The coverage page's growth chart: steps onto committed or better (from below, or from nothing as an
+# import records) and off it, per day. Figures of their own, not momentum's.
+registry.activity_source(
+    key=GROWTH_GAINED,
+    label="allies onto committed",
+    model=StageChange,
+    date_field="changed_at",
+    when=committed_onto(),
+    in_momentum=False,
+)
+registry.activity_source(
+    key=GROWTH_LOST,
+    label="allies off committed",
+    model=StageChange,
+    date_field="changed_at",
+    when=committed_off(),
+    in_momentum=False,
 )
 registry.movement(movement_checks)

@@ -10,18 +10,17 @@ one for the weekly stage-change history.
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, StageChange, last_touch_before
-from campaign.models import Department, Level
+from allies.models import COMMITTED_OR_BETTER, LADDER, Ally, Stage, last_touch_before
+from campaign.models import ActivityCount, Department, Level
 
 # Seeds/003: a movement that lives only where customers are seen is not a culture yet.
 # Above this share of committed allies in customer-facing departments, the map says so.
@@ -527,39 +526,40 @@ def _week_start(day):
     return day - timedelta(days=day.weekday())
 
 
+# The rollup's keys for the growth chart's daily steps (registered in allies/contributions.py).
+GROWTH_GAINED, GROWTH_LOST = "allies_onto_committed", "allies_off_committed"
+
+
+def committed_onto():
+    """A step onto committed or better from below (or from nothing, as an import records)."""
+    return Q(to_stage__in=COMMITTED_OR_BETTER) & ~Q(from_stage__in=COMMITTED_OR_BETTER)
+
+
+def committed_off():
+    return Q(from_stage__in=COMMITTED_OR_BETTER) & ~Q(to_stage__in=COMMITTED_OR_BETTER)
+
+
 def committed_growth(campaign, weeks=GROWTH_WEEKS, today=None):
     """
     Committed-or-better allies at the end of each of the last `weeks` weeks (Monday to Sunday).
 
-    From the StageChange history, net moves per week summed in the database: +1 for a step onto
-    committed or better from below (or from nothing, as an import records), -1 for a step off it.
-    Weeks before the window add up to the starting figure. One query.
+    From the activity rollup (campaign.activity): per day, the steps onto committed or better and the
+    steps off it, in the campaign's time zone. Days before the window add up to the starting figure.
+    One query over the rollup's rows, not the stage-change history.
     """
-    tz = ZoneInfo(campaign.time_zone)
     today = today or campaign_today(campaign)
     first = _week_start(today) - timedelta(weeks=weeks - 1)
-    onto = Q(to_stage__in=COMMITTED_OR_BETTER) & ~Q(from_stage__in=COMMITTED_OR_BETTER)
-    off = Q(from_stage__in=COMMITTED_OR_BETTER) & ~Q(to_stage__in=COMMITTED_OR_BETTER)
-    per_week = (
-        StageChange.objects.filter(campaign=campaign)
-        .filter(onto | off)
-        .annotate(week=TruncWeek("changed_at", tzinfo=tz))
-        .values("week")
-        .annotate(
-            gained=Count("pk", filter=onto),
-            lost=Count("pk", filter=off),
-        )
-        .order_by("week")
+    per_day = ActivityCount.objects.filter(campaign=campaign, source__in=[GROWTH_GAINED, GROWTH_LOST]).values_list(
+        "day", "source", "count"
     )
     before, moves = 0, {}
-    first_moment = datetime.combine(first, time.min, tzinfo=tz)
-    for row in per_week:
-        net = row["gained"] - row["lost"]
-        week = row["week"]
-        if week < first_moment:
+    for day, source, count in per_day:
+        net = count if source == GROWTH_GAINED else -count
+        if day < first:
             before += net
         else:
-            moves[week.date()] = net
+            week = _week_start(day)
+            moves[week] = moves.get(week, 0) + net
     running, result = before, []
     for i in range(weeks):
         starts_on = first + timedelta(weeks=i)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -44,33 +44,60 @@ def _bounds(source, tz, first, last):
 
 def day_counts(source, campaign, first, last):
     """{day: count} of `source` in `campaign` from `first` to `last` (inclusive), counted from its rows."""
+    return _group_counts([source], campaign, first, last)[source.key]
+
+
+def _group_counts(sources, campaign, first, last):
+    """
+    {source key: {day: count}} for sources sharing one model and date field: one query, each source a
+    filtered COUNT over the days' rows.
+    """
+    model, field = sources[0].model, sources[0].date_field
     tz = zoneinfo.ZoneInfo(campaign.time_zone)
-    low, high = _bounds(source, tz, first, last)
-    field = source.date_field
-    rows = source.rows(campaign).filter(**{f"{field}__gte": low, f"{field}__lt": high}).order_by()
-    day = TruncDate(field, tzinfo=tz) if source.counts_moments else models.F(field)
-    return dict(rows.annotate(day=day).values_list("day").annotate(n=Count("pk")).values_list("day", "n"))
+    low, high = _bounds(sources[0], tz, first, last)
+    rows = model._default_manager.filter(campaign=campaign, **{f"{field}__gte": low, f"{field}__lt": high}).order_by()
+    if len(sources) == 1:
+        rows = rows.filter(sources[0].when)
+    day = TruncDate(field, tzinfo=tz) if sources[0].counts_moments else models.F(field)
+    counts = {f"n{index}": Count("pk", filter=source.when) for index, source in enumerate(sources)}
+    found = {source.key: {} for source in sources}
+    for row in rows.annotate(day=day).values("day").annotate(**counts):
+        for index, source in enumerate(sources):
+            if row[f"n{index}"]:
+                found[source.key][row["day"]] = row[f"n{index}"]
+    return found
 
 
 def activity_recount(campaign, *, first, last, sources=None):
     """
     Recount the rollup of `campaign` from `first` to `last` (inclusive) for `sources` (all registered
-    ones by default): the days' rows become what the sources hold now. Three statements a source (count,
-    drop the days now empty, write the others), inside the caller's transaction when there is one.
+    ones by default): the days' rows become what the sources hold now. Three statements for each model
+    and date field (count every source on it, drop the days now empty, write the others), inside the
+    caller's transaction when there is one.
     """
     sources = sources if sources is not None else registry.activity_sources()
+    groups = {}
+    for source in sources:
+        groups.setdefault((source.model, source.date_field), []).append(source)
     with transaction.atomic(savepoint=False):
-        for source in sources:
-            found = {day: n for day, n in day_counts(source, campaign, first, last).items() if n}
-            ActivityCount.objects.filter(campaign=campaign, source=source.key, day__gte=first, day__lte=last).exclude(
-                day__in=list(found)
-            ).delete()
-            if found:
+        for group in groups.values():
+            found = _group_counts(group, campaign, first, last)
+            keep = Q()
+            for key, days in found.items():
+                if days:
+                    keep |= Q(source=key, day__in=list(days))
+            stale = ActivityCount.objects.filter(
+                campaign=campaign, source__in=list(found), day__gte=first, day__lte=last
+            )
+            (stale.exclude(keep) if keep else stale).delete()
+            rows = [
+                ActivityCount(campaign=campaign, source=key, day=day, count=n)
+                for key, days in found.items()
+                for day, n in days.items()
+            ]
+            if rows:
                 ActivityCount.objects.bulk_create(
-                    [ActivityCount(campaign=campaign, source=source.key, day=day, count=n) for day, n in found.items()],
-                    update_conflicts=True,
-                    unique_fields=["campaign", "day", "source"],
-                    update_fields=["count"],
+                    rows, update_conflicts=True, unique_fields=["campaign", "day", "source"], update_fields=["count"]
                 )
 
 

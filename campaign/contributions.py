@@ -7,7 +7,6 @@ registry.activity_source(
     key="problems_started",
     label="problems started",
     model=ServiceProblem,
-    rows=lambda campaign: ServiceProblem.objects.filter(campaign=campaign),
     date_field="started_on",
     order=40,
 )
@@ -15,7 +14,6 @@ registry.activity_source(
     key="problems_won",
     label="problems won",
     model=ServiceProblem,
-    rows=lambda campaign: ServiceProblem.objects.filter(campaign=campaign),
     date_field="won_on",
     order=50,
 )

@@ -48,7 +48,7 @@ def series(campaign, *, today=None, weeks=WEEKS):
     today = today or campaign.today()
     current = week_start(today)
     starts = [current - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    sources = registry.activity_sources()
+    sources = registry.activity_sources(momentum=True)
     found = counts_by_day(campaign, starts[0], current + timedelta(days=6))
     result = []
     for start in starts:
@@ -60,7 +60,7 @@ def series(campaign, *, today=None, weeks=WEEKS):
 
 def period_totals(campaign, first, last):
     """{source key: count} from `first` to `last` (inclusive), from the rollup: one query."""
-    totals = {source.key: 0 for source in registry.activity_sources()}
+    totals = {source.key: 0 for source in registry.activity_sources(momentum=True)}
     for (_, key), n in counts_by_day(campaign, first, last).items():
         if key in totals:
             totals[key] += n
@@ -170,7 +170,7 @@ def momentum(campaign, *, today=None):
     return Momentum(
         weeks=weeks,
         trend=judged,
-        labels=[source.label for source in registry.activity_sources()],
+        labels=[source.label for source in registry.activity_sources(momentum=True)],
         peak=max([week.total for week in weeks] + [1]),
     )
 

@@ -16,24 +16,29 @@ replaces the first (so a reloaded `ready()` cannot count a source twice).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, Q
 
 
 @dataclass(frozen=True)
 class ActivitySource:
     """
-    One kind of activity: `rows(campaign)` is the queryset of its rows in a campaign (filters included,
-    such as "stage changes that climb"), counted on the day of `date_field` in the campaign's time zone.
+    One kind of activity: the rows of `model` in a campaign that match `when` (such as "stage changes that
+    climb"), counted on the day of `date_field` in the campaign's time zone. `in_momentum` False keeps
+    it out of momentum's totals (a figure of its own, such as the coverage page's committed growth).
     """
 
     key: str
     label: str
     model: type
-    rows: Callable
     date_field: str
+    when: Q = field(default_factory=Q)
     order: int = 100
+    in_momentum: bool = True
+
+    def rows(self, campaign):
+        return self.model._default_manager.filter(self.when, campaign=campaign)
 
     @property
     def counts_moments(self):
@@ -47,16 +52,26 @@ _campaign_created: dict[str, Callable] = {}
 _movement: list[Callable] = []
 
 
-def activity_source(*, key, label, model, rows, date_field, order=100):
-    """Count `rows(campaign)` on `date_field`; `order` places it among the others in tables and charts."""
-    source = ActivitySource(key=key, label=label, model=model, rows=rows, date_field=date_field, order=order)
+def activity_source(*, key, label, model, date_field, when=None, order=100, in_momentum=True):
+    """Count `model`'s rows matching `when` on `date_field`; `order` places it in tables and charts."""
+    source = ActivitySource(
+        key=key,
+        label=label,
+        model=model,
+        date_field=date_field,
+        when=when if when is not None else Q(),
+        order=order,
+        in_momentum=in_momentum,
+    )
     _activity_sources[key] = source
     for listener in _source_listeners:
         listener(source)
 
 
-def activity_sources():
-    return sorted(_activity_sources.values(), key=lambda source: source.order)
+def activity_sources(*, momentum=False):
+    """The registered sources in their order; with `momentum`, only those momentum adds up."""
+    sources = sorted(_activity_sources.values(), key=lambda source: source.order)
+    return [source for source in sources if source.in_momentum] if momentum else sources
 
 
 def on_activity_source(listener):

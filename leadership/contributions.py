@@ -11,7 +11,6 @@ registry.activity_source(
     key="feedback",
     label="feedback logged",
     model=Feedback,
-    rows=lambda campaign: Feedback.objects.filter(campaign=campaign),
     date_field="received_on",
     order=60,
 )

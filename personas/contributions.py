@@ -7,7 +7,6 @@ registry.activity_source(
     key="persona_cards",
     label="persona cards",
     model=PersonaCard,
-    rows=lambda campaign: PersonaCard.objects.filter(campaign=campaign),
     date_field="created_at",
     order=30,
 )

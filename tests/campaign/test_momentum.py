@@ -203,7 +203,6 @@ def test_another_source_is_one_registration(campaign, monkeypatch):
         key="problems_opened",
         label="problems opened",
         model=ServiceProblem,
-        rows=lambda c: ServiceProblem.objects.filter(campaign=c),
         date_field="opened_on",
     )
     ServiceProblemFactory(campaign=campaign, opened_on=TODAY)
