@@ -6,3 +6,6 @@ class AlliesConfig(AppConfig):
 
     def ready(self):
         from allies import signals  # noqa: F401  (connects the last-touch receivers)
+        from allies import privacy  # the personal data it holds (campaign.privacy.registry)
+
+        privacy.register()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaign import views
+from campaign.privacy import views as privacy
 
 app_name = "campaign"
 
@@ -33,6 +34,12 @@ urlpatterns = [
     path("c/<slug:slug>/settings/members/<int:pk>/role/", views.member_role, name="settings-members-role"),
     path("c/<slug:slug>/settings/members/<int:pk>/remove/", views.member_remove, name="settings-members-remove"),
     path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
+    path("privacy/", privacy.privacy_home, name="privacy"),
+    path("c/<slug:slug>/settings/retention/", privacy.retention_settings, name="settings-retention"),
+    path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/export/", privacy.person_export, name="privacy-export"),
+    path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/erase/", privacy.person_erase, name="privacy-erase"),
+    path("c/<slug:slug>/privacy/jobs/<int:pk>/", privacy.job_status, name="privacy-job"),
+    path("c/<slug:slug>/privacy/jobs/<int:pk>/download/", privacy.job_download, name="privacy-download"),
     path(
         "c/<slug:slug>/settings/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

@@ -6,3 +6,6 @@ class LeadershipConfig(AppConfig):
 
     def ready(self):
         from leadership import signals  # noqa: F401  (logs celebrations on the leaders' engagement logs)
+        from leadership import privacy  # the personal data it holds (campaign.privacy.registry)
+
+        privacy.register()

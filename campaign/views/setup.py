@@ -32,6 +32,7 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.privacy import views as privacy_views
 from campaign.views.home import home_context
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ def settings_general(request):
         )
         messages.success(request, "Campaign settings saved.")
         return redirect("campaign:settings", slug=campaign.slug)
-    return render(request, "campaign/settings_general.html", {"campaign": campaign, "form": form})
+    context = {"campaign": campaign, "form": form, **privacy_views.retention_context(campaign)}
+    return render(request, "campaign/settings_general.html", context)
 
 
 departments = InlineList(
