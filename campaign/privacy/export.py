@@ -64,5 +64,7 @@ def _csv(rows):
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([safe_cell(_plain(row[key]) if isinstance(row.get(key), date) else row.get(key)) for key in headers])
+        writer.writerow(
+            [safe_cell(_plain(row[key]) if isinstance(row.get(key), date) else row.get(key)) for key in headers]
+        )
     return out.getvalue()

@@ -25,7 +25,11 @@ def privacy_job_create(*, campaign, kind, match, by):
     from campaign.privacy.tasks import run_privacy_job
 
     job = PrivacyJob.objects.create(
-        campaign=campaign, kind=kind, subject_kind=match.kind, subject_pk=match.pk, subject_label=match.label,
+        campaign=campaign,
+        kind=kind,
+        subject_kind=match.kind,
+        subject_pk=match.pk,
+        subject_label=match.label,
         requested_by=by,
     )
     run_privacy_job.delay_on_commit(job.pk)

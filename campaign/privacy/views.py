@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -34,7 +35,9 @@ def privacy_home(request):
         "form": form,
         "text": text,
         "too_short": 0 < len(text.strip()) < MIN_LENGTH,
-        "results": [(kind, [(match, names[match.campaign_id]) for match in matches]) for kind, matches in results if matches],
+        "results": [
+            (kind, [(match, names[match.campaign_id]) for match in matches]) for kind, matches in results if matches
+        ],
         "searched": len(text.strip()) >= MIN_LENGTH,
     }
     return render(request, "privacy/home.html", context)
@@ -52,7 +55,9 @@ def _person(request, kind, pk):
 def person_export(request, kind, pk):
     match = _person(request, kind, pk)
     job = jobs.privacy_job_create(campaign=request.campaign, kind=PrivacyJob.Kind.EXPORT, match=match, by=request.user)
-    messages.success(request, f"Preparing the export of {match.label}: the download link appears here when it is ready.")
+    messages.success(
+        request, f"Preparing the export of {match.label}: the download link appears here when it is ready."
+    )
     return redirect("campaign:privacy-job", slug=request.campaign.slug, pk=job.pk)
 
 
@@ -62,7 +67,9 @@ def person_erase(request, kind, pk):
     refusal = PERSON_KINDS[kind].refuse(match, request.user) if PERSON_KINDS[kind].refuse else None
     form = EraseConfirmForm(request.POST or None)
     if request.method == "POST" and refusal is None and form.is_valid():
-        job = jobs.privacy_job_create(campaign=request.campaign, kind=PrivacyJob.Kind.ERASE, match=match, by=request.user)
+        job = jobs.privacy_job_create(
+            campaign=request.campaign, kind=PrivacyJob.Kind.ERASE, match=match, by=request.user
+        )
         messages.success(request, f"Erasing {match.label}. This cannot be undone.")
         return redirect("campaign:privacy-job", slug=request.campaign.slug, pk=job.pk)
     context = {"campaign": request.campaign, "match": match, "form": form, "refusal": refusal}
@@ -72,7 +79,10 @@ def person_erase(request, kind, pk):
 @require_GET
 @admin_only
 def job_status(request, pk):
-    job = get_object_or_404(PrivacyJob.objects.defer("result"), campaign=request.campaign, pk=pk)
+    has_file = ExpressionWrapper(Q(result__isnull=False), output_field=BooleanField())
+    job = get_object_or_404(
+        PrivacyJob.objects.defer("result").annotate(has_file=has_file), campaign=request.campaign, pk=pk
+    )
     token = jobs.download_token(job) if job.kind == PrivacyJob.Kind.EXPORT and job.status == job.Status.DONE else ""
     context = {"campaign": request.campaign, "job": job, "token": token}
     template = "privacy/job.html#job-status" if request.htmx else "privacy/job.html"
@@ -93,7 +103,10 @@ def job_download(request, pk):
 
 def retention_context(campaign, form=None):
     """What the Settings page's retention partial needs."""
-    return {"retention_form": form or RetentionForm(instance=campaign), "retention_preview": retention_preview(campaign)}
+    return {
+        "retention_form": form or RetentionForm(instance=campaign),
+        "retention_preview": retention_preview(campaign),
+    }
 
 
 @require_POST
