@@ -5,7 +5,9 @@ class AlliesConfig(AppConfig):
     name = "allies"
 
     def ready(self):
-        from allies import signals  # noqa: F401  (connects the last-touch receivers)
-        from allies import privacy  # the personal data it holds (campaign.privacy.registry)
+        from allies import (
+            privacy,  # the personal data it holds (campaign.privacy.registry)
+            signals,  # noqa: F401  (connects the last-touch receivers)
+        )
 
         privacy.register()

@@ -3,7 +3,6 @@
 from django.db import models
 
 from allies.models import Ally, StageChange, Touchpoint
-from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
 from campaign.privacy.registry import (
     EMAIL,
     FREE_TEXT,
@@ -14,6 +13,7 @@ from campaign.privacy.registry import (
     register_model,
     register_person,
 )
+from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
 
 FOUND = 20
 

@@ -5,7 +5,9 @@ class LeadershipConfig(AppConfig):
     name = "leadership"
 
     def ready(self):
-        from leadership import signals  # noqa: F401  (logs celebrations on the leaders' engagement logs)
-        from leadership import privacy  # the personal data it holds (campaign.privacy.registry)
+        from leadership import (
+            privacy,  # the personal data it holds (campaign.privacy.registry)
+            signals,  # noqa: F401  (logs celebrations on the leaders' engagement logs)
+        )
 
         privacy.register()

@@ -5,7 +5,6 @@ them, customers named in feedback, and the copies kept of what leaders were sent
 
 from django.db import models
 
-from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
 from campaign.privacy.registry import (
     COPY,
     EMAIL,
@@ -19,6 +18,7 @@ from campaign.privacy.registry import (
     register_model,
     register_person,
 )
+from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
 from leadership.models import Engagement, Feedback, Leader, PackDelivery, SummaryDelivery, SummaryTestCopy
 
 FOUND = 20

@@ -21,10 +21,8 @@ SIGNER_SALT = "privacy-export"
 
 
 def privacy_job_create(*, campaign, kind, match, by):
-    """Queue an export or an erasure of `match`; its task is enqueued once the transaction commits."""
-    from campaign.privacy.tasks import run_privacy_job
-
-    job = PrivacyJob.objects.create(
+    """Record an export or an erasure of `match`, queued (the caller enqueues `run_privacy_job` on commit)."""
+    return PrivacyJob.objects.create(
         campaign=campaign,
         kind=kind,
         subject_kind=match.kind,
@@ -32,8 +30,6 @@ def privacy_job_create(*, campaign, kind, match, by):
         subject_label=match.label,
         requested_by=by,
     )
-    run_privacy_job.delay_on_commit(job.pk)
-    return job
 
 
 def _stale_before():

@@ -9,8 +9,8 @@ docs/privacy.md is written from these declarations, and tests/campaign/test_priv
 the two true to the models.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 # What an erased person's name becomes wherever it was written: counts, charts and summaries stay true.
 PLACEHOLDER = "Erased person"

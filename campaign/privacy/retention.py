@@ -8,9 +8,9 @@ picks rows not yet anonymised, so the daily run is idempotent, and the Settings 
 querysets to show what the next run will do.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 from django.db import models, transaction
 from django.utils import timezone

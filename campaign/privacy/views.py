@@ -17,6 +17,7 @@ from campaign.privacy.forms import EraseConfirmForm, PersonSearchForm, Retention
 from campaign.privacy.registry import PERSON_KINDS
 from campaign.privacy.retention import retention_preview
 from campaign.privacy.search import MIN_LENGTH, administered_campaigns, people_find
+from campaign.privacy.tasks import run_privacy_job
 
 admin_only = campaign_view(read=Role.ADMIN, write=Role.ADMIN)
 
@@ -55,6 +56,7 @@ def _person(request, kind, pk):
 def person_export(request, kind, pk):
     match = _person(request, kind, pk)
     job = jobs.privacy_job_create(campaign=request.campaign, kind=PrivacyJob.Kind.EXPORT, match=match, by=request.user)
+    run_privacy_job.delay_on_commit(job.pk)
     messages.success(
         request, f"Preparing the export of {match.label}: the download link appears here when it is ready."
     )
@@ -70,6 +72,7 @@ def person_erase(request, kind, pk):
         job = jobs.privacy_job_create(
             campaign=request.campaign, kind=PrivacyJob.Kind.ERASE, match=match, by=request.user
         )
+        run_privacy_job.delay_on_commit(job.pk)
         messages.success(request, f"Erasing {match.label}. This cannot be undone.")
         return redirect("campaign:privacy-job", slug=request.campaign.slug, pk=job.pk)
     context = {"campaign": request.campaign, "match": match, "form": form, "refusal": refusal}
