@@ -94,9 +94,9 @@ def job_status(request, pk):
 
 @require_GET
 @admin_only
-def job_download(request, pk):
+def job_download(request, pk, token):
     job = get_object_or_404(PrivacyJob, campaign=request.campaign, pk=pk, kind=PrivacyJob.Kind.EXPORT)
-    if not jobs.download_token_valid(job, request.GET.get("token", "")) or job.result is None:
+    if not jobs.download_token_valid(job, token) or job.result is None:
         messages.error(request, "This download link has expired. Export the person again for a fresh one.")
         return redirect("campaign:privacy-job", slug=request.campaign.slug, pk=job.pk)
     response = HttpResponse(bytes(job.result), content_type="application/zip")

@@ -124,7 +124,7 @@ def test_export_runs_as_a_job_and_gives_a_zip_with_the_emails_sent(
     page = client.get(response.url).content.decode()
     assert "Download the export" in page and "every 2s" not in page
     token = jobs.download_token(job)
-    download = client.get(reverse("campaign:privacy-download", args=[campaign.slug, job.pk]), {"token": token})
+    download = client.get(reverse("campaign:privacy-download", args=[campaign.slug, job.pk, token]))
     archive = zipfile.ZipFile(io.BytesIO(download.content))
     assert {"person.json", "leader.csv", "README.txt"} <= set(archive.namelist())
     document = json.loads(archive.read("person.json"))
@@ -143,9 +143,7 @@ def test_an_expired_or_forged_download_link_is_refused(client_for, admin_user, c
         result=b"zip",
         finished_at=timezone.now(),
     )
-    response = client_for(admin_user).get(
-        reverse("campaign:privacy-download", args=[campaign.slug, job.pk]), {"token": "x"}
-    )
+    response = client_for(admin_user).get(reverse("campaign:privacy-download", args=[campaign.slug, job.pk, "x"]))
     assert response.status_code == 302
 
 
