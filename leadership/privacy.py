@@ -34,7 +34,9 @@ def register():
             ("email", EMAIL, "where summaries and briefing packs go"),
             ("title", NAME, "their job title, which can identify them"),
             ("stance", OPINION, "where champions think they stand: champions and admins only"),
+            ("wiifm", OPINION, "what champions think they value: champions and admins only"),
             ("wiifm_note", OPINION, "what they value, in their words: champions and admins only"),
+            ("objections", OPINION, "the objections champions heard them raise: champions and admins only"),
         ],
         not_personal=["level"],
     )
