@@ -261,3 +261,57 @@ def test_only_admins_may_export_or_erase(client_for, campaign, priya, role):
 def test_another_campaigns_person_is_404(client_for, outsider, other_campaign, priya):
     url = reverse("campaign:privacy-erase", args=[other_campaign.slug, "ally", priya.pk])
     assert client_for(outsider).get(url).status_code == 404
+
+
+def test_the_settings_page_counts_the_next_run_in_a_fixed_number_of_queries(
+    client_for, admin_user, campaign, django_assert_max_num_queries
+):
+    campaign.retain_touchpoint_notes_days = campaign.retain_customer_names_days = 30
+    campaign.retain_email_bodies_days = campaign.retain_departed_allies_days = 30
+    campaign.save()
+    old = timezone.localdate() - timedelta(days=60)
+    TouchpointFactory.create_batch(20, campaign=campaign, happened_on=old, note="Old note")
+    FeedbackFactory.create_batch(20, campaign=campaign, customer="Someone", received_on=old)
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("campaign:settings", args=[campaign.slug])).content.decode()
+    assert "Touchpoint notes older than 30 days: 20 to anonymise" in page
+    assert 'for="id_retain_touchpoint_notes_days"' in page
+
+
+def test_the_job_page_reads_a_fixed_number_of_queries(
+    client_for, admin_user, campaign, priya, django_assert_max_num_queries
+):
+    job = PrivacyJob.objects.create(
+        campaign=campaign,
+        kind="export",
+        subject_kind="ally",
+        subject_pk=priya.pk,
+        subject_label="Ally #1",
+        status="done",
+        result=b"x" * 100_000,
+        finished_at=timezone.now(),
+    )
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("campaign:privacy-job", args=[campaign.slug, job.pk])).content.decode()
+    assert "Download the export" in page
+
+
+def test_the_api_answers_with_the_placeholder_after_a_customer_is_erased(client, admin_user, campaign):
+    from campaign.privacy.erase import person_erase
+    from tests.factories import ApiTokenFactory
+
+    item = FeedbackFactory(campaign=campaign, customer=NAME, summary=f"{NAME} waited")
+    person_erase(
+        campaign=campaign,
+        match=jobs.person_find_one(campaign_id=campaign.pk, kind="customer", pk=item.pk),
+        by=admin_user,
+    )
+    token = ApiTokenFactory(campaign=campaign)
+    response = client.get(
+        reverse("api-v1:feedback_list", kwargs={"slug": campaign.slug}),
+        headers={"Authorization": f"Bearer {token.raw}"},
+    )
+    assert response.status_code == 200
+    assert NAME not in response.content.decode() and PLACEHOLDER in response.content.decode()

@@ -12,9 +12,9 @@ OPINIONS = ["Skeptic", "Only the numbers count", "Efficiency targets", "Service 
 
 def test_a_briefing_pack_and_its_web_version_carry_no_stance_wiifm_or_objection(
     client,
-    pack,
+    pack,  # noqa: F811 (the fixture imported above)
     champion,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     objection = ObjectionFactory(campaign=pack.campaign, objection="Service is a cost")
     for leader in pack.recipients.all():
