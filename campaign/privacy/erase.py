@@ -7,6 +7,7 @@ every stored copy (`scrub_values`), in one transaction with the audit entry that
 from django.db import transaction
 
 from campaign.audit import audit_record
+from campaign.models import PrivacyJob
 from campaign.privacy.registry import ERASE_CONTRIBUTIONS, PERSON_KINDS
 from campaign.privacy.scrub import scrub_values
 
@@ -29,6 +30,11 @@ def person_erase(*, campaign, match, by):
         for contribute in ERASE_CONTRIBUTIONS:
             changed.update(contribute(match))
         changed.update(scrub_values(campaign_id=match.campaign_id, values=match.values))
+        # Their exports' zips hold everything erased: they go too (the job rows stay, naming no one).
+        exports = PrivacyJob.objects.filter(
+            kind=PrivacyJob.Kind.EXPORT, subject_kind=match.kind, subject_pk=match.pk, result__isnull=False
+        )
+        changed["privacy_exports"] = exports.update(result=None)
         audit_record(
             campaign=campaign,
             actor=by,

@@ -163,7 +163,19 @@ def test_after_erasure_the_name_and_address_are_nowhere(
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(url, {"confirm": "erase"}, follow=True)
     assert "cannot be undone" in response.content.decode()
+    export = PrivacyJob.objects.create(
+        campaign=campaign,
+        kind="export",
+        subject_kind="ally",
+        subject_pk=priya.pk,
+        subject_label="Ally #1",
+        status="done",
+        result=b"an earlier export",
+        finished_at=timezone.now(),
+    )
     _run_jobs(callbacks)
+    export.refresh_from_db()
+    assert export.result is None
 
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
@@ -175,8 +187,21 @@ def test_after_erasure_the_name_and_address_are_nowhere(
     assert priya.name == PLACEHOLDER and priya.touchpoints.count() == 1  # the touchpoint stays, anonymous
     entry = AuditEntry.objects.filter(action="Person erased").get()
     assert entry.target == f"Ally #{priya.pk}"
-    for page in (reverse("allies:ally-list", args=[campaign.slug]), reverse("campaign:privacy") + "?q=Priya"):
-        assert NAME not in client.get(page).content.decode()
+    pages = [
+        reverse("allies:ally-list", args=[campaign.slug]),
+        reverse("allies:ally-detail", args=[campaign.slug, priya.pk]),
+        reverse("campaign:privacy") + "?q=Priya",
+        reverse("campaign:settings-audit", args=[campaign.slug]),
+        reverse("leadership:outbox-list", args=[campaign.slug]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200 and NAME not in response.content.decode(), page
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    for model in ("allies/ally", "allies/touchpoint", "campaign/memberdelivery", "campaign/auditentry"):
+        response = client.get(f"/admin/{model}/")
+        assert response.status_code == 200 and NAME not in response.content.decode()
 
 
 def test_erasing_a_member_who_belongs_elsewhere_is_refused(client_for, admin_user, campaign):
