@@ -1,9 +1,11 @@
 from django import forms
+from django.core.validators import MinValueValidator
 
 from campaign.models import Campaign
 from campaign.privacy.retention import SETTINGS
 
 CONFIRM_WORD = "erase"
+RETENTION_TOO_SHORT = "Keep it for at least one day, or leave the box empty to keep it."
 
 
 class PersonSearchForm(forms.Form):
@@ -25,3 +27,10 @@ class RetentionForm(forms.ModelForm):
         model = Campaign
         fields = list(SETTINGS)
         widgets = {name: forms.NumberInput(attrs={"min": 1, "max": 36500}) for name in SETTINGS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A positive field's own "at least 0" would speak first; the model's "at least one day" says what to do.
+        for field in self.fields.values():
+            field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
+            field.validators.append(MinValueValidator(1, RETENTION_TOO_SHORT))

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.audit import audit_record, snapshot
-from campaign.forms import CampaignForm
 from campaign.models import PrivacyJob, Role
 from campaign.privacy import jobs
 from campaign.privacy.erase import person_find_one
@@ -126,6 +125,5 @@ def retention_settings(request):
         return redirect("campaign:settings", slug=campaign.slug)
     campaign.refresh_from_db()
     context = {"campaign": campaign, **retention_context(campaign, form)}
-    if request.htmx:
-        return render(request, "privacy/_retention.html", context)
-    return render(request, "campaign/settings_general.html", {**context, "form": CampaignForm(instance=campaign)})
+    template = "privacy/_retention.html" if request.htmx else "privacy/retention.html"
+    return render(request, template, context)

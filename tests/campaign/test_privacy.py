@@ -340,3 +340,11 @@ def test_the_api_answers_with_the_placeholder_after_a_customer_is_erased(client,
     )
     assert response.status_code == 200
     assert NAME not in response.content.decode() and PLACEHOLDER in response.content.decode()
+
+
+def test_an_htmx_retention_with_an_error_comes_back_as_the_section(client_for, admin_user, campaign):
+    url = reverse("campaign:settings-retention", args=[campaign.slug])
+    response = client_for(admin_user).post(url, {"retain_email_bodies_days": "-3"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'id="retention"' in response.text and "<html" not in response.text
+    assert "at least one day" in response.text
