@@ -5,4 +5,10 @@ class AlliesConfig(AppConfig):
     name = "allies"
 
     def ready(self):
-        from allies import contributions, signals  # noqa: F401  (registers with campaign; last-touch receivers)
+        from allies import (
+            contributions,  # noqa: F401  (what it adds to the campaign's pages: campaign.registry)
+            privacy,  # the personal data it holds (campaign.privacy.registry)
+            signals,  # noqa: F401  (connects the last-touch receivers)
+        )
+
+        privacy.register()

@@ -70,6 +70,20 @@ def _count_of(model):
     return Coalesce(models.Subquery(rows), 0)
 
 
+def _retention_days(what, since):
+    """A retention period in days: at least one, blank to keep the data for as long as the campaign lives."""
+    return models.PositiveIntegerField(
+        f"keep {what} for (days)",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "Keep it for at least one day, or leave the box empty to keep it."),
+            MaxValueValidator(36500, "Keep it for at most 36500 days (a hundred years), or leave the box empty."),
+        ],
+        help_text=f"Days after it was {since}; empty keeps it.",
+    )
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -130,6 +144,11 @@ class Campaign(models.Model):
         help_text="Members who sign in with a password must set up an authenticator app before they can "
         "open this campaign.",
     )
+    # Retention (campaign.privacy.retention): how many days each kind of personal data is kept; blank keeps it.
+    retain_customer_names_days = _retention_days("customers' names in feedback", "received")
+    retain_touchpoint_notes_days = _retention_days("touchpoint notes", "dated")
+    retain_email_bodies_days = _retention_days("the bodies of sent emails", "sent")
+    retain_departed_allies_days = _retention_days("allies who declined", "marked declined")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when an admin asks for the campaign to be deleted (campaign.closing): from then on nobody can open
     # it, and a background job removes its rows in batches, counting them, until the campaign row goes too.
@@ -838,3 +857,50 @@ class ActivityCount(models.Model):
 
     def __str__(self):
         return f"{self.source} on {self.day}: {self.count}"
+
+
+class PrivacyJob(models.Model):
+    """
+    One subject access export or one erasure, as a row: what a worker does in the background and what
+    the progress indicator reads. An erasure runs in one transaction, so a killed worker leaves the
+    person as they were and the job queued or running; `campaign.privacy.tasks` picks it up again.
+
+    The row names the person by kind and id only (`subject_label` is "Ally #12"), never by name.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASE = "erase", "Erasure"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="privacy_jobs")
+    kind = models.CharField(max_length=10, choices=Kind)
+    subject_kind = models.CharField(max_length=20)  # a key of campaign.privacy.registry's person kinds
+    subject_pk = models.PositiveIntegerField()
+    subject_label = models.CharField(max_length=60)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The export's zip, kept until its link expires (the retention task then empties it).
+    result = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="privacyjob_status_claimed")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["export", "erase"]), name="privacyjob_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.subject_label} ({self.status})"

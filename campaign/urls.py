@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaign import views
+from campaign.privacy import views as privacy
 
 app_name = "campaign"
 
@@ -40,6 +41,12 @@ urlpatterns = [
         name="settings-export-download",
     ),
     path("c/<slug:slug>/settings/delete/", views.campaign_delete, name="settings-delete"),
+    path("privacy/", privacy.privacy_home, name="privacy"),
+    path("c/<slug:slug>/settings/retention/", privacy.retention_settings, name="settings-retention"),
+    path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/export/", privacy.person_export, name="privacy-export"),
+    path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/erase/", privacy.person_erase, name="privacy-erase"),
+    path("c/<slug:slug>/privacy/jobs/<int:pk>/", privacy.job_status, name="privacy-job"),
+    path("c/<slug:slug>/privacy/jobs/<int:pk>/download/<str:token>/", privacy.job_download, name="privacy-download"),
     path(
         "c/<slug:slug>/settings/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

@@ -494,3 +494,23 @@ LOGGING = {
 # --- Demo ------------------------------------------------------------------------
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
+
+# --- Privacy (campaign.privacy) ------------------------------------------------
+# How long a subject access export's download link works, and how long an export or erasure may sit
+# queued or running before the reaper hands it to a worker again (longer than any one job takes).
+PRIVACY_EXPORT_LINK_HOURS = env_int("PRIVACY_EXPORT_LINK_HOURS", 24)
+PRIVACY_JOB_STALE_AFTER_SECONDS = env_int("PRIVACY_JOB_STALE_AFTER_SECONDS", 15 * 60)
+CELERY_BEAT_SCHEDULE |= {
+    # Applies each campaign's retention settings, once a day; a second run changes nothing.
+    "apply-privacy-retention": {
+        "task": "campaign.privacy.tasks.apply_privacy_retention",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 12 * 60 * 60},
+    },
+    # Hands exports and erasures a killed worker or a lost message left behind to a worker again.
+    "requeue-stale-privacy-jobs": {
+        "task": "campaign.privacy.tasks.requeue_stale_privacy_jobs",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+}

@@ -5,4 +5,10 @@ class LeadershipConfig(AppConfig):
     name = "leadership"
 
     def ready(self):
-        from leadership import contributions, signals  # noqa: F401  (registers with campaign; celebrations)
+        from leadership import (
+            contributions,  # noqa: F401  (what it adds to the campaign: campaign.registry)
+            privacy,  # the personal data it holds (campaign.privacy.registry)
+            signals,  # noqa: F401  (logs celebrations on the leaders' engagement logs)
+        )
+
+        privacy.register()

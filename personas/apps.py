@@ -5,4 +5,6 @@ class PersonasConfig(AppConfig):
     name = "personas"
 
     def ready(self):
-        from personas import contributions  # noqa: F401  (registers persona cards as campaign activity)
+        from personas import contributions, privacy  # noqa: F401  (campaign.registry; campaign.privacy.registry)
+
+        privacy.register()

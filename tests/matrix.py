@@ -52,6 +52,7 @@ PUBLIC_PAGES = {
     "invitation-accept": "a hashed single-use token",
     "campaign:list": "login required; lists only the user's own campaigns",
     "campaign:new": "login required; the creator becomes the new campaign's admin",
+    "campaign:privacy": "login required; searches only the campaigns the user administers",
     "allies:join": "a campaign's join link token; creates a volunteer ally only",
     "allies:join-thanks": "a campaign's join link token; static thanks",
     "leadership:pack-web": "a signed, expiring token for one delivery",

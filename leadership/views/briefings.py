@@ -3,7 +3,7 @@
 import re
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,6 +51,9 @@ def pack_compose(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
     if not pack.is_draft:
         return _pack_sent(request, pack)
+    # The composer shows each leader's stance and what they value: champions and admins only (docs/privacy.md).
+    if not request.membership.role_enum.allows(Role.CHAMPION):
+        raise PermissionDenied("A viewer reads a draft in its preview.")
     if request.method == "GET" and request.htmx and request.htmx.target == "story-choices":
         return _story_choices(request, pack)
     if request.method == "GET" and request.htmx and request.htmx.target == "recipient-choices":

@@ -43,8 +43,19 @@ def leader_list(request):
     if quiet.isdigit() and int(quiet) in QUIET_DAYS:
         leaders = leaders.not_engaged_since(int(quiet), campaign=request.campaign)
     page = Paginator(leaders, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"campaign": request.campaign, "page": page, "quiet": quiet, "quiet_days": QUIET_DAYS}
+    context = {
+        "campaign": request.campaign,
+        "page": page,
+        "quiet": quiet,
+        "quiet_days": QUIET_DAYS,
+        "see_opinions": _sees_opinions(request),
+    }
     return render(request, "leadership/leader_list.html", context)
+
+
+def _sees_opinions(request):
+    """Stance, what they value, objections raised: champions and admins only (docs/privacy.md)."""
+    return request.membership.role_enum.allows(Role.CHAMPION)
 
 
 @champion_only
@@ -76,6 +87,7 @@ def _detail_context(request, leader, form):
     return {
         "campaign": request.campaign,
         "leader": leader,
+        "see_opinions": _sees_opinions(request),
         "engagements": engagements.get_page(request.GET.get("page")),
         "coming_up": list(logged.filter(happened_on__gt=today).order_by("happened_on", "pk")[:COMING_UP]),
         "form": form,

@@ -70,6 +70,14 @@ def demo_urls(campaign):
         obj = apps.get_model(label).objects.filter(campaign=campaign).order_by("pk").first()
         assert obj is not None, f"the demo has no {label}"
         urls[name] = reverse(name, kwargs={"slug": campaign.slug, "pk": obj.pk})
+    # The Privacy pages: a search with results, an erasure's confirmation and an export's progress.
+    ally = apps.get_model("allies.Ally").objects.filter(campaign=campaign).order_by("pk").first()
+    job = apps.get_model("campaign.PrivacyJob").objects.create(
+        campaign=campaign, kind="export", subject_kind="ally", subject_pk=ally.pk, subject_label=f"Ally #{ally.pk}"
+    )
+    urls["campaign:privacy"] = reverse("campaign:privacy") + "?q=" + ally.name.split()[0]
+    urls["campaign:privacy-erase"] = reverse("campaign:privacy-erase", args=[campaign.slug, "ally", ally.pk])
+    urls["campaign:privacy-job"] = reverse("campaign:privacy-job", args=[campaign.slug, job.pk])
     return urls
 
 

@@ -96,3 +96,48 @@ def test_unknown_user_role_is_refused_by_the_database(campaign):
 def test_read_only_pages_refuse_unsafe_methods(client_for, admin_user, campaign, name):
     response = client_for(admin_user).post(url_for(name, campaign), {})
     assert response.status_code in (403, 405)
+
+
+# --- What each role sees of a leader ------------------------------------------------
+# A leader's stance, what they value and the objections they raised are champions' and admins' working
+# notes (docs/privacy.md, "Who sees what about leaders"): a viewer reads the leader pages without them.
+OPINION_PAGES = {
+    "leadership:leader-list": lambda leader: {},
+    "leadership:leader-detail": lambda leader: {"pk": leader.pk},
+}
+OPINIONS = ["Skeptic", "Only the numbers count", "Efficiency targets", "Service is a cost"]
+
+
+@pytest.fixture
+def opinionated_leader(campaign):
+    from tests.factories import LeaderFactory, ObjectionFactory
+
+    leader = LeaderFactory(
+        campaign=campaign, stance="skeptic", wiifm=["efficiency"], wiifm_note="Only the numbers count"
+    )
+    leader.objections.add(ObjectionFactory(campaign=campaign, objection="Service is a cost"))
+    return leader
+
+
+@pytest.mark.parametrize("persona", [Role.VIEWER, Role.CHAMPION, Role.ADMIN], ids=str)
+@pytest.mark.parametrize("name", sorted(OPINION_PAGES), ids=str)
+def test_a_leaders_stance_wiifm_and_objections_are_for_champions_and_admins(
+    client, campaign, other_campaign, opinionated_leader, name, persona
+):
+    url = reverse(name, kwargs={"slug": campaign.slug, **OPINION_PAGES[name](opinionated_leader)})
+    page = persona_client(client, persona, campaign, other_campaign).get(url).content.decode()
+    assert opinionated_leader.name in page
+    shown = [opinion for opinion in OPINIONS if opinion in page]
+    if persona == Role.VIEWER:
+        assert shown == []
+    else:
+        assert "Skeptic" in shown and "Efficiency targets" in shown
+
+
+def test_a_viewer_cannot_open_the_briefing_composer_and_its_leader_choices(client, campaign, other_campaign):
+    from tests.factories import BriefingPackFactory
+
+    pack = BriefingPackFactory(campaign=campaign)
+    url = reverse("leadership:pack-compose", kwargs={"slug": campaign.slug, "pk": pack.pk})
+    viewer_client = persona_client(client, Role.VIEWER, campaign, other_campaign)
+    assert viewer_client.get(url, headers={"HX-Request": "true", "HX-Target": "recipient-choices"}).status_code == 403

@@ -74,7 +74,7 @@ PAGES = {
     "leadership:visit-delete": Page(Role.CHAMPION, Role.CHAMPION, _visit),
     "leadership:visit-action-promote": Page(None, Role.CHAMPION, _visit_action),
     "leadership:pack-list": Page(Role.VIEWER, Role.CHAMPION),
-    "leadership:pack-compose": Page(Role.VIEWER, Role.CHAMPION, _pack),
+    "leadership:pack-compose": Page(Role.CHAMPION, Role.CHAMPION, _pack),
     "leadership:pack-preview": Page(Role.VIEWER, None, _pack),
     "leadership:pack-send": Page(Role.CHAMPION, Role.CHAMPION, _pack),
     "leadership:pack-print": Page(Role.VIEWER, None, _pack),

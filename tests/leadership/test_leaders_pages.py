@@ -89,11 +89,11 @@ def test_html_in_a_leader_name_is_escaped_on_the_list(client_for, viewer, campai
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-def test_the_list_shows_stance_wiifm_and_last_engaged(client_for, viewer, campaign):
+def test_the_list_shows_stance_wiifm_and_last_engaged(client_for, champion, campaign):
     leader = LeaderFactory(campaign=campaign, name="Margaret Hale", stance="supporter", wiifm=["reputation"])
     EngagementFactory(leader=leader, happened_on=timezone.localdate() - timedelta(days=3))
     EngagementFactory(leader=leader, happened_on=timezone.localdate() - timedelta(days=40))
-    response = client_for(viewer).get(url("leader-list", campaign))
+    response = client_for(champion).get(url("leader-list", campaign))
     page_leader = response.context["page"].object_list[0]
     assert page_leader.last_engaged == timezone.localdate() - timedelta(days=3)
     assert "Supporter" in response.text
