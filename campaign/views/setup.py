@@ -32,9 +32,9 @@ from campaign.forms import (
 )
 from campaign.inline import InlineList
 from campaign.models import AuditEntry, Campaign, Department, Goal, Heartbeat, Invitation, Role
+from campaign.privacy import views as privacy_views
 from campaign.sso import configured_providers, provider_health
 from campaign.views.closing import closing_context
-from campaign.privacy import views as privacy_views
 from campaign.views.home import home_context
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,12 @@ def settings_general(request):
         )
         messages.success(request, "Campaign settings saved.")
         return redirect("campaign:settings", slug=campaign.slug)
-    context = {"campaign": campaign, "form": form, **closing_context(campaign), **privacy_views.retention_context(campaign)}
+    context = {
+        "campaign": campaign,
+        "form": form,
+        **closing_context(campaign),
+        **privacy_views.retention_context(campaign),
+    }
     return render(request, "campaign/settings_general.html", context)
 
 
