@@ -249,3 +249,22 @@ def _track_writes(source):
 
 
 registry.on_activity_source(_track_writes)
+
+
+def _campaign_before_save(sender, instance, raw=False, **kwargs):
+    """A campaign moved to another time zone: its moments fall on other days there."""
+    instance._activity_old_zone = None
+    if not raw and instance.pk and not instance._state.adding:
+        instance._activity_old_zone = (
+            Campaign.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+        )
+
+
+def _campaign_after_save(sender, instance, raw=False, **kwargs):
+    old = getattr(instance, "_activity_old_zone", None)
+    if old is not None and old != instance.time_zone and instance.deletion_started_at is None:
+        activity_recount_all(instance)
+
+
+pre_save.connect(_campaign_before_save, sender=Campaign, dispatch_uid="activity-campaign-zone")
+post_save.connect(_campaign_after_save, sender=Campaign, dispatch_uid="activity-campaign-zone")

@@ -208,3 +208,14 @@ def test_the_rollup_keeps_one_row_per_campaign_day_and_source(campaign, source):
             FeedbackFactory(campaign=campaign, received_on=DAY)
     assert ActivityCount.objects.filter(campaign=campaign, source=source).count() == 1
     assert ActivityCount.objects.get(campaign=campaign, source=source).count == 3
+
+
+def test_moving_the_campaign_to_another_time_zone_moves_its_moments_days(campaign):
+    ally = AllyFactory(campaign=campaign)
+    StageChange.objects.create(
+        ally=ally, from_stage="", to_stage=Stage.IDENTIFIED, changed_at=datetime(2026, 11, 10, 11, 30, tzinfo=UTC)
+    )
+    assert ("allies_moved_up", date(2026, 11, 10)) in agrees(campaign)
+    campaign.time_zone = "Pacific/Auckland"
+    campaign.save()
+    assert ("allies_moved_up", date(2026, 11, 11)) in agrees(campaign)
