@@ -122,7 +122,12 @@ def deletion_order(tied):
 
 
 def _exported_fields(model):
-    return [f for f in model._meta.concrete_fields if not any(m in f.name.lower() for m in SECRET_MARKERS)]
+    """The columns an export holds: not secrets, and not stored files (a person's own export zip)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not any(m in f.name.lower() for m in SECRET_MARKERS) and not isinstance(f, models.BinaryField)
+    ]
 
 
 def _cell(value):

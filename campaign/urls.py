@@ -46,7 +46,7 @@ urlpatterns = [
     path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/export/", privacy.person_export, name="privacy-export"),
     path("c/<slug:slug>/privacy/<str:kind>/<int:pk>/erase/", privacy.person_erase, name="privacy-erase"),
     path("c/<slug:slug>/privacy/jobs/<int:pk>/", privacy.job_status, name="privacy-job"),
-    path("c/<slug:slug>/privacy/jobs/<int:pk>/download/<str:token>/", privacy.job_download, name="privacy-download"),
+    path("c/<slug:slug>/privacy/jobs/<int:pk>/download/<str:token>.zip", privacy.job_download, name="privacy-download"),
     path(
         "c/<slug:slug>/settings/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

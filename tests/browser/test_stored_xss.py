@@ -54,11 +54,13 @@ def plant(campaign):
         for model in apps.get_app_config(app).get_models():
             if model is Campaign or "campaign" not in {f.name for f in model._meta.get_fields()}:
                 continue
+            # A field in a unique constraint is a key (the activity rollup's source), not free text.
+            keys = {name for c in model._meta.constraints for name in getattr(c, "fields", ())}
             for field in model._meta.concrete_fields:
                 plain_text = isinstance(field, models.CharField | models.TextField) and not isinstance(
                     field, models.SlugField | models.EmailField
                 )
-                if plain_text and not field.choices and not field.unique and field.name not in ("token_hash",):
+                if plain_text and not field.choices and not field.unique and field.name not in ("token_hash", *keys):
                     # The row's id keeps names unique where the campaign wants them so.
                     value = Concat(Value(next(payloads)), Cast("pk", models.CharField()))
                     if field.max_length and field.max_length < 100:
