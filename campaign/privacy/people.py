@@ -32,12 +32,30 @@ def register():
     register_model(
         "campaign.campaign",
         campaign_path="pk",
-        not_personal=["name", "slug", "service_focus", "why", "how", "what", "status", "time_zone"],
+        not_personal=[
+            "name",
+            "slug",
+            "service_focus",
+            "why",
+            "how",
+            "what",
+            "status",
+            "time_zone",
+            "sso_domains",
+            "sso_default_role",
+        ],
     )
     register_model("campaign.department", campaign_path="campaign", not_personal=["name", "kind"])
     register_model("campaign.goal", campaign_path="campaign", not_personal=["title", "kind", "measure"])
     register_model("campaign.membership", campaign_path="campaign", not_personal=["role"])
     register_model("campaign.heartbeat", campaign_path=None, not_personal=["name"])
+    register_model("campaign.activitycount", campaign_path="campaign", not_personal=["source"])
+    register_model(
+        "campaign.campaignexport",
+        campaign_path="campaign",
+        not_personal=["status", "file_name"],
+        retention="the export's zip until an admin deletes the campaign",
+    )
     register_model(
         "campaign.invitation",
         campaign_path="campaign",
