@@ -55,6 +55,14 @@ COMPLAINT_ONLY = ("severity", "status", "action", "owner")
 COMPLIMENT_ONLY = ("featured",)
 
 
+def _clean_summary(summary):
+    """What the customer said, trimmed: only spaces is as good as nothing and refused the same way."""
+    summary = summary.strip()
+    if not summary:
+        raise forms.ValidationError("Write what the customer said.")
+    return summary
+
+
 class FeedbackForm(forms.ModelForm):
     """The full form, and (with fewer fields) the quick entry form on the log."""
 
@@ -105,10 +113,7 @@ class FeedbackForm(forms.ModelForm):
                 self.fields.pop(name, None)
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError("Write what the customer said.")
-        return summary
+        return _clean_summary(self.cleaned_data["summary"])
 
     def clean(self):
         data = super().clean()
@@ -282,10 +287,7 @@ class FeedbackIntakeForm(forms.Form):
         return _named_in_campaign(self.cleaned_data["theme"], self.themes, "theme")
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError("Write what the customer said.")
-        return summary
+        return _clean_summary(self.cleaned_data["summary"])
 
     def clean(self):
         data = super().clean()
