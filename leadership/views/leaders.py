@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
+from campaign.confirm import confirm_removal
 from campaign.models import Role
 from leadership import services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
@@ -31,8 +32,7 @@ def _confirm_delete(request, item, noun, back_url):
         item.delete()
         messages.success(request, f"Removed {noun} “{item}”.")
         return redirect(back_url)
-    context = {"campaign": request.campaign, "item": item, "noun": noun, "back_url": back_url, "action": request.path}
-    return render(request, "campaign/confirm_delete.html", context)
+    return confirm_removal(request, item=item, noun=noun, back_url=back_url)
 
 
 @require_GET
