@@ -13,7 +13,7 @@ from campaign.privacy.registry import (
     register_model,
     register_person,
 )
-from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
+from campaign.privacy.retention import RetentionRule, blanking_rule, moment_cutoff, register_retention
 
 FOUND = 20
 
@@ -41,13 +41,12 @@ def register():
     )
     register_model("allies.joinlink", campaign_path="campaign", not_personal=["token"])
     register_retention(
-        RetentionRule(
+        blanking_rule(
             "retain_touchpoint_notes_days",
             "touchpoint notes",
-            due=lambda campaign, days: Touchpoint.objects.filter(
-                campaign=campaign, happened_on__lt=day_cutoff(campaign, days)
-            ).exclude(note=""),
-            anonymise=lambda rows: rows.update(note=""),
+            model=Touchpoint,
+            dated_by="happened_on",
+            blank={"note": ""},
         )
     )
     register_retention(

@@ -49,6 +49,23 @@ class LabelledChoiceField(forms.ChoiceField):
         return keys[_fold(text)]
 
 
+def clean_name_unique_in_campaign(form, noun):
+    """
+    The cleaned `name` of a ModelForm whose instance belongs to a campaign: spaces collapsed, not
+    empty, and no other row of the model in that campaign with the same name, case-insensitively.
+
+    The unique constraint involves `campaign`, which is not a form field, so the form would not check
+    it: this does, case-insensitively like the constraint. `noun` names the thing in the messages.
+    """
+    name = " ".join(form.cleaned_data["name"].split())
+    if not name:
+        raise forms.ValidationError(f"Give the {noun} a name.")
+    clash = type(form.instance).objects.filter(campaign=form.instance.campaign, name__iexact=name)
+    if clash.exclude(pk=form.instance.pk).exists():
+        raise forms.ValidationError(f"This campaign already has a {noun} with that name.")
+    return name
+
+
 class CampaignForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
 
@@ -175,15 +192,7 @@ class DepartmentForm(forms.ModelForm):
         self.instance.campaign = campaign
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Give the department a name.")
-        # The unique constraint involves `campaign`, which is not a form field,
-        # so the form would not check it: do so here, case-insensitively like it.
-        clash = Department.objects.filter(campaign=self.instance.campaign, name__iexact=name)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This campaign already has a department with that name.")
-        return name
+        return clean_name_unique_in_campaign(self, "department")
 
 
 class GoalForm(forms.ModelForm):

@@ -42,24 +42,19 @@ def member_add_by_email(*, campaign, email, role, by):
             if Membership.objects.filter(campaign=campaign, user=user).exists():
                 raise ValidationError({"email": f"{email} is already a member of this campaign."})
             membership = Membership.objects.create(campaign=campaign, user=user, role=role)
-            audit_record(
+            _member_change_announce(
                 campaign=campaign,
-                actor=by,
+                by=by,
+                role=role,
                 action="Member added",
                 target=user,
-                after={"role": role},
                 subject="campaign.membership",
-            )
-            outbox.member_mail_queue(
-                campaign=campaign,
                 template="added-to-campaign",
                 recipients=[(user.email, {"member_name": user.get_full_name() or user.username})],
                 context={
-                    **outbox.campaign_values(campaign),
                     "role": membership.get_role_display().lower(),
                     "url": settings.SITE_URL + campaign.get_absolute_url(),
                 },
-                triggered_by=by,
             )
             return "added", membership
         if Invitation.objects.pending().filter(campaign=campaign, email__iexact=email).exists():
@@ -69,29 +64,42 @@ def member_add_by_email(*, campaign, email, role, by):
         invitation = Invitation(campaign=campaign, email=email, role=role, invited_by=by)
         token = invitation.issue_token()
         invitation.save()
-        audit_record(
+        _member_change_announce(
             campaign=campaign,
-            actor=by,
+            by=by,
+            role=role,
             action="Member invited",
             target=email,
-            after={"role": role},
             subject="campaign.invitation",
-        )
-        outbox.member_mail_queue(
-            campaign=campaign,
             template="invitation",
             recipients=[(email, {})],
             context={
-                **outbox.campaign_values(campaign),
                 "inviter_name": (by.get_full_name() or by.username) if by else "",
                 "role": invitation.get_role_display().lower(),
                 "expires_on": f"{invitation.expires_at:%-d %B %Y}",
             },
             # The raw token is stored hashed on the invitation; the outbox forgets it once it is sent.
             secret_context={"url": settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})},
-            triggered_by=by,
         )
         return "invited", invitation
+
+
+def _member_change_announce(*, campaign, by, role, action, target, subject, template, recipients, context, **mail):
+    """
+    Record a membership change in the audit log and queue its email in the member outbox.
+
+    `context` is the email's own values; the campaign's common values are added to them. Any other
+    keyword (such as `secret_context`) goes to `outbox.member_mail_queue` as it is.
+    """
+    audit_record(campaign=campaign, actor=by, action=action, target=target, after={"role": role}, subject=subject)
+    outbox.member_mail_queue(
+        campaign=campaign,
+        template=template,
+        recipients=recipients,
+        context={**outbox.campaign_values(campaign), **context},
+        triggered_by=by,
+        **mail,
+    )
 
 
 def invitation_check(invitation):

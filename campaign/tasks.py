@@ -18,6 +18,15 @@ from campaign.models import Heartbeat
 logger = logging.getLogger(__name__)
 
 
+def _enqueue_again(task, ids, message):
+    """Enqueue `task` once for each id; when there were any, log `message` with their count. Returns the ids."""
+    for pk in ids:
+        task.delay(pk)
+    if ids:
+        logger.warning(message, len(ids))
+    return ids
+
+
 @shared_task(ignore_result=True)
 def record_heartbeat(name="beat"):
     """Beat schedules this every minute; a worker running it proves both are alive."""
@@ -47,11 +56,7 @@ def send_member_delivery(delivery_id):
 def requeue_stale_member_deliveries():
     """Enqueue again the member emails a lost broker message or a killed worker left behind."""
     ids = outbox.member_deliveries_release_stale()
-    for delivery_id in ids:
-        send_member_delivery.delay(delivery_id)
-    if ids:
-        logger.warning("re-enqueued %s stale member deliveries", len(ids))
-    return ids
+    return _enqueue_again(send_member_delivery, ids, "re-enqueued %s stale member deliveries")
 
 
 @shared_task(ignore_result=True)
@@ -70,9 +75,4 @@ def delete_campaign(campaign_id):
 @shared_task(ignore_result=True)
 def resume_campaign_deletions():
     """Hand out again the deletions a killed worker or a lost broker message left half-done."""
-    ids = closing.campaign_deletions_due()
-    for campaign_id in ids:
-        delete_campaign.delay(campaign_id)
-    if ids:
-        logger.warning("resumed %s campaign deletions", len(ids))
-    return ids
+    return _enqueue_again(delete_campaign, closing.campaign_deletions_due(), "resumed %s campaign deletions")

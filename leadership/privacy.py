@@ -18,7 +18,7 @@ from campaign.privacy.registry import (
     register_model,
     register_person,
 )
-from campaign.privacy.retention import RetentionRule, day_cutoff, moment_cutoff, register_retention
+from campaign.privacy.retention import blanking_rule, register_retention
 from leadership.models import Engagement, Feedback, Leader, PackDelivery, SummaryDelivery, SummaryTestCopy
 
 FOUND = 20
@@ -121,23 +121,21 @@ def register():
     )
     register_erase_contribution(erase_test_copies)
     register_retention(
-        RetentionRule(
+        blanking_rule(
             "retain_customer_names_days",
             "customers' names in feedback",
-            due=lambda campaign, days: Feedback.objects.filter(
-                campaign=campaign, received_on__lt=day_cutoff(campaign, days)
-            ).exclude(customer=""),
-            anonymise=lambda rows: rows.update(customer=""),
+            model=Feedback,
+            dated_by="received_on",
+            blank={"customer": ""},
         )
     )
     register_retention(
-        RetentionRule(
+        blanking_rule(
             "retain_email_bodies_days",
             "summary test copies' bodies",
-            due=lambda campaign, days: SummaryTestCopy.objects.filter(
-                campaign=campaign, sent_at__lt=moment_cutoff(days)
-            ).exclude(snapshot={}),
-            anonymise=lambda rows: rows.update(snapshot={}),
+            model=SummaryTestCopy,
+            dated_by="sent_at",
+            blank={"snapshot": {}},
         )
     )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
+from campaign.confirm import confirm_removal
 from campaign.models import Role
 from personas.export import cards_dataset
 from personas.forms import CardFilterForm, CardHintsForm, PersonaCardForm, WorkshopForm
@@ -108,14 +109,8 @@ def card_delete(request, pk):
         card.delete()
         messages.success(request, f"Card for {card.persona_name or card.role} removed.")
         return redirect("personas:card-list", slug=request.campaign.slug)
-    context = {
-        "campaign": request.campaign,
-        "item": card,
-        "noun": "card",
-        "back_url": reverse("personas:card-detail", kwargs={"slug": request.campaign.slug, "pk": card.pk}),
-        "action": request.path,
-    }
-    return render(request, "campaign/confirm_delete.html", context)
+    back_url = reverse("personas:card-detail", kwargs={"slug": request.campaign.slug, "pk": card.pk})
+    return confirm_removal(request, item=card, noun="card", back_url=back_url)
 
 
 @require_GET

@@ -20,7 +20,7 @@ from campaign.privacy.registry import (
     register_model,
     register_person,
 )
-from campaign.privacy.retention import RetentionRule, moment_cutoff, register_retention
+from campaign.privacy.retention import blanking_rule, register_retention
 from campaign.privacy.scrub import scrub_values
 
 FOUND = 20  # matches of one kind a search shows
@@ -124,13 +124,12 @@ def register():
         not_personal=["object_id"],
     )
     register_retention(
-        RetentionRule(
+        blanking_rule(
             "retain_email_bodies_days",
             "member emails' bodies",
-            due=lambda campaign, days: MemberDelivery.objects.filter(
-                campaign=campaign, sent_at__lt=moment_cutoff(days)
-            ).exclude(context={}),
-            anonymise=lambda rows: rows.update(context={}, secret_context={}),
+            model=MemberDelivery,
+            dated_by="sent_at",
+            blank={"context": {}, "secret_context": {}},
         )
     )
     register_person(

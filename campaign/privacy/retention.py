@@ -54,6 +54,24 @@ def moment_cutoff(days):
     return timezone.now() - timedelta(days=days)
 
 
+def blanking_rule(setting, label, *, model, dated_by, blank):
+    """
+    A rule that empties fields of a model's rows once they are older than the setting's days.
+
+    `dated_by` names the row's date: a DateField is counted in the campaign's local days, a
+    DateTimeField from now. `blank` maps each field to its empty value; a row whose first field is
+    already empty counts as done, so the rule stays idempotent.
+    """
+    first, empty = next(iter(blank.items()))
+    by_moment = isinstance(model._meta.get_field(dated_by), models.DateTimeField)
+
+    def due(campaign, days):
+        cutoff = moment_cutoff(days) if by_moment else day_cutoff(campaign, days)
+        return model.objects.filter(campaign=campaign, **{f"{dated_by}__lt": cutoff}).exclude(**{first: empty})
+
+    return RetentionRule(setting, label, due=due, anonymise=lambda rows: rows.update(**blank))
+
+
 def retention_preview(campaign):
     """[(label, days, rows the next run anonymises)] for the rules the campaign has switched on."""
     preview = []

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign import services
 from campaign.access import campaign_view, can_create_campaign
 from campaign.audit import audit_record, describe_changes, snapshot
+from campaign.confirm import confirm_removal
 from campaign.forms import (
     CampaignForm,
     DepartmentForm,
@@ -208,17 +209,7 @@ def member_remove(request, pk):
         if request.htmx:
             return _render_members(request, MemberInviteForm())
         return redirect(back_url)
-    return render(
-        request,
-        "campaign/confirm_delete.html",
-        {
-            "campaign": request.campaign,
-            "item": membership.user,
-            "noun": "member",
-            "back_url": back_url,
-            "action": request.path,
-        },
-    )
+    return confirm_removal(request, item=membership.user, noun="member", back_url=back_url)
 
 
 @require_POST

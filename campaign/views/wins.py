@@ -18,6 +18,7 @@ from django_htmx.http import reswap, retarget
 
 from campaign import rules, services
 from campaign.access import campaign_view
+from campaign.confirm import confirm_removal
 from campaign.forms import CelebrationForm, MoveForm, ProblemForm, RoadblockForm, StoryForm
 from campaign.links import url_maker
 from campaign.models import Goal, Role, ServiceProblem
@@ -265,14 +266,7 @@ def problem_delete(request, pk):
         problem.delete()
         messages.success(request, f"Removed “{problem}”.")
         return redirect(board_url)
-    context = {
-        "campaign": request.campaign,
-        "item": problem,
-        "noun": "service problem",
-        "back_url": problem.get_absolute_url(),
-        "action": request.path,
-    }
-    return render(request, "campaign/confirm_delete.html", context)
+    return confirm_removal(request, item=problem, noun="service problem", back_url=problem.get_absolute_url())
 
 
 @require_GET

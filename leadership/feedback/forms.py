@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from campaign.forms import LabelledChoiceField
+from campaign.forms import LabelledChoiceField, clean_name_unique_in_campaign
 from campaign.fragments import FormRenderer
 from campaign.models import Department
 from campaign.widgets import DAY_MONTH_YEAR_HELP, DayMonthYearInput
@@ -53,6 +53,14 @@ def check_kind_rules(form, data):
 # status or action; only a compliment is featured for leaders).
 COMPLAINT_ONLY = ("severity", "status", "action", "owner")
 COMPLIMENT_ONLY = ("featured",)
+
+
+def _clean_summary(summary):
+    """What the customer said, trimmed: only spaces is as good as nothing and refused the same way."""
+    summary = summary.strip()
+    if not summary:
+        raise forms.ValidationError("Write what the customer said.")
+    return summary
 
 
 class FeedbackForm(forms.ModelForm):
@@ -105,10 +113,7 @@ class FeedbackForm(forms.ModelForm):
                 self.fields.pop(name, None)
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError("Write what the customer said.")
-        return summary
+        return _clean_summary(self.cleaned_data["summary"])
 
     def clean(self):
         data = super().clean()
@@ -236,13 +241,20 @@ class FeedbackThemeForm(forms.ModelForm):
         self.instance.campaign = campaign
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Give the theme a name.")
-        clash = FeedbackTheme.objects.filter(campaign=self.instance.campaign, name__iexact=name)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This campaign already has a theme with that name.")
-        return name
+        return clean_name_unique_in_campaign(self, "theme")
+
+
+def _named_in_campaign(name, by_name, noun):
+    """
+    The row a given name stands for in `by_name` (lower-cased name -> row), or None for no name;
+    a name the campaign does not have is a validation error naming it.
+    """
+    name = name.strip()
+    if not name:
+        return None
+    if name.lower() not in by_name:
+        raise forms.ValidationError(f"No {noun} called “{name}” in this campaign.")
+    return by_name[name.lower()]
 
 
 class FeedbackIntakeForm(forms.Form):
@@ -269,26 +281,13 @@ class FeedbackIntakeForm(forms.Form):
         self.fields["summary"].error_messages["required"] = "Write what the customer said."
 
     def clean_department(self):
-        name = self.cleaned_data["department"].strip()
-        if not name:
-            return None
-        if name.lower() not in self.departments:
-            raise forms.ValidationError(f"No department called “{name}” in this campaign.")
-        return self.departments[name.lower()]
+        return _named_in_campaign(self.cleaned_data["department"], self.departments, "department")
 
     def clean_theme(self):
-        name = self.cleaned_data["theme"].strip()
-        if not name:
-            return None
-        if name.lower() not in self.themes:
-            raise forms.ValidationError(f"No theme called “{name}” in this campaign.")
-        return self.themes[name.lower()]
+        return _named_in_campaign(self.cleaned_data["theme"], self.themes, "theme")
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError("Write what the customer said.")
-        return summary
+        return _clean_summary(self.cleaned_data["summary"])
 
     def clean(self):
         data = super().clean()

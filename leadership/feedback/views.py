@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.audit import audit_record
+from campaign.confirm import confirm_removal
 from campaign.forms import ComplaintStoryForm, choice_words
 from campaign.fragments import ENGINE as FRAGMENTS
 from campaign.inline import InlineList
@@ -332,11 +333,4 @@ def api_token_revoke(request, pk):
         audit_record(campaign=request.campaign, actor=request.user, action="API token revoked", target=token.name)
         messages.success(request, f"Token “{token.name}” revoked; requests with it are refused from now on.")
         return redirect(back_url)
-    context = {
-        "campaign": request.campaign,
-        "item": token,
-        "noun": "API token",
-        "back_url": back_url,
-        "action": request.path,
-    }
-    return render(request, "campaign/confirm_delete.html", context)
+    return confirm_removal(request, item=token, noun="API token", back_url=back_url)

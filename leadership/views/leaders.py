@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
+from campaign.confirm import confirm_removal
 from campaign.models import Role
 from leadership import services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
@@ -31,8 +32,7 @@ def _confirm_delete(request, item, noun, back_url):
         item.delete()
         messages.success(request, f"Removed {noun} “{item}”.")
         return redirect(back_url)
-    context = {"campaign": request.campaign, "item": item, "noun": noun, "back_url": back_url, "action": request.path}
-    return render(request, "campaign/confirm_delete.html", context)
+    return confirm_removal(request, item=item, noun=noun, back_url=back_url)
 
 
 @require_GET
@@ -166,46 +166,46 @@ def _edit(request, *, item, form_class, noun, back_url):
     return render(request, "leadership/item_edit.html", context)
 
 
-@campaign_view()
-def objection_list(request):
-    items = Objection.objects.filter(campaign=request.campaign)
-    return _list_with_add(
-        request, items=items, form_class=ObjectionForm, template="leadership/objection_list.html", noun="objection"
-    )
+def _library_views(*, model, form_class, noun, list_name, template):
+    """
+    The three pages of one kind of campaign library item (objections, clippings): the list with its
+    add form, editing one item and deleting one. Returns the (list, edit, delete) views.
+    """
+
+    def items(request):
+        return model.objects.filter(campaign=request.campaign)
+
+    @campaign_view()
+    def list_view(request):
+        return _list_with_add(request, items=items(request), form_class=form_class, template=template, noun=noun)
+
+    @champion_only
+    def edit_view(request, pk):
+        item = get_object_or_404(items(request), pk=pk)
+        return _edit(request, item=item, form_class=form_class, noun=noun, back_url=_url(list_name, request))
+
+    @champion_only
+    def delete_view(request, pk):
+        item = get_object_or_404(items(request), pk=pk)
+        return _confirm_delete(request, item, noun, _url(list_name, request))
+
+    return list_view, edit_view, delete_view
 
 
-@champion_only
-def objection_edit(request, pk):
-    item = get_object_or_404(Objection.objects.filter(campaign=request.campaign), pk=pk)
-    back = _url("objection-list", request)
-    return _edit(request, item=item, form_class=ObjectionForm, noun="objection", back_url=back)
-
-
-@champion_only
-def objection_delete(request, pk):
-    item = get_object_or_404(Objection.objects.filter(campaign=request.campaign), pk=pk)
-    return _confirm_delete(request, item, "objection", _url("objection-list", request))
-
-
-@campaign_view()
-def clipping_list(request):
-    items = Clipping.objects.filter(campaign=request.campaign)
-    return _list_with_add(
-        request, items=items, form_class=ClippingForm, template="leadership/clipping_list.html", noun="clipping"
-    )
-
-
-@champion_only
-def clipping_edit(request, pk):
-    item = get_object_or_404(Clipping.objects.filter(campaign=request.campaign), pk=pk)
-    back = _url("clipping-list", request)
-    return _edit(request, item=item, form_class=ClippingForm, noun="clipping", back_url=back)
-
-
-@champion_only
-def clipping_delete(request, pk):
-    item = get_object_or_404(Clipping.objects.filter(campaign=request.campaign), pk=pk)
-    return _confirm_delete(request, item, "clipping", _url("clipping-list", request))
+objection_list, objection_edit, objection_delete = _library_views(
+    model=Objection,
+    form_class=ObjectionForm,
+    noun="objection",
+    list_name="objection-list",
+    template="leadership/objection_list.html",
+)
+clipping_list, clipping_edit, clipping_delete = _library_views(
+    model=Clipping,
+    form_class=ClippingForm,
+    noun="clipping",
+    list_name="clipping-list",
+    template="leadership/clipping_list.html",
+)
 
 
 # --- Benchmarking visits -----------------------------------------------------------------------------
