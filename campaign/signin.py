@@ -1,7 +1,8 @@
 """
 Signing in and out: the password form (Django's, so django-axes counts failures), its second factor
 (TOTP or a recovery code, kept by allauth.mfa), the "no campaign yet" landing page and a sign-out that
-also ends the session at an OpenID Connect provider that offers RP-initiated logout.
+also ends the session at an OpenID Connect provider that offers RP-initiated logout, or at a SAML IdP
+with a single logout service (a signed LogoutRequest).
 """
 
 import base64
@@ -31,6 +32,7 @@ from campaign.sso import (
     SESSION_MFA,
     SESSION_NONCE,
     SESSION_PROVIDER,
+    SESSION_SAML,
     configured_providers,
     is_oidc_provider,
     sign_in_buttons,
@@ -198,11 +200,36 @@ def _end_session_url(request, provider_id):
     return f"{endpoint}?{urlencode({'client_id': provider['client_id'], 'post_logout_redirect_uri': back})}"
 
 
+def _saml_logout_url(request, provider_id):
+    """
+    The SAML IdP's single logout service with our signed LogoutRequest for this session's NameID and
+    SessionIndex, or None: no subject kept, no SLO address in the IdP's metadata, or no key to sign with.
+    The IdP's LogoutResponse comes back to allauth's SLS view, which checks its signature.
+    """
+    subject = request.session.get(SESSION_SAML)
+    provider = next((p for p in configured_providers() if p["provider_id"] == provider_id), None)
+    if not subject or provider is None or provider["kind"] != "saml":
+        return None
+    if not provider["settings"].get("advanced", {}).get("logout_request_signed"):
+        return None
+    from allauth.socialaccount.providers.saml.utils import build_auth, get_app_or_404
+
+    try:
+        auth = build_auth(request, get_app_or_404(request, provider["client_id"]).get_provider(request))
+        if not auth.get_slo_url():
+            return None
+        return auth.logout(return_to=request.build_absolute_uri(reverse("login")), **subject)
+    except (OneLogin_Saml2_Error, requests.RequestException, OSError, ValueError, Http404):
+        # An unreachable or unreadable IdP must not stop the local sign-out.
+        logger.warning("sso: no SAML logout request for %s", provider_id, exc_info=True)
+        return None
+
+
 @require_POST
 def sign_out(request):
-    """End the Rising Tide session, then, when the session came from an OIDC provider that can, the IdP's."""
+    """End the Rising Tide session, then, when the session came from an IdP that can, the IdP's."""
     provider_id = request.session.get(SESSION_PROVIDER)
-    target = _end_session_url(request, provider_id) if provider_id else None
+    target = (_end_session_url(request, provider_id) or _saml_logout_url(request, provider_id)) if provider_id else None
     logout(request)
     return HttpResponseRedirect(target or reverse("login"))
 

@@ -13,6 +13,7 @@ import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.saml.provider import SAMLProvider as AllauthSAMLProvider
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -32,6 +33,9 @@ SESSION_PROVIDER = "sso_provider"
 SESSION_MFA = "signin_mfa"
 # The nonce sent with an OpenID Connect sign-in started from this session; the id_token must carry it.
 SESSION_NONCE = "sso_nonce"
+# What SP-initiated SAML logout names in its LogoutRequest: the NameID (and its qualifiers) and the
+# SessionIndex of the assertion this session was signed in with.
+SESSION_SAML = "sso_saml_subject"
 
 
 def configured_providers():
@@ -135,6 +139,20 @@ def membership_grant_at_sign_in(*, user, email):
     return made
 
 
+class SAMLProvider(AllauthSAMLProvider):
+    """allauth's SAML provider, keeping the assertion's subject for the LogoutRequest at sign-out."""
+
+    def sociallogin_from_response(self, request, response):
+        request._saml_subject = {
+            "name_id": response.get_nameid(),
+            "name_id_format": response.get_nameid_format(),
+            "nq": response.get_nameid_nq(),
+            "spnq": response.get_nameid_spnq(),
+            "session_index": response.get_session_index(),
+        }
+        return super().sociallogin_from_response(request, response)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's account side, narrowed: no self sign-up, no allauth login stages, ModelBackend sessions."""
 
@@ -152,6 +170,9 @@ class AccountAdapter(DefaultAccountAdapter):
         provider = getattr(request, "_sso_provider", None)
         if provider:
             request.session[SESSION_PROVIDER] = provider
+        subject = getattr(request, "_saml_subject", None)
+        if subject:
+            request.session[SESSION_SAML] = subject
 
     def get_login_redirect_url(self, request):
         memberships = list(Membership.objects.filter(user=request.user).select_related("campaign")[:2])

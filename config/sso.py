@@ -10,7 +10,8 @@ OpenID Connect providers are listed by id in SSO_OIDC_PROVIDERS; each id has its
     SSO_OIDC_ENTRA_NAME=Contoso (Microsoft)
 
 SAML 2.0 identity providers likewise in SSO_SAML_PROVIDERS, each with SSO_SAML_<ID>_ENTITY_ID (the IdP's),
-SSO_SAML_<ID>_METADATA_URL or SSO_SAML_<ID>_METADATA_FILE, and SSO_SAML_<ID>_NAME.
+SSO_SAML_<ID>_METADATA_URL or SSO_SAML_<ID>_METADATA_FILE, and SSO_SAML_<ID>_NAME. SSO_SAML_SP_CERT_FILE and
+SSO_SAML_SP_KEY_FILE, our own certificate and key, sign the LogoutRequests of SP-initiated logout.
 
 PASSWORD_LOGIN=false takes the password form away from everyone except BREAK_GLASS_USERNAME, who always
 needs a second factor. docs/sso.md has worked examples.
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+SAML_PROVIDER_CLASS = "campaign.sso.SAMLProvider"
 _ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
@@ -103,6 +105,29 @@ def _metadata_from_file(path, entity_id):
     return idp
 
 
+def _sp_key_pair():
+    """Our SP certificate and private key (PEM files), for signing logout messages; {} when neither is set."""
+    names = ("SSO_SAML_SP_CERT_FILE", "SSO_SAML_SP_KEY_FILE")
+    paths = [os.environ.get(name, "").strip() for name in names]
+    if not any(paths):
+        return {}
+    if not all(paths):
+        raise ImproperlyConfigured("Set both SSO_SAML_SP_CERT_FILE and SSO_SAML_SP_KEY_FILE, or neither.")
+    pems = []
+    for name, path in zip(names, paths, strict=True):
+        try:
+            pems.append(Path(path).read_text())
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}: {path!r} cannot be read: {error.strerror}.") from None
+    cert, key = pems
+    if "BEGIN CERTIFICATE" not in cert or "PRIVATE KEY" not in key:
+        raise ImproperlyConfigured(
+            "SSO_SAML_SP_CERT_FILE must hold a PEM certificate and SSO_SAML_SP_KEY_FILE its key."
+        )
+    # With a key our LogoutRequests (SP-initiated logout) and LogoutResponses are signed.
+    return {"x509cert": cert, "private_key": key, "logout_request_signed": True, "logout_response_signed": True}
+
+
 def saml_app(provider_id):
     """One allauth SAML app from SSO_SAML_<ID>_* variables; signed assertions and logout requests required."""
     entity_id = _required(_var("SAML", provider_id, "ENTITY_ID"))
@@ -139,6 +164,7 @@ def saml_app(provider_id):
                 "want_message_signed": True,
                 "reject_idp_initiated_sso": True,
                 "allow_single_label_domains": True,
+                **_sp_key_pair(),
             },
         },
     }
@@ -166,7 +192,8 @@ def sso_settings():
         "SSO_ORIGINS": sorted(set(origins)),
         "SOCIALACCOUNT_PROVIDERS": {
             "openid_connect": {"APPS": oidc, "OAUTH_PKCE_ENABLED": True},
-            "saml": {"APPS": saml},
+            # Our SAML provider class keeps the NameID and SessionIndex for SP-initiated logout.
+            "saml": {"APPS": saml, "provider_class": SAML_PROVIDER_CLASS},
         },
         "PASSWORD_LOGIN": password_login in ("true", "1", "yes", "on"),
         "BREAK_GLASS_USERNAME": os.environ.get("BREAK_GLASS_USERNAME", "").strip(),

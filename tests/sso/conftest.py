@@ -4,6 +4,7 @@ browser takes through their pages, done with requests so most sign-in tests need
 """
 
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -83,26 +84,48 @@ def callback_path(url):
 SAML_PROVIDER_ID = "acme"
 
 
-@pytest.fixture
-def saml_settings(settings, saml_idp, monkeypatch, db):
+@pytest.fixture(scope="session")
+def sp_key_pair(tmp_path_factory):
+    """Our SP certificate and key (PEM files), made once: they sign the LogoutRequests we send."""
+    folder = tmp_path_factory.mktemp("saml-sp-keys")
+    key, cert = folder / "sp.key", folder / "sp.crt"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=rising-tide-sp"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def configure_saml(settings, monkeypatch, saml_idp, sp_key_pair, *, metadata_url=None):
     """Rising Tide configured, through config/sso.py, with the test IdP as its one SAML provider."""
     from django.core.cache import cache
     from django.test import Client
 
-    from config.sso import saml_app
+    from config.sso import SAML_PROVIDER_CLASS, saml_app
 
     monkeypatch.setenv("SSO_SAML_ACME_ENTITY_ID", f"{saml_idp}/metadata")
-    monkeypatch.setenv("SSO_SAML_ACME_METADATA_URL", f"{saml_idp}/metadata")
+    monkeypatch.setenv("SSO_SAML_ACME_METADATA_URL", metadata_url or f"{saml_idp}/metadata")
     monkeypatch.setenv("SSO_SAML_ACME_NAME", "Acme SAML")
     monkeypatch.setenv("SSO_SAML_ACME_EMAIL_DOMAINS", "example.com,acme.test")
+    monkeypatch.setenv("SSO_SAML_SP_CERT_FILE", str(sp_key_pair[0]))
+    monkeypatch.setenv("SSO_SAML_SP_KEY_FILE", str(sp_key_pair[1]))
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {"APPS": []},
-        "saml": {"APPS": [saml_app(SAML_PROVIDER_ID)]},
+        "saml": {"APPS": [saml_app(SAML_PROVIDER_ID)], "provider_class": SAML_PROVIDER_CLASS},
     }
     settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", saml_idp]}
     cache.clear()  # allauth caches the IdP's metadata
     register_sp(Client(HTTP_HOST="testserver"), saml_idp)
     return settings
+
+
+@pytest.fixture
+def saml_settings(settings, saml_idp, sp_key_pair, monkeypatch, db):
+    return configure_saml(settings, monkeypatch, saml_idp, sp_key_pair)
 
 
 def register_sp(client, saml_idp):
@@ -116,18 +139,25 @@ def hidden_inputs(html):
     return dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
 
 
-def saml_assertion(client, login):
-    """Press "Sign in with Acme SAML", sign in on the IdP's page; returns the form the IdP posts back."""
+def saml_idp_page(client, browser=requests):
+    """Press "Sign in with Acme SAML": the IdP's page, its login form or (while its session lasts) its answer."""
     response = client.post(f"/accounts/saml/{SAML_PROVIDER_ID}/login/")
     assert response.status_code == 302, response.content[:300]
-    login_page = requests.get(response["Location"], timeout=5)
-    assert login_page.status_code == 200, login_page.text[:300]
+    idp_page = browser.get(response["Location"], timeout=5)
+    assert idp_page.status_code == 200, idp_page.text[:300]
+    return idp_page
+
+
+def saml_assertion(client, login, browser=requests):
+    """
+    Press "Sign in with Acme SAML", sign in on the IdP's page; returns the form the IdP posts back.
+    `browser` (a requests.Session) keeps the IdP's session cookie, as a browser would.
+    """
+    login_page = saml_idp_page(client, browser)
     fields = hidden_inputs(login_page.text)
-    answer = requests.post(
-        _form_action(login_page.text, response["Location"]), data={**fields, "login": login}, timeout=5
-    )
+    answer = browser.post(_form_action(login_page.text, login_page.url), data={**fields, "login": login}, timeout=5)
     assert answer.status_code == 200, answer.text[:500]
-    action = _form_action(answer.text, response["Location"])
+    action = _form_action(answer.text, login_page.url)
     return action.removeprefix("http://testserver"), hidden_inputs(answer.text)
 
 

@@ -5,6 +5,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.sso import sso_settings
 
+OKTA = {
+    "SSO_SAML_PROVIDERS": "okta",
+    "SSO_SAML_OKTA_ENTITY_ID": "x",
+    "SSO_SAML_OKTA_METADATA_URL": "https://okta.example.com/metadata",
+}
 ENTRA = {
     "SSO_OIDC_PROVIDERS": "entra",
     "SSO_OIDC_ENTRA_ISSUER": "https://login.microsoftonline.com/tenant/v2.0/",
@@ -59,6 +64,11 @@ def test_an_oidc_provider_from_the_environment(monkeypatch):
         (
             {"SSO_SAML_PROVIDERS": "okta", "SSO_SAML_OKTA_ENTITY_ID": "x", "SSO_SAML_OKTA_METADATA_FILE": "/nowhere"},
             "cannot be read",
+        ),
+        ({**OKTA, "SSO_SAML_SP_CERT_FILE": "/nowhere"}, "Set both SSO_SAML_SP_CERT_FILE and SSO_SAML_SP_KEY_FILE"),
+        (
+            {**OKTA, "SSO_SAML_SP_CERT_FILE": "/nowhere", "SSO_SAML_SP_KEY_FILE": "/nowhere"},
+            "SSO_SAML_SP_CERT_FILE: '/nowhere' cannot be read",
         ),
     ],
 )

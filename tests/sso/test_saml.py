@@ -1,12 +1,13 @@
 """
 Company sign-in with SAML 2.0 against a real IdP (pysaml2, tests/sso/saml_idp.py) on 127.0.0.1: a
 signed assertion makes the account and its memberships; unsigned, wrongly signed, expired and replayed
-assertions are refused; a signed IdP-initiated logout ends the session and an unsigned one does not.
+assertions are refused; a signed IdP-initiated logout ends the session and an unsigned one does not;
+signing out of Rising Tide sends a signed LogoutRequest that ends the IdP's session too.
 """
 
 import html
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -16,11 +17,19 @@ from django.utils import timezone
 
 from campaign.models import Invitation, Membership, Role
 from tests.factories import UserFactory
-from tests.sso.conftest import SAML_PROVIDER_ID, post_assertion, saml_assertion
+from tests.sso.conftest import (
+    SAML_PROVIDER_ID,
+    configure_saml,
+    hidden_inputs,
+    post_assertion,
+    saml_assertion,
+    saml_idp_page,
+)
 
 pytestmark = pytest.mark.usefixtures("saml_settings")
 User = get_user_model()
 REFUSED = b"Company sign-in did not work"
+IDP_LOGIN_PAGE = "Test IdP sign-in"
 
 
 @pytest.fixture
@@ -145,6 +154,74 @@ def test_unsigned_logout_request_is_refused(client, campaign, saml_idp):
 
     assert response.status_code == 400
     assert signed_in_user(client) is not None
+
+
+def _sign_in_with_an_idp_session(client, campaign):
+    """Sign in through the IdP's login page in a browser that keeps the IdP's session cookie."""
+    campaign.sso_domains = "example.com"
+    campaign.save()
+    browser = requests.Session()
+    acs, form = saml_assertion(client, "noor@example.com", browser)
+    post_assertion(client, acs, unescaped(form))
+    assert signed_in_user(client) is not None
+    return browser
+
+
+def test_sign_out_sends_a_signed_logout_request_and_ends_the_idp_session(client, campaign, saml_idp):
+    browser = _sign_in_with_an_idp_session(client, campaign)
+
+    response = client.post("/accounts/logout/")
+
+    assert signed_in_user(client) is None
+    location = response["Location"]
+    assert location.startswith(f"{saml_idp}/slo?")
+    query = parse_qs(urlsplit(location).query)
+    assert {"SAMLRequest", "Signature", "SigAlg"} <= query.keys()
+    # The IdP checks the signature, ends its session and answers our SLS with a signed LogoutResponse.
+    answer = browser.get(location, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302, answer.text
+    sls = answer.headers["Location"]
+    assert sls.startswith(f"http://testserver/accounts/saml/{SAML_PROVIDER_ID}/sls/?SAMLResponse=")
+    assert "Signature=" in sls
+    landed = client.get(sls.removeprefix("http://testserver"))
+    assert (landed.status_code, landed["Location"]) == (302, "/accounts/login/")
+    # Signing in again means the IdP's login page again.
+    assert IDP_LOGIN_PAGE in saml_idp_page(client, browser).text
+
+
+def test_idp_logout_response_without_its_signature_is_refused(client, campaign, saml_idp):
+    browser = _sign_in_with_an_idp_session(client, campaign)
+    location = client.post("/accounts/logout/")["Location"]
+    sls = browser.get(location, allow_redirects=False, timeout=5).headers["Location"]
+    query = parse_qs(urlsplit(sls).query)
+
+    response = client.get(f"/accounts/saml/{SAML_PROVIDER_ID}/sls/", {"SAMLResponse": query["SAMLResponse"][0]})
+
+    assert response.status_code == 400
+
+
+def test_the_idp_session_lasts_until_we_sign_out_there(client, campaign, saml_idp):
+    browser = _sign_in_with_an_idp_session(client, campaign)
+    client.logout()
+
+    # No login page: the IdP answers at once while its session lasts (what SP-initiated logout ends).
+    idp_page = saml_idp_page(client, browser)
+
+    assert IDP_LOGIN_PAGE not in idp_page.text
+    assert "SAMLResponse" in hidden_inputs(idp_page.text)
+
+
+def test_without_a_logout_service_in_the_metadata_sign_out_stays_local(
+    client, campaign, saml_idp, settings, monkeypatch, sp_key_pair
+):
+    configure_saml(settings, monkeypatch, saml_idp, sp_key_pair, metadata_url=f"{saml_idp}/metadata?slo=0")
+    browser = _sign_in_with_an_idp_session(client, campaign)
+
+    response = client.post("/accounts/logout/")
+
+    assert response["Location"] == "/accounts/login/"
+    assert signed_in_user(client) is None
+    assert IDP_LOGIN_PAGE not in saml_idp_page(client, browser).text
 
 
 def test_healthz_has_a_line_for_the_saml_provider(client, db):
