@@ -261,10 +261,12 @@ class Feedback(models.Model):
                 fields=["campaign", "received_on", "kind", "severity", "department", "theme"],
                 name="feedback_received_detail",
             ),
+            # In the summary's order (oldest first, then id): without the id the planner walks the log's
+            # index over every row of the campaign to find the ten oldest open critical complaints.
             models.Index(
-                fields=["campaign", "severity", "received_on"],
+                fields=["campaign", "severity", "received_on", "id"],
                 condition=Q(kind="complaint", status__in=["open", "in_progress"]),
-                name="feedback_open_complaints",
+                name="feedback_open_complaints_order",
             ),
             models.Index(
                 fields=["campaign", "resolved_on"],

@@ -136,3 +136,26 @@ def test_the_plan_check_sees_a_sequential_scan_when_there_is_one():
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     assert ("Seq Scan", None) in _scans_of(plan[0]["Plan"], FEEDBACK)
+
+
+def test_the_summarys_oldest_open_complaints_are_read_from_their_own_index(big_feedback):
+    # The log's index (campaign, received_on, id) also fits this ORDER BY, and the planner once walked it
+    # over the whole campaign to find ten open critical complaints: the summary took 0.6 s at 1M rows.
+    from leadership.summaries import schedule_for, summary_content
+
+    schedule = schedule_for(big_feedback)
+    with CaptureQueriesContext(connection) as captured:
+        summary_content(campaign=big_feedback, period=schedule.latest_due_period())
+    oldest = [
+        q["sql"]
+        for q in captured.captured_queries
+        if f'"{FEEDBACK}"."severity" = ' in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    assert oldest
+    with connection.cursor() as cursor:
+        for sql in oldest:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            indexes = {index for _, index in _scans_of(plan[0]["Plan"], FEEDBACK)}
+            assert indexes == {"feedback_open_complaints_order"}, sql
