@@ -150,7 +150,7 @@ def counts_by_day(campaign, first, last):
 
 # Single writes: each save or delete recounts its day (and, after an edit, the day the row left) at once,
 # in the same transaction, so the rollup commits or rolls back with the row. `deferred()` holds the
-# recounts of a long run of single writes (the demo, a deletion in batches) until its end.
+# recounts of a long run of single writes (the demo) until its end; a campaign being deleted is skipped.
 
 _state = threading.local()
 

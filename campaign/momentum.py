@@ -58,13 +58,17 @@ def series(campaign, *, today=None, weeks=WEEKS):
     return result
 
 
-def period_totals(campaign, first, last):
-    """{source key: count} from `first` to `last` (inclusive), from the rollup: one query."""
-    totals = {source.key: 0 for source in registry.activity_sources(momentum=True)}
-    for (_, key), n in counts_by_day(campaign, first, last).items():
-        if key in totals:
-            totals[key] += n
-    return totals
+def period_totals(campaign, first, split, last):
+    """
+    ({source key: count} from `first` to the day before `split`, the same from `split` to `last`), both
+    inclusive, from the rollup in one query: a period and the one before it.
+    """
+    keys = [source.key for source in registry.activity_sources(momentum=True)]
+    before, now = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
+    for (day, key), n in counts_by_day(campaign, first, last).items():
+        if key in now:
+            (now if day >= split else before)[key] += n
+    return before, now
 
 
 class Trend(NamedTuple):

@@ -255,7 +255,7 @@ def campaign_activity(*, campaign, period, feedback_logged=None, as_of=None):
     """
     The campaign's momentum in one line: touchpoints, allies moved up the ladder, problems won and
     feedback logged this period against the period before, read from the activity rollup (the days of
-    both periods, one query each) as home's momentum is. The verdict
+    both periods in one query) as home's momentum is. The verdict
     (rising, level, falling, a start, quiet) is `campaign.momentum.compare` on the two totals the line
     gives, so it never contradicts them. A period still in progress on `as_of` (a preview) can show a
     rise but not a fall: its days to come are not counted yet. `feedback_logged` ({now, before}) spares
@@ -263,8 +263,7 @@ def campaign_activity(*, campaign, period, feedback_logged=None, as_of=None):
     """
     prev_start, _ = period.previous_bounds()
     last_day = period.end - timedelta(days=1)
-    this = campaign_momentum.period_totals(campaign, period.start, last_day)
-    earlier = campaign_momentum.period_totals(campaign, prev_start, period.start - timedelta(days=1))
+    earlier, this = campaign_momentum.period_totals(campaign, prev_start, period.start, last_day)
     figures = {
         key: {"now": this.get(source, 0), "before": earlier.get(source, 0)}
         for key, source in (
