@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.urls import NoReverseMatch, reverse
 
-from campaign import rules
+from campaign import registry, rules
 
 GREEN, AMBER, RED = "green", "amber", "red"
 # Nothing to judge yet (no wins to celebrate or aim): saying "On track" there would be false comfort.
@@ -200,7 +200,7 @@ def check_why(campaign):
 
 
 def campaign_checkup(campaign, *, figures, goals, movement, momentum_result):
-    """Every check, in the order a champion should read them."""
+    """Every check, in the order a champion should read them: the campaign's own, then the apps' (see `registry`)."""
     return [
         check_why(campaign),
         check_coverage(campaign, movement),
@@ -208,4 +208,5 @@ def campaign_checkup(campaign, *, figures, goals, movement, momentum_result):
         check_bullseye(campaign, figures, goals),
         check_celebration(campaign, figures),
         check_momentum(campaign, momentum_result),
+        *registry.checkup_items(campaign),
     ]

@@ -9,7 +9,9 @@ admin:
 - `activity_source(...)`: something counted in the campaign's momentum and rollup (a kind of row
   and the date it counts on);
 - `movement(...)`: the function giving home's checkup the ladder's movement checks;
-- `on_campaign_created(...)`: what an app sets up in every new campaign.
+- `on_campaign_created(...)`: what an app sets up in every new campaign;
+- `checkup_check(...)`: a check of the app's own on home's checkup (a `campaign.checkup.CheckItem`, or
+  none when it has nothing to say for this campaign).
 
 Everything is kept in registration order, which follows INSTALLED_APPS; registering the same key twice
 replaces the first (so a reloaded `ready()` cannot count a source twice).
@@ -50,6 +52,7 @@ _activity_sources: dict[str, ActivitySource] = {}
 _source_listeners: list[Callable] = []
 _campaign_created: dict[str, Callable] = {}
 _movement: list[Callable] = []
+_checkup_checks: dict[str, tuple[int, Callable]] = {}
 
 
 def activity_source(*, key, label, model, date_field, when=None, order=100, in_momentum=True):
@@ -98,3 +101,22 @@ def movement(checks):
 def movement_checks(campaign, *, departments):
     """The registered movement checks for `campaign`, or none when no app gives them."""
     return _movement[0](campaign, departments=departments) if _movement else []
+
+
+def checkup_check(key, check, *, order=100):
+    """
+    `check(campaign)` gives one `CheckItem` for home's checkup, a list of them (a list, since a CheckItem is
+    itself a tuple), or None; they follow the campaign's own checks, `order` placing them among the apps'.
+    """
+    _checkup_checks[key] = (order, check)
+
+
+def checkup_items(campaign):
+    """Every registered app's checkup items for `campaign`, in their order, leaving out those with nothing to say."""
+    items = []
+    for _order, check in sorted(_checkup_checks.values(), key=lambda entry: entry[0]):
+        found = check(campaign)
+        if found is None:
+            continue
+        items.extend(found if isinstance(found, list) else [found])
+    return items

@@ -286,3 +286,30 @@ def test_the_urge_with_no_wins_says_no_win_is_in_yet(campaign):
     item = checkup.check_easy_wins(campaign, figures(hard_in_progress=1, easy_waiting=2, in_progress=1, backlog=2))
     assert "only 0" not in item.summary
     assert "and no win is in yet." in item.summary
+
+
+# --- the apps' own checks, through the registry ---------------------------------------
+
+
+def test_an_apps_registered_check_joins_the_checkup_in_its_order_and_silent_ones_are_left_out(
+    client_for, viewer, campaign, monkeypatch
+):
+    from campaign import registry
+
+    monkeypatch.setattr(registry, "_checkup_checks", dict(registry._checkup_checks))
+
+    def late(campaign):
+        return checkup.CheckItem("late", "Late check", checkup.AMBER, "2", "Said second.", "Do it.", "")
+
+    def early(campaign):
+        return [checkup.CheckItem("early", f"Early check for {campaign.name}", checkup.GREEN, "1", "", "", "")]
+
+    registry.checkup_check("test-late", late, order=900)
+    registry.checkup_check("test-early", early, order=800)
+    registry.checkup_check("test-silent", lambda campaign: None, order=850)
+
+    keys = [item.key for item in registry.checkup_items(campaign)]
+    assert keys.index("early") < keys.index("late")
+    response = client_for(viewer).get(reverse("campaign:home", args=[campaign.slug]))
+    page = response.content.decode()
+    assert page.index(f"Early check for {campaign.name}") < page.index("Late check")
