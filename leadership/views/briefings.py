@@ -97,7 +97,11 @@ def _compose_context(request, pack, form):
     )
     recipients = [leader for leader in leaders.rows if leader.pk in saved["recipients"]]
     options = selectors.composer_options(
-        pack, leaders=recipients, chosen_stories=_ids(selected["stories"]), **_story_search(request)
+        pack,
+        leaders=recipients,
+        sent=saved["sent"],
+        chosen_stories=_ids(selected["stories"]),
+        **_story_search(request),
     )
     return {
         "campaign": request.campaign,
