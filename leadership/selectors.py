@@ -374,9 +374,7 @@ def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES
     return StoryChoices(shown=shown, total=total, query=query, limit=limit)
 
 
-def composer_options(
-    pack, *, leaders=None, sent=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN
-):
+def composer_options(pack, *, leaders=None, sent=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN):
     """
     Everything the composer offers for `pack`, ordered and flagged for its saved recipients (`leaders`, when
     the caller has them already, and what they were `sent`, when the caller has read `pack_choices`). Stories

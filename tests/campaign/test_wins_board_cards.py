@@ -83,7 +83,7 @@ def test_a_columns_move_forms_share_one_csrf_token_that_moves_a_card(client, cha
     campaign = every_kind_of_card
     client.force_login(champion)
     page = board(client, campaign)
-    backlog = page[page.index('id="problem-'):page.index("Started")]
+    backlog = page[page.index('id="problem-') : page.index("Started")]
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', backlog)
     assert len(tokens) >= 4 and len(set(tokens)) == 1
     problem = ServiceProblem.objects.get(title="Aimed")
