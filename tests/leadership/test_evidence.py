@@ -68,7 +68,7 @@ def test_scores_evidence_counts_the_trend_by_month_and_open_complaints_by_age(ca
     assert found.trend[-2].complaints == 1
     assert found.ages == [("Under a week", 1), ("1 to 4 weeks", 1), ("1 to 3 months", 1), ("Over 3 months", 1)]
     assert found.open_total == 4 and found.open_without_action == 2
-    assert [item.summary for item in found.oldest][0] == "Lost parcel, still open"
+    assert found.oldest[0].summary == "Lost parcel, still open"
     assert found.oldest[0].days_open == 120
     assert len(found.listed_complaints_without_action) == 2
 
@@ -189,7 +189,9 @@ def test_a_viewer_reads_the_leaders_page_without_their_objections_or_preference(
 def test_the_leaders_page_stays_within_its_queries_with_many_rows(
     client_for, champion, campaign, skeptic, django_assert_max_num_queries
 ):
-    skeptic.objections.add(ObjectionFactory(campaign=campaign, objection="The bottom line?", evidence_kind="bottom_line"))
+    skeptic.objections.add(
+        ObjectionFactory(campaign=campaign, objection="The bottom line?", evidence_kind="bottom_line")
+    )
     for n in range(30):
         won(campaign, f"Win {n}", ["cost_saved", "revenue"], story_figure=f"{n} hours")
         FeedbackFactory(campaign=campaign, received_on=campaign.today() - timedelta(days=n * 4))

@@ -72,7 +72,9 @@ def test_an_answer_nobody_raised_counts_for_nothing():
 
 
 def test_a_complaint_listed_without_what_is_being_done_is_flagged():
-    answer = AnswerPart(objection_id=1, benefits=frozenset(), wins_listed=5, complaints_listed=3, complaints_without_action=1)
+    answer = AnswerPart(
+        objection_id=1, benefits=frozenset(), wins_listed=5, complaints_listed=3, complaints_without_action=1
+    )
     parts = PackParts(readers=[WELL], stories=[A_WIN], answers=[answer])
     [check] = tone_checks(parts)
     assert check.key == "complaint-without-action"
@@ -200,11 +202,17 @@ def test_each_leader_reads_the_sections_in_their_order_and_only_their_answers(
     cost = ObjectionFactory(campaign=campaign, objection="Service is a cost.", evidence_kind="cost")
     troubled.objections.add(cost)
     ServiceProblemFactory(
-        campaign=campaign, title="Invoices <keyed> once", status="won", won_on=date(2026, 10, 1), benefits=["cost_saved"]
+        campaign=campaign,
+        title="Invoices <keyed> once",
+        status="won",
+        won_on=date(2026, 10, 1),
+        benefits=["cost_saved"],
     )
     pack = BriefingPackFactory(campaign=campaign, title="Update", created_by=champion)
     pack.recipients.add(cheerful, troubled)
-    pack.stories.add(ServiceProblemFactory(campaign=campaign, title="Same-day slots", status="won", won_on=date(2026, 10, 2)))
+    pack.stories.add(
+        ServiceProblemFactory(campaign=campaign, title="Same-day slots", status="won", won_on=date(2026, 10, 2))
+    )
     pack.roadblocks.add(ServiceProblemFactory(campaign=campaign, title="Courier budget", is_roadblock=True))
     pack.answers.add(cost)
 
