@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0014_campaign_retention'),
-        ('leadership', '0013_feedback_open_complaints_order'),
+        ('leadership', '0017_objection_evidence_leads_with'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -367,7 +367,7 @@ def test_the_summary_email_and_page_show_both_sections(client_for, viewer, campa
     snapshot = summary_content(campaign=campaign, period=period)
     summary = ExecutiveSummaryFactory(campaign=campaign, snapshot=snapshot)
     shared = summary_shared(summary)
-    html, text = shared["html"], shared["text"]
+    html, text = "".join(shared["html"].values()), "".join(shared["text"].values())
     for part in (html, text):
         assert part.index("Where complaints arrived") < part.index("Where they started")
         assert "1 of this period's not traced yet" in part
@@ -382,7 +382,7 @@ def test_a_summary_with_nothing_traced_leaves_the_section_out_of_the_email(campa
     FeedbackFactory(campaign=campaign, department=support, received_on=period.start)
     summary = ExecutiveSummaryFactory(campaign=campaign, snapshot=summary_content(campaign=campaign, period=period))
     shared = summary_shared(summary)
-    html, text = shared["html"], shared["text"]
+    html, text = "".join(shared["html"].values()), "".join(shared["text"].values())
     assert "Where complaints arrived" in html and "Where they started" not in html
     assert "Where they started" not in text
 
