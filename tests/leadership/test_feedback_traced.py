@@ -397,3 +397,23 @@ def test_a_summary_sent_before_tracing_still_reads(client_for, viewer, campaign,
     page = client_for(viewer).get(url("summary-detail", campaign, pk=summary.pk))
     assert page.status_code == 200
     assert "No complaint in either period has been traced" in page.text
+
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_a_hostile_department_name_is_escaped_wherever_tracing_shows_it(client_for, champion, campaign, support):
+    hostile = DepartmentFactory(campaign=campaign, name=f"Ops {HOSTILE}")
+    period = _period(campaign)
+    FeedbackFactory(campaign=campaign, department=support, traced_to=hostile, received_on=period.start)
+    summary = ExecutiveSummaryFactory(campaign=campaign, snapshot=summary_content(campaign=campaign, period=period))
+    client = client_for(champion)
+    pages = [
+        client.get(url("feedback-list", campaign)).text,
+        client.get(url("summary-detail", campaign, pk=summary.pk)).text,
+        "".join(summary_shared(summary)["html"].values()),
+        client.get(reverse("personas:service-map", kwargs={"slug": campaign.slug})).text,
+    ]
+    for page in pages:
+        assert HOSTILE not in page
+        assert "&lt;script&gt;" in page
