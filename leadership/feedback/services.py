@@ -27,6 +27,7 @@ IMPORT_COLUMNS = [
     "severity",
     "summary",
     "customer",
+    "traced_to",
 ]
 
 
@@ -118,6 +119,7 @@ def _feedback_store(*, campaign, items, ids, source, by):
                 summary=item["summary"],
                 customer=item["customer"] or "",
                 department_id=item["department"].pk if item["department"] is not None else None,
+                traced_to=item.get("traced_to"),
                 theme_id=item["theme"].pk if item["theme"] is not None else None,
             )
         )
@@ -268,6 +270,7 @@ def import_template_csv():
             "high",
             "Waited 40 minutes on hold.",
             "ACME Ltd",
+            "",
         ]
     )
     return out.getvalue()
