@@ -5,7 +5,7 @@ in `briefings.py`; feedback and API tokens in `feedback.py`; executive summaries
 schedule and deliveries in `summaries.py`. `delivery.py` holds what both deliveries share.
 """
 
-from leadership.models.briefings import BriefingPack, Event, PackDelivery
+from leadership.models.briefings import BriefingPack, Event, InvitationUpdate, PackDelivery
 from leadership.models.delivery import Delivery, DeliveryStatus
 from leadership.models.feedback import ApiToken, Feedback, FeedbackTheme
 from leadership.models.leaders import (
@@ -20,12 +20,14 @@ from leadership.models.leaders import (
     VisitAction,
     Wiifm,
 )
+from leadership.models.recognition import CalendarMethod, RecognitionDelivery, RecognitionMoment
 from leadership.models.summaries import ExecutiveSummary, SummaryDelivery, SummarySchedule, SummaryTestCopy
 
 __all__ = [
     "ApiToken",
     "BenchmarkVisit",
     "BriefingPack",
+    "CalendarMethod",
     "Clipping",
     "Delivery",
     "DeliveryStatus",
@@ -35,10 +37,13 @@ __all__ = [
     "ExecutiveSummary",
     "Feedback",
     "FeedbackTheme",
+    "InvitationUpdate",
     "Leader",
     "Objection",
     "Outcome",
     "PackDelivery",
+    "RecognitionDelivery",
+    "RecognitionMoment",
     "Stance",
     "SummaryDelivery",
     "SummarySchedule",
