@@ -662,12 +662,15 @@ def leaders_without_recognition(campaign):
 
 def checkup_recognition(campaign):
     """The checkup's item: are leaders thanking people in person, every few weeks?"""
-    leaders = Leader.objects.filter(campaign=campaign)
-    total = leaders.count()
+    quiet_leaders = leaders_without_recognition(campaign)
+    # One query for both counts: every leader, and those quiet for too long.
+    counts = Leader.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), quiet=Count("pk", filter=Q(pk__in=quiet_leaders.values("pk")))
+    )
+    total, quiet_count = counts["total"], counts["quiet"]
     if not total:
         return None
-    quiet = list(leaders_without_recognition(campaign).order_by("name").values_list("name", flat=True)[:4])
-    quiet_count = len(quiet) if len(quiet) < 4 else leaders_without_recognition(campaign).count()
+    quiet = list(quiet_leaders.order_by("name").values_list("name", flat=True)[:3]) if quiet_count else []
     weeks = campaign.recognition_gap_weeks
     url = reverse("leadership:moment-list", kwargs={"slug": campaign.slug})
     title = "Leaders recognise people"

@@ -153,7 +153,7 @@ def _photo_response(moment, size):
     except FileNotFoundError:
         raise Http404("No photo.") from None
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # personal data: no shared cache, no copy left behind
     response["Content-Disposition"] = "inline"
     return response
 
@@ -175,6 +175,4 @@ def moment_photo_signed(request, token):
     moment = RecognitionMoment.objects.filter(pk=payload.get("m"), photo_consent=True).first()
     if moment is None or payload.get("s") not in signing.PHOTO_SIZES:
         raise Http404("This photo is no longer shared.")
-    response = _photo_response(moment, payload["s"])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _photo_response(moment, payload["s"])

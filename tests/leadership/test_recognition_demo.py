@@ -24,3 +24,18 @@ def test_seed_demo_has_a_planned_and_a_held_moment_with_a_photo(db):
     assert held.story.celebrated_by == held.leader
     assert moments["planned"].deliveries.filter(status="sent").count() == 2  # the leader and the manager copied
     assert "thank" in moments["planned"].speech.lower()
+
+
+def test_a_backup_carries_the_recognition_photos(transactional_db, tmp_path, settings, campaign):
+    import io
+    import tarfile
+
+    from tests.leadership.pages_recognition import make_moment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    moment = make_moment(campaign, photo=True)
+    call_command("backup", "--output", str(tmp_path / "site.tar.gz"), stdout=io.StringIO())
+    with tarfile.open(tmp_path / "site.tar.gz") as archive:
+        names = archive.getnames()
+    assert f"media/{moment.photo.name}" in names
+    assert f"media/{moment.thumbnail.name}" in names
