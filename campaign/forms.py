@@ -86,6 +86,7 @@ class CampaignForm(forms.ModelForm):
             "sso_domains",
             "sso_default_role",
             "require_mfa",
+            "packs_need_approval",
         ]
         widgets = {
             "service_focus": forms.Textarea(attrs={"rows": 3}),

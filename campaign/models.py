@@ -144,6 +144,11 @@ class Campaign(models.Model):
         help_text="Members who sign in with a password must set up an authenticator app before they can "
         "open this campaign.",
     )
+    packs_need_approval = models.BooleanField(
+        "packs need a second champion's approval",
+        default=False,
+        help_text="Before a briefing pack goes to leaders, another champion or an admin reads it and approves it.",
+    )
     # Retention (campaign.privacy.retention): how many days each kind of personal data is kept; blank keeps it.
     retain_customer_names_days = _retention_days("customers' names in feedback", "received")
     retain_touchpoint_notes_days = _retention_days("touchpoint notes", "dated")

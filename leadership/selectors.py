@@ -1,9 +1,10 @@
 """Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
 
 import json
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.db.models import (
@@ -395,6 +396,39 @@ def pack_for_reading(pack):
         )
         .get()
     )
+
+
+def pack_review_recipients(pack):
+    """
+    The recipients of `pack` (read by `pack_for_reading`) with their time zones and, when it is scheduled,
+    when it reaches each of them: [{"leader", "zone", "due_at"}], by name; no query.
+    """
+    rows = []
+    for leader in sorted(pack.recipients.all(), key=lambda leader: (leader.name.lower(), leader.pk)):
+        zone = leader.time_zone or pack.campaign.time_zone
+        due_at = None
+        if pack.send_on:
+            due_at = datetime.combine(pack.send_on, pack.send_time, tzinfo=zoneinfo.ZoneInfo(zone))
+        rows.append({"leader": leader, "zone": zone, "due_at": due_at})
+    return rows
+
+
+LEADER_READING_SHOWN = 15
+
+
+def leader_reading(leader, limit=LEADER_READING_SHOWN):
+    """
+    What `leader` was sent (briefing packs, executive summaries) and whether and when they opened it,
+    newest first: the latest `limit` of each kind read in one query each, then merged.
+    """
+    packs = list(leader.pack_deliveries.select_related("pack").order_by("-created_at", "-pk")[:limit])
+    summaries = list(
+        SummaryDelivery.objects.filter(leader=leader).select_related("summary").order_by("-created_at", "-pk")[:limit]
+    )
+    rows = [{"kind": "pack", "delivery": d, "at": d.sent_at or d.due_at or d.created_at} for d in packs]
+    rows += [{"kind": "summary", "delivery": d, "at": d.sent_at or d.created_at} for d in summaries]
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return rows[:limit]
 
 
 def roadblocks_for(pack, leader):
