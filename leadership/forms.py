@@ -266,7 +266,9 @@ class PackSendForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    send_on = forms.DateField(label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    send_on = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     send_time = forms.TimeField(
         label="Time (each leader's local time)",
         required=False,
@@ -292,6 +294,7 @@ class PackSendBackForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The author sees this on the pack.",
+        error_messages={"required": "Say what should change: the author sees your note on the pack."},
     )
 
     def clean_note(self):

@@ -405,7 +405,8 @@ def pack_review_recipients(pack):
     """
     rows = []
     for leader in sorted(pack.recipients.all(), key=lambda leader: (leader.name.lower(), leader.pk)):
-        zone = leader.time_zone or pack.campaign.time_zone
+        leader.campaign = pack.campaign  # read once, for the leader's zone
+        zone = leader.zone_name
         due_at = None
         if pack.send_on:
             due_at = datetime.combine(pack.send_on, pack.send_time, tzinfo=zoneinfo.ZoneInfo(zone))
@@ -608,7 +609,7 @@ def outbox_entries(campaign, status=None, sender=None):
 
 def pack_deliveries(pack):
     """The pack's delivery rows with their leaders, for its recipient states."""
-    return pack.deliveries.select_related("leader").order_by("leader__name")
+    return pack.deliveries.select_related("leader__campaign").order_by("leader__name")
 
 
 def pack_list(campaign):

@@ -180,7 +180,7 @@ def _pack_go(pack, *, by, send_on, send_time, now):
     Send the locked `pack` now (no `send_on`), or schedule one delivery per leader at `send_on` `send_time`
     in that leader's zone; beat hands scheduled ones to the sender when they are due.
     """
-    leaders = list(pack.recipients.all())
+    leaders = list(pack.recipients.select_related("campaign"))
     pack.send_on, pack.send_time, pack.scheduled_by = send_on, send_time, by
     if send_on is None:
         PackDelivery.objects.bulk_create(

@@ -38,6 +38,9 @@ def campaign_today(campaign):
     return campaign.today()
 
 
+# Read once: zoneinfo lists the zones from the filesystem on every call.
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
+
 # A leader sent this many packs and summaries in READING_DAYS days who opened none of them is flagged.
 READING_DAYS = 90
 NEVER_OPENS_AFTER = 2
@@ -166,8 +169,8 @@ class Leader(models.Model):
 
     @property
     def zone_name(self):
-        """The leader's IANA time zone: their own, else the campaign's."""
-        return self.time_zone or self.campaign.time_zone
+        """The leader's IANA time zone: their own (when it is one), else the campaign's."""
+        return self.time_zone if self.time_zone in TIME_ZONES else self.campaign.time_zone
 
     def zone(self):
         return zoneinfo.ZoneInfo(self.zone_name)
