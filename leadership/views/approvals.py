@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign.access import campaign_view
 from campaign.models import Role
-from leadership import selectors, services
+from leadership import evidence, selectors, services, tone
 from leadership.forms import PackSendBackForm
 from leadership.models import BriefingPack
 from leadership.views.briefings import pack_schedule_label
@@ -44,8 +44,13 @@ def pack_review(request, pk):
         "pack": pack,
         "recipients": selectors.pack_review_recipients(pack),
         "talking_points": pack.talking_point_list(),
-        # What stops it going (the composer's own checks); the tone checks join them here once they exist.
+        # What stops it going (the composer's own checks), then the tone checks (advice, never a block).
         "problems": services.pack_problems(pack, awaiting=pack.is_awaiting_approval),
+        "tone_checks": tone.pack_tone_checks(pack),
+        "review": True,
+        # The content in the default order; each leader's own order is in their preview.
+        "sections": tone.pack_sections("well"),
+        "answers": evidence.answers_with_evidence(request.campaign, pack.answers.all()),
         "is_author": pack.approval_requested_by_id == request.user.pk,
         "form": PackSendBackForm(),
         "schedule": pack_schedule_label(pack) if pack.send_on else None,
