@@ -243,17 +243,18 @@ def pack_deliveries_dispatch_due(*, now=None, limit=500):
     """
     now = now or timezone.now()
     handed = []
+    queued_at = timezone.now()  # when it joined the outbox, which the reaper's delay counts from
     due = PackDelivery.objects.due(now).select_related("pack__campaign", "leader").order_by("due_at", "pk")
     for delivery in due[:limit]:
         with transaction.atomic():
             won = PackDelivery.objects.filter(pk=delivery.pk, status=PackDeliveryStatus.SCHEDULED).update(
-                status=PackDeliveryStatus.QUEUED, created_at=now
+                status=PackDeliveryStatus.QUEUED, created_at=queued_at
             )
             if not won:
                 continue
             pack = delivery.pack
             BriefingPack.objects.filter(pk=pack.pk, status=BriefingPack.Status.SCHEDULED).update(
-                status=BriefingPack.Status.SENT, sent_at=now, sent_by=pack.scheduled_by_id, updated_at=now
+                status=BriefingPack.Status.SENT, sent_at=queued_at, sent_by=pack.scheduled_by_id, updated_at=queued_at
             )
             _pack_log_clippings(pack, [delivery.leader], pack.scheduled_by)
             enqueue_on_commit(SEND_PACK_DELIVERY, delivery.pk)
