@@ -35,6 +35,7 @@ from leadership.models import (
     Objection,
     Outcome,
     PackDelivery,
+    PackDeliveryStatus,
     Stance,
     SummaryDelivery,
     SummaryTestCopy,
@@ -621,7 +622,7 @@ class OutboxEntry:
         return f"{self.title}, {self.period_start.day} {self.period_start:%b} – {last_day.day} {last_day:%b %Y}"
 
     def get_status_display(self):
-        return DeliveryStatus(self.status).label
+        return PackDeliveryStatus(self.status).label
 
 
 class OutboxRows:
