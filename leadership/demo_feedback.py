@@ -183,9 +183,7 @@ def _seed_past_summaries(campaign, schedule):
                 claimed_at=period.due_at,
                 sent_at=period.due_at + timedelta(seconds=5),
                 opened_at=(
-                    period.due_at + timedelta(hours=3)
-                    if (n + index) % 2 == 0 and leader.email != NEVER_OPENS
-                    else None
+                    period.due_at + timedelta(hours=3) if (n + index) % 2 == 0 and leader.email != NEVER_OPENS else None
                 ),
             )
             for n, leader in enumerate(leaders)
