@@ -27,6 +27,7 @@ IMPORT_COLUMNS = [
     "severity",
     "summary",
     "customer",
+    "traced_to",
 ]
 
 
@@ -116,6 +117,7 @@ def _feedback_store(*, campaign, items, ids, source, by):
                 summary=item["summary"],
                 customer=item["customer"] or "",
                 department=item["department"],
+                traced_to=item.get("traced_to"),
                 theme=item["theme"],
             )
         )
@@ -266,6 +268,7 @@ def import_template_csv():
             "high",
             "Waited 40 minutes on hold.",
             "ACME Ltd",
+            "",
         ]
     )
     return out.getvalue()

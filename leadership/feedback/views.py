@@ -207,7 +207,8 @@ def feedback_update(request, pk):
     if request.htmx:
         return _row(request, item, posted=posted)
     rows = FeedbackRows(request.campaign, [item], can_write=True, posted=posted)
-    return render(request, "leadership/feedback_update.html", {"campaign": request.campaign, "rows": rows})
+    context = {"campaign": request.campaign, "rows": rows, "departments": request.campaign.departments.all()}
+    return render(request, "leadership/feedback_update.html", context)
 
 
 @require_POST
