@@ -17,7 +17,7 @@ def leaders_take_campaign_zone(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leadership', '0017_objection_evidence_leads_with'),
+        ('leadership', '0018_feedback_traced_to'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
