@@ -107,6 +107,7 @@ def _compose_context(request, pack, form):
     options = selectors.composer_options(
         pack,
         leaders=recipients,
+        sent=saved["sent"],
         chosen_stories=_ids(selected["stories"]),
         chosen_answers=_ids(selected["answers"]),
         **_story_search(request),
