@@ -1,5 +1,7 @@
 """Forms for feedback, its themes, the CSV import and API tokens."""
 
+import datetime
+import re
 import zoneinfo
 
 from django import forms
@@ -312,6 +314,24 @@ def _named_in_campaign(name, by_name, noun):
     return by_name[name.lower()]
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateField(forms.DateField):
+    """
+    A date written YYYY-MM-DD (`%Y-%m-%d`): the common, zero-padded spelling is read by
+    date.fromisoformat, about ten times quicker than strptime; anything else goes the usual way.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str) and ISO_DAY.fullmatch(value := value.strip()):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass  # 2026-02-30: refused with the field's own message below
+        return super().to_python(value)
+
+
 class FeedbackIntakeForm(forms.Form):
     """
     One item from outside (a CSV row or an API item), with department and theme given by name.
@@ -320,7 +340,7 @@ class FeedbackIntakeForm(forms.Form):
 
     external_id = forms.CharField(max_length=100, required=False)
     kind = LabelledChoiceField(choices=Kind.choices, what="kind")
-    received_on = forms.DateField(input_formats=["%Y-%m-%d"])
+    received_on = IsoDateField(input_formats=["%Y-%m-%d"])
     channel = LabelledChoiceField(choices=Channel.choices, required=False, what="channel")
     department = forms.CharField(max_length=100, required=False)
     traced_to = forms.CharField(max_length=100, required=False)

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("campaign", "0020_campaign_recognition_gap_weeks"),
-        ("leadership", "0018_feedback_traced_to"),
+        ("leadership", "0021_packs_scheduled_approved_opened"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

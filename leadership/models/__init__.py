@@ -5,7 +5,7 @@ in `briefings.py`; feedback and API tokens in `feedback.py`; executive summaries
 schedule and deliveries in `summaries.py`. `delivery.py` holds what both deliveries share.
 """
 
-from leadership.models.briefings import BriefingPack, Event, InvitationUpdate, PackDelivery
+from leadership.models.briefings import BriefingPack, Event, InvitationUpdate, PackDelivery, PackDeliveryStatus
 from leadership.models.delivery import Delivery, DeliveryStatus
 from leadership.models.feedback import ApiToken, Feedback, FeedbackTheme
 from leadership.models.leaders import (
@@ -46,6 +46,7 @@ __all__ = [
     "Objection",
     "Outcome",
     "PackDelivery",
+    "PackDeliveryStatus",
     "RecognitionDelivery",
     "RecognitionMoment",
     "Stance",
