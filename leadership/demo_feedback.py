@@ -108,6 +108,10 @@ def _traced_to(summary, n, departments):
     return departments.get(name) if name and n % 4 else None
 
 
+# The demo's one leader who opens nothing we send (the leaders list flags them): packs or summaries.
+NEVER_OPENS = "t.kowal@northwind.example"
+
+
 def seed(campaign):
     rng = random.Random(7_2026)
     themes = {name: FeedbackTheme.objects.update_or_create(campaign=campaign, name=name)[0] for name in THEMES}
@@ -198,7 +202,9 @@ def _seed_past_summaries(campaign, schedule):
                 created_at=period.due_at,
                 claimed_at=period.due_at,
                 sent_at=period.due_at + timedelta(seconds=5),
-                opened_at=period.due_at + timedelta(hours=3) if (n + index) % 2 == 0 else None,
+                opened_at=(
+                    period.due_at + timedelta(hours=3) if (n + index) % 2 == 0 and leader.email != NEVER_OPENS else None
+                ),
             )
             for n, leader in enumerate(leaders)
         )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from leadership.feedback import views as feedback
-from leadership.views import briefings, leaders, outbox, public, summaries
+from leadership.views import approvals, briefings, leaders, outbox, public, recognition, summaries
 
 app_name = "leadership"
 
@@ -36,16 +36,36 @@ urlpatterns = [
     path(f"{C}briefings/<int:pk>/", briefings.pack_compose, name="pack-compose"),
     path(f"{C}briefings/<int:pk>/preview/", briefings.pack_preview, name="pack-preview"),
     path(f"{C}briefings/<int:pk>/send/", briefings.pack_send, name="pack-send"),
+    path(f"{C}briefings/<int:pk>/review/", approvals.pack_review, name="pack-review"),
+    path(f"{C}briefings/<int:pk>/approve/", approvals.pack_approve, name="pack-approve"),
+    path(f"{C}briefings/<int:pk>/send-back/", approvals.pack_send_back, name="pack-send-back"),
+    path(f"{C}briefings/<int:pk>/withdraw/", approvals.pack_withdraw, name="pack-withdraw"),
+    path(f"{C}briefings/<int:pk>/unschedule/", approvals.pack_unschedule, name="pack-unschedule"),
     path(f"{C}briefings/<int:pk>/print/", briefings.pack_print, name="pack-print"),
     path(f"{C}briefings/<int:pk>/delete/", briefings.pack_delete, name="pack-delete"),
     path(f"{C}briefings/invitations/", briefings.event_list, name="event-list"),
+    path(f"{C}briefings/invitations/<int:pk>/edit/", briefings.event_edit, name="event-edit"),
+    path(f"{C}briefings/invitations/<int:pk>/cancel/", briefings.event_cancel, name="event-cancel"),
     path(f"{C}briefings/invitations/<int:pk>/delete/", briefings.event_delete, name="event-delete"),
+    path(f"{C}recognition/", recognition.moment_list, name="moment-list"),
+    path(f"{C}recognition/new/", recognition.moment_new, name="moment-new"),
+    path(f"{C}recognition/<int:pk>/", recognition.moment_detail, name="moment-detail"),
+    path(f"{C}recognition/<int:pk>/edit/", recognition.moment_edit, name="moment-edit"),
+    path(f"{C}recognition/<int:pk>/cancel/", recognition.moment_cancel, name="moment-cancel"),
+    path(f"{C}recognition/<int:pk>/held/", recognition.moment_held, name="moment-held"),
+    path(f"{C}recognition/<int:pk>/photo/remove/", recognition.moment_photo_remove, name="moment-photo-remove"),
+    path(
+        f"{C}recognition/<int:pk>/photo/<str:size>.jpg",
+        recognition.moment_photo,
+        name="moment-photo",
+    ),
     path(f"{C}outbox/", outbox.outbox_list, name="outbox-list"),
     path(f"{C}outbox/<slug:kind>/<int:pk>/", outbox.outbox_message, name="outbox-message"),
     path(f"{C}outbox/<slug:kind>/<int:pk>/html/", outbox.outbox_message_html, name="outbox-message-html"),
     # Leaders' own pages: no login, a signed token instead (leadership.signing).
     path("l/briefing/<str:token>/", public.pack_web, name="pack-web"),
     path("l/answer/<str:token>/", public.event_answer, name="event-answer"),
+    path("l/photo/<str:token>/", recognition.moment_photo_signed, name="moment-photo-signed"),
     path(f"{C}feedback/", feedback.feedback_list, name="feedback-list"),
     path(f"{C}feedback/import/", feedback.feedback_import, name="feedback-import"),
     path(f"{C}feedback/import/example.csv", feedback.feedback_import_template, name="feedback-import-example"),
