@@ -198,17 +198,64 @@ class DepartmentForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "kind", "measure"]
+        fields = [
+            "title",
+            "kind",
+            "measure",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "cadence",
+        ]
         help_texts = {
             "measure": (
                 "An outcome for customers, e.g. 'repeat orders per quarter'. Classes held, course scores, "
                 "emails sent or page views measure the campaign itself, not its bull's-eye."
-            )
+            ),
+            "baseline_value": "Where the measure stood at the start; leave the four figures blank to add them later.",
+            "target_value": "Where it should be by the target date.",
+        }
+        widgets = {
+            "baseline_on": forms.DateInput(attrs={"type": "date"}),
+            "target_on": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.campaign = campaign
+        self.campaign = campaign
+
+    def clean(self):
+        data = super().clean()
+        names = ("baseline_value", "baseline_on", "target_value", "target_on")
+        given = {name: data.get(name) for name in names}
+        if any(value is not None for value in given.values()) and not self.errors:
+            for name, value in given.items():
+                if value is None:
+                    label = self.fields[name].label.lower()
+                    self.add_error(
+                        name, f"Give the {label} too: a line needs a baseline and a target, each with its date."
+                    )
+        if self.errors:
+            return data
+        baseline, target = given["baseline_value"], given["target_value"]
+        if baseline is not None and target == baseline:
+            self.add_error("target_value", "The target equals the baseline: set where the measure should get to.")
+        if given["baseline_on"] and given["target_on"] and given["target_on"] <= given["baseline_on"]:
+            self.add_error("target_on", "The target date must come after the baseline date.")
+        if given["baseline_on"] and given["baseline_on"] > self.campaign.today():
+            self.add_error("baseline_on", "The baseline is where the measure stands now or stood: not a future date.")
+        if baseline is not None and target is not None and target != baseline:
+            up = data.get("direction") == Goal.Direction.UP
+            if (target < baseline) == up:
+                better = "up" if up else "down"
+                self.add_error(
+                    "direction", f"The target is {'below' if up else 'above'} the baseline, yet {better} is better."
+                )
+        return data
 
     @property
     def bullseye_hint(self):
@@ -216,6 +263,24 @@ class GoalForm(forms.ModelForm):
         if not self.is_bound:
             return None
         return check_measure(self.data.get(self.add_prefix("measure"), ""))
+
+
+class GoalReadingForm(forms.Form):
+    """One reading entered on the goal's page: a date gone by and a number."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="The day the figure is for.")
+    value = forms.DecimalField(max_digits=14, decimal_places=4)
+    note = forms.CharField(max_length=200, required=False, help_text="Where it came from, optional.")
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.campaign.today():
+            raise forms.ValidationError(f"{day:%-d %B %Y} is in the future: a reading is of a day gone by.")
+        return day
 
 
 class MemberInviteForm(forms.Form):
@@ -450,3 +515,32 @@ class CampaignDeleteForm(forms.Form):
         if typed != self.campaign.name:
             raise forms.ValidationError(f"That is not the campaign's name. Type “{self.campaign.name}” to delete it.")
         return typed
+
+
+class ReadingsImportForm(forms.Form):
+    """A CSV of readings for one goal; on the preview the checked text comes back so confirming imports exactly it."""
+
+    file = forms.FileField(
+        label="CSV file",
+        required=False,
+        help_text="Columns date, value and (optionally) note, named on the first line.",
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    MAX_BYTES = 1024 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB; split it in parts.")
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+                ) from None
+        if not data.get("content"):
+            raise forms.ValidationError("Choose a CSV file to import.")
+        return data

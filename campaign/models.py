@@ -240,6 +240,24 @@ class GoalQuerySet(models.QuerySet):
         )
         return self.filter(campaign=campaign).annotate(win_count=Coalesce(models.Subquery(wins), 0))
 
+    def with_latest_reading(self, campaign, *, as_of=None):
+        """
+        The campaign's goals, each annotated with `latest_value` and `latest_on`: its newest reading
+        (taken before `as_of`, a date, when given: a summary's period end), None when it has none.
+
+        Two correlated subqueries over the unique index on (goal, taken_on), read backwards: one query
+        however many readings lie behind. `campaign.readings.progress(goal)` turns a goal annotated so
+        into its standing against the line from baseline to target.
+        """
+        readings = GoalReading.objects.filter(goal=models.OuterRef("pk"))
+        if as_of is not None:
+            readings = readings.filter(taken_on__lt=as_of)
+        newest = readings.order_by("-taken_on")
+        return self.filter(campaign=campaign).annotate(
+            latest_value=models.Subquery(newest.values("value")[:1]),
+            latest_on=models.Subquery(newest.values("taken_on")[:1]),
+        )
+
 
 class Goal(models.Model):
     """A bull's-eye goal: an outcome outside the campaign that wins should serve."""
@@ -261,13 +279,64 @@ class Goal(models.Model):
         help_text="The outcome for customers you will watch, e.g. 'repeat orders per quarter'.",
     )
 
+    class Direction(models.TextChoices):
+        UP = "up", "Up is better"
+        DOWN = "down", "Down is better"
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    # How many days without a reading a cadence allows before the checkup says so.
+    CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 31, Cadence.QUARTERLY: 92}
+
+    unit = models.CharField(max_length=30, blank=True, help_text="What a reading counts in: %, NPS points, £k…")
+    direction = models.CharField(max_length=4, choices=Direction, default=Direction.UP)
+    baseline_value = models.DecimalField("baseline", max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_on = models.DateField("baseline date", null=True, blank=True)
+    target_value = models.DecimalField("target", max_digits=14, decimal_places=4, null=True, blank=True)
+    target_on = models.DateField("target date", null=True, blank=True)
+    cadence = models.CharField(
+        "reading cadence",
+        max_length=10,
+        choices=Cadence,
+        default=Cadence.MONTHLY,
+        help_text="How often a new reading is due; the checkup says when one is overdue.",
+    )
+
     objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            # A baseline and a target each come with their date; a target needs a baseline to start from.
+            models.CheckConstraint(
+                condition=models.Q(baseline_value__isnull=True, baseline_on__isnull=True)
+                | models.Q(baseline_value__isnull=False, baseline_on__isnull=False),
+                name="goal_baseline_with_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True, target_on__isnull=True)
+                | models.Q(target_value__isnull=False, target_on__isnull=False, baseline_value__isnull=False),
+                name="goal_target_with_date_and_baseline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True) | ~models.Q(target_value=models.F("baseline_value")),
+                name="goal_target_differs_from_baseline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_on__isnull=True) | models.Q(target_on__gt=models.F("baseline_on")),
+                name="goal_target_after_baseline",
+            ),
+            models.CheckConstraint(condition=models.Q(direction__in=["up", "down"]), name="goal_direction_valid"),
+        ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:goal-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
 
     @property
     def bullseye_hint(self):
@@ -275,6 +344,39 @@ class Goal(models.Model):
         from campaign.bullseye import check_measure
 
         return check_measure(self.measure)
+
+    @property
+    def is_measured(self):
+        """Has the goal a baseline and a target, so that readings can be set against the line between them?"""
+        return self.target_value is not None and self.baseline_value is not None
+
+    @property
+    def cadence_days(self):
+        return self.CADENCE_DAYS.get(self.cadence, 31)
+
+
+class GoalReading(models.Model):
+    """One reading of a goal's measure on a day: one per goal and day (a second one for that day updates it)."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Entered on the page"
+        IMPORT = "import", "CSV import"
+        API = "api", "API"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="readings")
+    taken_on = models.DateField("date")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    note = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.PAGE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["goal", "taken_on"]
+        constraints = [models.UniqueConstraint("goal", "taken_on", name="goal_reading_one_per_day")]
+
+    def __str__(self):
+        return f"{self.goal} on {self.taken_on:%-d %B %Y}"
 
 
 class MembershipQuerySet(models.QuerySet):

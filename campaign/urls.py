@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaign import views
 from campaign.privacy import views as privacy
+from campaign.views import readings
 
 app_name = "campaign"
 
@@ -26,6 +27,18 @@ urlpatterns = [
         "c/<slug:slug>/wins/<int:pk>/roadblock/clear/",
         views.problem_roadblock_clear,
         name="problem-roadblock-clear",
+    ),
+    path("c/<slug:slug>/goals/<int:pk>/", readings.goal_detail, name="goal-detail"),
+    path("c/<slug:slug>/goals/<int:pk>/import/", readings.goal_readings_import, name="goal-readings-import"),
+    path(
+        "c/<slug:slug>/goals/<int:pk>/import/example.csv",
+        readings.goal_readings_import_example,
+        name="goal-readings-import-example",
+    ),
+    path(
+        "c/<slug:slug>/goals/<int:pk>/readings/<int:reading_pk>/delete/",
+        readings.goal_reading_delete,
+        name="goal-reading-delete",
     ),
     path("c/<slug:slug>/settings/", views.settings_general, name="settings"),
     *views.departments.urls("c/<slug:slug>/settings/departments/"),

@@ -122,6 +122,7 @@ def seed_campaign():
         Department.objects.update_or_create(campaign=campaign, name=name, defaults={"kind": kind})
     for title, kind, measure in GOALS:
         Goal.objects.update_or_create(campaign=campaign, title=title, defaults={"kind": kind, "measure": measure})
+    # Their baselines, targets and a year of readings are seeded by campaign.demo.
     return campaign
 
 
