@@ -227,9 +227,13 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.campaign = campaign
         self.campaign = campaign
+        # A goal added with only a title (as before goals were measured) takes the defaults.
+        self.fields["direction"].required = self.fields["cadence"].required = False
 
     def clean(self):
         data = super().clean()
+        data["direction"] = data.get("direction") or self.instance.direction or Goal.Direction.UP
+        data["cadence"] = data.get("cadence") or self.instance.cadence or Goal.Cadence.MONTHLY
         names = ("baseline_value", "baseline_on", "target_value", "target_on")
         given = {name: data.get(name) for name in names}
         if any(value is not None for value in given.values()) and not self.errors:

@@ -271,18 +271,20 @@ def chart(goal, readings, wins):
     }
 
 
-def goal_page(goal, *, today, limit=500):
+def goal_page(goal, *, today, limit=500, wins_limit=200):
     """
-    What a goal's page shows: its progress, the readings (the latest `limit`, oldest first, each with
-    the line's value that day), the won problems aimed at it, and the chart of both. Three queries.
+    What a goal's page shows: its progress, the readings (the latest `limit`, newest first, each with
+    the line's value that day), the latest `wins_limit` won problems aimed at it, and the chart of
+    both. Two queries.
     """
     newest = list(goal.readings.order_by("-taken_on")[: limit + 1])
     shown = list(reversed(newest[:limit]))
-    wins = list(
+    latest_wins = list(
         ServiceProblem.objects.filter(goal=goal, status=ServiceProblem.Status.WON, won_on__isnull=False)
         .only("pk", "title", "won_on", "campaign_id")
-        .order_by("won_on", "pk")
+        .order_by("-won_on", "-pk")[: wins_limit + 1]
     )
+    wins = list(reversed(latest_wins[:wins_limit]))
     if newest:
         goal.latest_value, goal.latest_on = newest[0].value, newest[0].taken_on
     else:
@@ -301,6 +303,7 @@ def goal_page(goal, *, today, limit=500):
         "rows": rows,
         "more": len(newest) > limit,
         "wins": wins,
+        "more_wins": len(latest_wins) > wins_limit,
         "chart": chart(goal, shown, wins),
         "baseline": format_value(goal.baseline_value, goal.unit),
         "target": format_value(goal.target_value, goal.unit),

@@ -237,6 +237,7 @@ def test_the_goal_page_queries_do_not_grow_with_readings_and_wins(
     assert response.status_code == 200
     assert response.text.count('class="goal-chart__point') == 500
     assert "The latest 500 readings." in response.text
+    assert "The latest 200 wins." in response.text
 
 
 def test_hostile_goal_titles_and_notes_are_escaped(client_for, viewer, campaign, today):
