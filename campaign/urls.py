@@ -40,6 +40,7 @@ urlpatterns = [
         readings.goal_reading_delete,
         name="goal-reading-delete",
     ),
+    path("c/<slug:slug>/wins/recognise/<int:pk>/", views.nomination_act, name="nomination-act"),
     path("c/<slug:slug>/settings/", views.settings_general, name="settings"),
     *views.departments.urls("c/<slug:slug>/settings/departments/"),
     *views.goals.urls("c/<slug:slug>/settings/goals/"),
