@@ -167,11 +167,12 @@ def campaign_values(campaign):
 def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None):
     """
     Queue email `template` to each of `recipients` (pairs of address and that recipient's own context,
-    merged over `context`), one row each, and enqueue their sending once the transaction commits (a
+    merged over `context`; or triples whose third item is that recipient's own secret values, merged over
+    `secret_context`), one row each, and enqueue their sending once the transaction commits (a
     rolled-back transaction sends nothing). Every value must be plain JSON. Returns the rows.
     """
     rows = []
-    for email, own in recipients:
+    for email, own, *own_secrets in recipients:
         values = {**context, **own}
         rows.append(
             MemberDelivery(
@@ -180,7 +181,7 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
                 template=template,
                 subject=render_subject(template, values)[:300],
                 context=values,
-                secret_context=secret_context or {},
+                secret_context={**(secret_context or {}), **(own_secrets[0] if own_secrets else {})},
                 triggered_by=triggered_by,
             )
         )
@@ -192,9 +193,19 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
 
 
 def member_delivery_message(delivery, *, reveal=False):
-    """The unsent message of `delivery`; its secret values only when `reveal` (the send), never for a page."""
+    """
+    The unsent message of `delivery`; its secret values only when `reveal` (the send), never for a page.
+    Recurring mail keeps its one-click unsubscribe address as the secret `unsubscribe_url`: the sent
+    message then carries the RFC 8058 headers too.
+    """
     secrets = {key: value if reveal and value is not None else HIDDEN for key, value in delivery.secret_context.items()}
-    message = make_message(delivery.template, [delivery.to_email], {**delivery.context, **secrets})
+    headers = {}
+    if reveal and delivery.secret_context.get("unsubscribe_url"):
+        headers = {
+            "List-Unsubscribe": f"<{delivery.secret_context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = make_message(delivery.template, [delivery.to_email], {**delivery.context, **secrets}, headers=headers)
     message.extra_headers["Message-ID"] = delivery.message_id
     return message
 

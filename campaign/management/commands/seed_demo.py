@@ -78,6 +78,7 @@ DEMO_SEEDERS = [
     "campaign.demo",
     "leadership.demo_feedback",
     "leadership.demo_complaints",
+    "allies.demo_checkin",
 ]
 
 USERS = [
