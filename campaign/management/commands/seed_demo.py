@@ -79,6 +79,7 @@ DEMO_SEEDERS = [
     "leadership.demo_feedback",
     "leadership.demo_complaints",
     "allies.demo_checkin",
+    "leadership.demo_recognition",
 ]
 
 USERS = [
