@@ -188,6 +188,9 @@ def _bullseye(campaign, period, as_of):
             "wins": [title for _rank, title in sorted(wins[p.goal.pk])],
         }
         for p in progress
+    ]
+
+
 def _celebrations(campaign, period):
     """
     Wins celebrated in the period by a leader in person, with a photo its people agreed to share: the
