@@ -29,6 +29,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from campaign.emails import make_message, render_subject
@@ -159,19 +160,25 @@ def deliveries_release_stale(*, model, older_than=STALE_AFTER, done=None):
 
 
 def campaign_values(campaign):
-    """What member mail says of its campaign, as the plain values an outbox row keeps."""
-    return {"campaign": {"name": campaign.name, "why": campaign.why}}
+    """
+    What member mail says of its campaign, as the plain values an outbox row keeps; every member mail
+    links to the page where the member chooses what the campaign emails them about.
+    """
+    settings_path = reverse("campaign:notifications", kwargs={"slug": campaign.slug})
+    return {"campaign": {"name": campaign.name, "why": campaign.why}, "settings_url": settings.SITE_URL + settings_path}
 
 
 @transaction.atomic
-def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None):
+def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None, event=None):
     """
     Queue email `template` to each of `recipients` (pairs of address and that recipient's own context,
-    merged over `context`), one row each, and enqueue their sending once the transaction commits (a
-    rolled-back transaction sends nothing). Every value must be plain JSON. Returns the rows.
+    merged over `context`; or triples, the third being that recipient's own secret values), one row
+    each, and enqueue their sending once the transaction commits (a rolled-back transaction sends
+    nothing). Every value must be plain JSON. `event`: the campaign event the mail notifies of.
+    Returns the rows.
     """
     rows = []
-    for email, own in recipients:
+    for email, own, *own_secret in recipients:
         values = {**context, **own}
         rows.append(
             MemberDelivery(
@@ -180,8 +187,9 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
                 template=template,
                 subject=render_subject(template, values)[:300],
                 context=values,
-                secret_context=secret_context or {},
+                secret_context={**(secret_context or {}), **(own_secret[0] if own_secret else {})},
                 triggered_by=triggered_by,
+                event=event,
             )
         )
     # One INSERT however many recipients; PostgreSQL and SQLite both return the new ids for the tasks.
@@ -194,7 +202,12 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
 def member_delivery_message(delivery, *, reveal=False):
     """The unsent message of `delivery`; its secret values only when `reveal` (the send), never for a page."""
     secrets = {key: value if reveal and value is not None else HIDDEN for key, value in delivery.secret_context.items()}
-    message = make_message(delivery.template, [delivery.to_email], {**delivery.context, **secrets})
+    headers = {}
+    if reveal and delivery.secret_context.get("unsubscribe_url"):
+        # One click in the mail program switches these notifications off (RFC 8058).
+        headers["List-Unsubscribe"] = f"<{delivery.secret_context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = make_message(delivery.template, [delivery.to_email], {**delivery.context, **secrets}, headers=headers)
     message.extra_headers["Message-ID"] = delivery.message_id
     return message
 
