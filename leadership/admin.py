@@ -88,7 +88,17 @@ class BriefingPackAdmin(admin.ModelAdmin):
     list_display = ["title", "campaign", "status", "sent_at", "created_by"]
     list_filter = ["campaign", "status"]
     search_fields = ["title"]
-    raw_id_fields = ["recipients", "stories", "clippings", "visits", "events", "roadblocks", "created_by", "sent_by"]
+    raw_id_fields = [
+        "recipients",
+        "stories",
+        "clippings",
+        "visits",
+        "events",
+        "roadblocks",
+        "answers",
+        "created_by",
+        "sent_by",
+    ]
     inlines = [PackDeliveryInline]
 
 

@@ -28,6 +28,7 @@ from leadership.models import (
     VisitAction,
 )
 from leadership.services import objections_prefill
+from leadership.starter import STARTER_EVIDENCE_KINDS
 
 User = get_user_model()
 B = ServiceProblem.Benefit
@@ -194,6 +195,14 @@ STORIES = [
 ]
 
 
+# Objections some leaders are known to raise, whatever the draw; leaders who are drawn to trouble.
+DEMO_OBJECTIONS = {
+    "r.vance": ("Service is a cost, and we don't need more cost.", "How will this help the bottom line?"),
+    "h.osei": ("What's wrong with our service? Our scores are good.",),
+}
+LEADS_WITH_WRONG = {"r.vance": "wrong", "t.kowal": "wrong"}
+
+
 def seed(campaign):
     rng = random.Random(6)
     today = timezone.localdate()
@@ -201,7 +210,11 @@ def seed(campaign):
     champion = User.objects.filter(username="demo-champion").first()
     admin = User.objects.filter(username="demo-admin").first()
     departments = {d.name: d for d in Department.objects.filter(campaign=campaign)}
+    # The starter answers carry the campaign's own numbers (a demo seeded before they did gets them too).
+    for text, kind in STARTER_EVIDENCE_KINDS.items():
+        Objection.objects.filter(campaign=campaign, objection=text).update(evidence_kind=kind)
     objections = list(Objection.objects.filter(campaign=campaign))
+    by_text = {objection.objection: objection for objection in objections}
 
     leaders = []
     for index, (name, email, title, department, level, stance, wiifm, note) in enumerate(LEADERS):
@@ -219,11 +232,16 @@ def seed(campaign):
                 "owner": champion if index % 2 else admin,
             },
         )
-        leader.objections.set(
+        heard = (
             rng.sample(objections, k=min(len(objections), 1 + index % 3))
             if stance in ("skeptic", "opposed", "neutral")
             else []
         )
+        # The finance chief says what finance chiefs say, and wants the trouble first.
+        heard += [by_text[text] for text in DEMO_OBJECTIONS.get(email, ()) if text in by_text]
+        leader.objections.set(set(heard))
+        leader.leads_with = LEADS_WITH_WRONG.get(email, "well")
+        leader.save(update_fields=["leads_with"])
         leaders.append(leader)
 
     events = []
@@ -353,3 +371,5 @@ def seed(campaign):
     )
     draft.recipients.set(leaders[4:7])
     draft.clippings.set(clippings[1:3])
+    # The answers to what its leaders raised, with the campaign's numbers filled in live.
+    draft.answers.set(Objection.objects.filter(leaders__in=leaders[4:7]).exclude(evidence_kind="none").distinct())

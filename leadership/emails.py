@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from campaign.emails import make_message
 from campaign.outbox import member_delivery_message
 from campaign.posts import post_build
-from leadership import selectors, signing, summaries
+from leadership import evidence, selectors, signing, summaries, tone
 from leadership.models import ExecutiveSummary, SummaryDelivery
 
 TEST_COPY_SUBJECT_PREFIX = "[Test] "
@@ -54,8 +54,11 @@ def pack_context(delivery, *, pack=None):
         "visits": list(pack.visits.all()),
         "events": events,
         "roadblocks": selectors.roadblocks_for(pack, leader),
+        "answers": evidence.answers_with_evidence(pack.campaign, selectors.answers_for(pack, leader)),
         "talking_points": pack.talking_point_list(),
         "web_url": signing.pack_web_url(delivery) if delivery.pk else None,
+        # The leader's own order of the sections (what goes well first, or what goes wrong).
+        "sections": tone.pack_sections(leader.leads_with),
     }
 
 
@@ -75,12 +78,23 @@ def pack_web_html(delivery):
 # --- Executive summaries ------------------------------------------------------------------------
 
 
+# The shared part's sections (partials of emails/_summary-shared.*), each rendered once per summary.
+SUMMARY_SHARED_SECTIONS = ("figures", "wrong", "well")
+
+
 def summary_shared(summary):
-    """The part of `summary` (or a test copy) every reader's copy shares, rendered: {"text": …, "html": …}."""
+    """
+    The part of `summary` (or a test copy) every reader's copy shares, rendered once, section by section:
+    {"text": {"figures": …, "wrong": …, "well": …}, "html": {…}}. Each leader's copy puts the sections in
+    their own order (tone.summary_sections) without rendering any of them again.
+    """
     context = {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
     return {
-        "text": render_to_string("emails/_summary-shared.txt", context),
-        "html": render_to_string("emails/_summary-shared.html", context),
+        kind: {
+            section: render_to_string(f"emails/_summary-shared.{ext}#{section}", context)
+            for section in SUMMARY_SHARED_SECTIONS
+        }
+        for kind, ext in (("text", "txt"), ("html", "html"))
     }
 
 
@@ -88,6 +102,8 @@ def _summary_context(summary, leader=None, *, shared=None, **extra):
     """The summary templates' context; a leader sees only the roadblocks put to them or to no one."""
     context = summaries.summary_context(summary, leader)
     context["shared"] = shared or summary_shared(summary)
+    # The leader's order of the sections; a test copy (or no leader) reads what is going well first.
+    context["sections"] = tone.summary_sections(getattr(leader, "leads_with", None))
     if leader is not None:
         context.update(leader=leader, unsubscribe_url=signing.unsubscribe_url(leader))
     context.update(extra)

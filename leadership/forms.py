@@ -10,7 +10,9 @@ from leadership.models import (
     Clipping,
     Engagement,
     Event,
+    EvidenceKind,
     Leader,
+    LeadsWith,
     Objection,
     SummarySchedule,
     Wiifm,
@@ -49,9 +51,10 @@ class LeaderForm(CampaignModelForm):
             "wiifm",
             "wiifm_note",
             "objections",
+            "leads_with",
             "owner",
         ]
-        widgets = {"objections": forms.CheckboxSelectMultiple}
+        widgets = {"objections": forms.CheckboxSelectMultiple, "leads_with": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,12 +63,17 @@ class LeaderForm(CampaignModelForm):
         self.fields["owner"].queryset = User.objects.filter(memberships__campaign=self.campaign).order_by("username")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["owner"].label = "Relationship owner"
+        # Left out (an older form, an import), it stays what it was: what is going well first for a new leader.
+        self.fields["leads_with"].required = False
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError("Give the leader's name.")
         return name
+
+    def clean_leads_with(self):
+        return self.cleaned_data["leads_with"] or self.instance.leads_with or LeadsWith.WELL
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -88,11 +96,36 @@ class EngagementForm(CampaignModelForm):
         return cleaned
 
 
+class LeadsWithForm(forms.ModelForm):
+    """How a leader likes to be told, chosen on their page."""
+
+    class Meta:
+        model = Leader
+        fields = ["leads_with"]
+        widgets = {"leads_with": forms.RadioSelect}
+        error_messages = {
+            "leads_with": {
+                "required": "Choose how they like to be told.",
+                "invalid_choice": "Choose one of the two: lead with what is going well, or with what is going wrong.",
+            }
+        }
+
+
 class ObjectionForm(CampaignModelForm):
     class Meta:
         model = Objection
-        fields = ["objection", "response", "evidence"]
+        fields = ["objection", "response", "evidence", "evidence_kind"]
         widgets = {"response": forms.Textarea(attrs={"rows": 4}), "evidence": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "evidence_kind": {"invalid_choice": "Choose one of the listed kinds of numbers, or none."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_kind"].required = False  # left out: the written evidence only
+
+    def clean_evidence_kind(self):
+        return self.cleaned_data["evidence_kind"] or self.instance.evidence_kind or EvidenceKind.NONE
 
     def clean_objection(self):
         text = " ".join(self.cleaned_data["objection"].split())
@@ -198,6 +231,7 @@ class PackComposeForm(CampaignModelForm):
             "visits": BenchmarkVisit.objects.filter(campaign=campaign),
             "events": events.distinct(),
             "roadblocks": ServiceProblem.objects.open_roadblocks(campaign),
+            "answers": Objection.objects.filter(campaign=campaign),
         }
         self.choices = selectors.pack_choices(self.instance)
         for name in selectors.PACK_PARTS:

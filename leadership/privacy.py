@@ -37,10 +37,15 @@ def register():
             ("wiifm", OPINION, "what champions think they value: champions and admins only"),
             ("wiifm_note", OPINION, "what they value, in their words: champions and admins only"),
             ("objections", OPINION, "the objections champions heard them raise: champions and admins only"),
+            ("leads_with", OPINION, "how champions think they like to be told: champions and admins only"),
         ],
         not_personal=["level"],
     )
-    register_model("leadership.objection", campaign_path="campaign", not_personal=["objection", "response", "evidence"])
+    register_model(
+        "leadership.objection",
+        campaign_path="campaign",
+        not_personal=["objection", "response", "evidence", "evidence_kind"],
+    )
     register_model(
         "leadership.engagement",
         campaign_path="campaign",
@@ -183,6 +188,7 @@ def collect_leader(match):
                 "what_they_value": ", ".join(leader.wiifm_labels()),
                 "in_their_words": leader.wiifm_note,
                 "objections_heard": "; ".join(str(objection) for objection in leader.objections.all()),
+                "how_they_like_to_be_told": leader.get_leads_with_display(),
                 "receives_summaries": leader.receives_summaries,
             }
         ],
@@ -204,6 +210,7 @@ def erase_leader(match):
             wiifm=[],
             wiifm_note="",
             stance="neutral",
+            leads_with="well",
             receives_summaries=False,
         ),
         "leader_engagements": Engagement.objects.filter(leader_id=match.pk).exclude(note="").update(note=""),

@@ -30,6 +30,8 @@ from leadership.models import (
     DeliveryStatus,
     Engagement,
     Leader,
+    LeadsWith,
+    Objection,
     Outcome,
     PackDelivery,
     Stance,
@@ -64,6 +66,11 @@ class LeaderChoice(NamedTuple):
     name: str
     stance: str
     wiifm: list
+    leads_with: str = LeadsWith.WELL
+
+    @property
+    def leads_with_label(self):
+        return LeadsWith(self.leads_with).label if self.leads_with in LeadsWith.values else ""
 
     # Named as Leader's own, so a fragment draws a leader's tags the same way from either.
     def get_stance_display(self):
@@ -94,15 +101,15 @@ def leader_choices(campaign, chosen=(), limit=None):
         rows = rows.filter(Q(pk__in=first) | Q(pk__in=list(chosen)))
     count = leaders.order_by().values("campaign").annotate(total=Count("pk")).values("total")
     rows = rows.annotate(total=Subquery(count[:1]), wiifm_text=Cast("wiifm", TextField()))
-    rows = list(rows.values_list("pk", "name", "stance", "wiifm_text", "total"))
+    rows = list(rows.values_list("pk", "name", "stance", "wiifm_text", "leads_with", "total"))
     decoded = {}
     choices = []
-    for pk, name, stance, wiifm, _total in rows:
+    for pk, name, stance, wiifm, leads_with, _total in rows:
         if wiifm not in decoded:
             decoded[wiifm] = json.loads(wiifm) if wiifm else []
-        choices.append(LeaderChoice(pk, name, stance, decoded[wiifm]))
+        choices.append(LeaderChoice(pk, name, stance, decoded[wiifm], leads_with))
     # No rows: the campaign has no leaders (otherwise the first `limit` would be listed).
-    return LeaderChoices(choices, rows[0][4] if rows else 0)
+    return LeaderChoices(choices, rows[0][-1] if rows else 0)
 
 
 def event_answers(events):
@@ -174,7 +181,7 @@ def sent_content(leaders):
     return sent
 
 
-PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks")
+PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblocks", "answers")
 
 
 def pack_choices(pack):
@@ -346,7 +353,41 @@ def story_choices(campaign, leaders, sent, *, chosen=(), query="", limit=STORIES
     return StoryChoices(shown=shown, total=total, query=query, limit=limit)
 
 
-def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="", story_limit=STORIES_SHOWN):
+@dataclass
+class AnswerChoice:
+    """An objection the composer offers as an answer: who among the recipients raised it."""
+
+    item: object
+    raised_by: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return self.item.objection
+
+
+def answer_choices(campaign, leaders, *, chosen=()):
+    """
+    The handbook's answers to offer `leaders` (recipients: rows with pk and name): the objections any of them
+    raised, with who raised each, plus the answers in `chosen` (ids), so a saved choice is never dropped. In
+    handbook order. Two queries: who raised what among the recipients, then the objections.
+    """
+    names = {leader.pk: leader.name for leader in leaders}
+    raised = defaultdict(list)
+    heard = Leader.objections.through.objects.filter(leader_id__in=list(names), objection__campaign=campaign)
+    for leader_id, objection_id in heard.order_by().values_list("leader_id", "objection_id"):
+        raised[objection_id].append(names[leader_id])
+    wanted = set(raised) | set(chosen)
+    if not wanted:
+        return []
+    objections = Objection.objects.filter(campaign=campaign, pk__in=wanted).only(
+        "id", "objection", "evidence_kind", "position"
+    )
+    return [AnswerChoice(item=o, raised_by=sorted(raised[o.pk], key=str.casefold)) for o in objections]
+
+
+def composer_options(
+    pack, *, leaders=None, chosen_stories=None, chosen_answers=None, story_query="", story_limit=STORIES_SHOWN
+):
     """
     Everything the composer offers for `pack`, ordered and flagged for its saved recipients (`leaders`, when
     the caller has them already). Stories are limited (see `story_choices`): those in `chosen_stories` (ids;
@@ -357,9 +398,12 @@ def composer_options(pack, *, leaders=None, chosen_stories=None, story_query="",
         leaders = list(pack.recipients.all())
     if chosen_stories is None:
         chosen_stories = set(pack.stories.values_list("pk", flat=True)) if pack.pk else set()
+    if chosen_answers is None:
+        chosen_answers = set(pack.answers.values_list("pk", flat=True)) if pack.pk else set()
     sent = sent_content(leaders)
     return {
         "recipients": leaders,
+        "answers": answer_choices(campaign, leaders, chosen=chosen_answers),
         "stories": story_choices(campaign, leaders, sent, chosen=chosen_stories, query=story_query, limit=story_limit),
         "clippings": suggest(list(Clipping.objects.filter(campaign=campaign)), leaders, sent, "clippings"),
         "visits": [
@@ -391,7 +435,8 @@ def pack_for_reading(pack):
             Prefetch("visits", queryset=BenchmarkVisit.objects.prefetch_related("actions")),
             "events",
             Prefetch("roadblocks", queryset=ServiceProblem.objects.select_related("roadblock_leader")),
-            "recipients",
+            "answers",
+            Prefetch("recipients", queryset=Leader.objects.prefetch_related("objections")),
         )
         .get()
     )
@@ -400,6 +445,15 @@ def pack_for_reading(pack):
 def roadblocks_for(pack, leader):
     """The pack's roadblocks this leader should decide: theirs, or those not yet put to anyone."""
     return [r for r in pack.roadblocks.all() if r.roadblock_leader_id in (None, leader.pk)]
+
+
+def answers_for(pack, leader):
+    """
+    The pack's answers (Objection rows) that `leader` reads: those to the objections they raised. `pack` comes
+    from pack_for_reading, whose recipients carry their objections; someone not among them reads none.
+    """
+    raised = {o.pk for r in pack.recipients.all() if r.pk == leader.pk for o in r.objections.all()}
+    return [answer for answer in pack.answers.all() if answer.pk in raised]
 
 
 # --- Outbox ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from leadership.models import (
     SummaryTestCopy,
     VisitAction,
 )
-from leadership.starter import STARTER_OBJECTIONS
+from leadership.starter import STARTER_EVIDENCE_KINDS, STARTER_OBJECTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,12 @@ def objections_prefill(*, campaign):
     )
     Objection.objects.bulk_create(
         [
-            Objection(campaign=campaign, position=position, **item)
+            Objection(
+                campaign=campaign,
+                position=position,
+                evidence_kind=STARTER_EVIDENCE_KINDS.get(item["objection"], "none"),
+                **item,
+            )
             for position, item in enumerate(STARTER_OBJECTIONS)
             if item["objection"].lower() not in existing
         ]
@@ -115,10 +120,12 @@ def pack_problems(pack, choices=None):
     elif choices["foreign_recipients"]:
         problems.append("Every recipient must be a leader of this campaign.")
     has_content = pack.note.strip() or pack.talking_points.strip()
-    parts = ("stories", "clippings", "visits", "events", "roadblocks")
+    parts = ("stories", "clippings", "visits", "events", "roadblocks", "answers")
     has_content = has_content or any(choices[name] for name in parts)
     if not has_content:
-        problems.append("Add some content: a note, a story, a clipping, a report, an invitation or talking points.")
+        problems.append(
+            "Add some content: a note, a story, a clipping, a report, an invitation, an answer or talking points."
+        )
     return problems
 
 

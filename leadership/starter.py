@@ -71,3 +71,12 @@ STARTER_OBJECTIONS = [
         ),
     },
 ]
+
+# Which of the campaign's own numbers back each starter answer (Objection.evidence_kind), by the objection's
+# words. Kept apart from STARTER_OBJECTIONS: the handbook's first data migration reads those dicts as they were.
+STARTER_EVIDENCE_KINDS = {
+    "Service is a cost, and we don't need more cost.": "cost",
+    "What's wrong with our service? Our scores are good.": "scores",
+    "Our service is excellent.": "scores",
+    "How will this help the bottom line?": "bottom_line",
+}

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{C}leaders/<int:pk>/", leaders.leader_detail, name="leader-detail"),
     path(f"{C}leaders/<int:pk>/edit/", leaders.leader_edit, name="leader-edit"),
     path(f"{C}leaders/<int:pk>/delete/", leaders.leader_delete, name="leader-delete"),
+    path(f"{C}leaders/<int:pk>/leads-with/", leaders.leader_leads_with, name="leader-leads-with"),
     path(f"{C}leaders/<int:pk>/engagements/", leaders.engagement_add, name="engagement-add"),
     path(
         f"{C}leaders/<int:pk>/engagements/<int:engagement_pk>/delete/",

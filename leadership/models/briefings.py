@@ -63,6 +63,10 @@ class BriefingPack(models.Model):
     roadblocks = models.ManyToManyField(
         "campaign.ServiceProblem", blank=True, related_name="briefing_packs_as_roadblock", verbose_name="roadblocks"
     )
+    # Each leader reads the answers to the objections they raised, with the campaign's numbers as they stand.
+    answers = models.ManyToManyField(
+        "leadership.Objection", blank=True, related_name="briefing_packs", verbose_name="answers to objections"
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

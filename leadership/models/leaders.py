@@ -18,6 +18,16 @@ class Stance(models.TextChoices):
     OPPOSED = "opposed", "Opposed"
 
 
+class LeadsWith(models.TextChoices):
+    """
+    How a leader likes to be told: some are drawn to trouble, others need uplifting first. It orders the
+    sections of their briefing packs and of their copy of the executive summary (the same figures either way).
+    """
+
+    WELL = "well", "Lead with what is going well"
+    WRONG = "wrong", "Lead with what is going wrong"
+
+
 class Wiifm(models.TextChoices):
     """What a leader values — "what's in it for me" — so the campaign can speak to it."""
 
@@ -91,6 +101,15 @@ class Leader(models.Model):
     objections = models.ManyToManyField(
         "leadership.Objection", blank=True, related_name="leaders", verbose_name="objections heard"
     )
+    # Everyone starts with what is going well: the campaign's tone is positive by default, and the stance says how
+    # a leader sees the campaign, not whether bad news first is what moves them; a champion who knows says so.
+    leads_with = models.CharField(
+        "how they like to be told",
+        max_length=5,
+        choices=LeadsWith,
+        default=LeadsWith.WELL,
+        help_text="Orders the sections of their briefing packs and of their copy of the executive summary.",
+    )
     receives_summaries = models.BooleanField(
         default=True, help_text="Off once the leader unsubscribes from executive summaries of this campaign."
     )
@@ -109,6 +128,7 @@ class Leader(models.Model):
                 violation_error_message="Another leader in this campaign already has this email address.",
             ),
             models.CheckConstraint(condition=models.Q(stance__in=Stance.values), name="leader_stance_valid"),
+            models.CheckConstraint(condition=models.Q(leads_with__in=LeadsWith.values), name="leader_leads_with_valid"),
         ]
 
     def __str__(self):
@@ -120,6 +140,20 @@ class Leader(models.Model):
     def wiifm_labels(self):
         return [Wiifm(value).label for value in self.wiifm if value in Wiifm.values]
 
+    @property
+    def leads_with_label(self):
+        """Named as LeaderChoice's, so the composer reads either the same way."""
+        return self.get_leads_with_display()
+
+
+class EvidenceKind(models.TextChoices):
+    """Which of the campaign's own numbers back an objection's answer (leadership.evidence fills them in live)."""
+
+    NONE = "none", "None: the written evidence only"
+    COST = "cost", "Service is a cost: won stories, their before and after, what they saved"
+    SCORES = "scores", "Our scores are good: the complaint and compliment trend, open complaints by age"
+    BOTTOM_LINE = "bottom_line", "The bottom line: wins that brought revenue or kept customers, goals moving"
+
 
 class Objection(models.Model):
     """A line leaders say when service comes up, with the positive answer the campaign has ready."""
@@ -130,6 +164,13 @@ class Objection(models.Model):
         "suggested response", max_length=3000, help_text="Start from the organisation's potential, not a complaint."
     )
     evidence = models.TextField("supporting evidence", max_length=3000, blank=True)
+    evidence_kind = models.CharField(
+        "the campaign's numbers behind it",
+        max_length=12,
+        choices=EvidenceKind,
+        default=EvidenceKind.NONE,
+        help_text="Filled in live wherever the answer is shown: on leaders' pages and in briefing packs.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,7 +182,10 @@ class Objection(models.Model):
                 Lower("objection"),
                 name="objection_unique_in_campaign",
                 violation_error_message="The handbook already answers this objection.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(evidence_kind__in=EvidenceKind.values), name="objection_evidence_kind_valid"
+            ),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
 from campaign.models import Role
-from leadership import emails, selectors, services
+from leadership import emails, evidence, selectors, services, tone
 from leadership.forms import EventForm, PackComposeForm, PackCreateForm
 from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
 from leadership.views.leaders import PER_PAGE, _confirm_delete, champion_only
@@ -58,6 +58,8 @@ def pack_compose(request, pk):
         return _story_choices(request, pack)
     if request.method == "GET" and request.htmx and request.htmx.target == "recipient-choices":
         return _recipient_choices(request, pack)
+    if request.method == "GET" and request.htmx and request.htmx.target == "tone-checks":
+        return _tone_checks(request, pack)
     form = PackComposeForm(request.POST or None, instance=pack, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -97,7 +99,11 @@ def _compose_context(request, pack, form):
     )
     recipients = [leader for leader in leaders.rows if leader.pk in saved["recipients"]]
     options = selectors.composer_options(
-        pack, leaders=recipients, chosen_stories=_ids(selected["stories"]), **_story_search(request)
+        pack,
+        leaders=recipients,
+        chosen_stories=_ids(selected["stories"]),
+        chosen_answers=_ids(selected["answers"]),
+        **_story_search(request),
     )
     return {
         "campaign": request.campaign,
@@ -108,7 +114,27 @@ def _compose_context(request, pack, form):
         "events": form.fields["events"].queryset,
         "leaders": leaders,
         "problems": services.pack_problems(pack, saved),
+        # As the form stands (a refused save keeps what was posted); the region refreshes itself as the pack is edited.
+        "tone_checks": tone.pack_tone_checks(
+            pack,
+            chosen={name: _ids(selected[name]) for name in selectors.PACK_PARTS},
+            note=form["note"].value() or "",
+            talking_points=form["talking_points"].value() or "",
+        ),
     }
+
+
+def _tone_checks(request, pack):
+    """The composer's tone checks alone (htmx), for the choices on the form as they stand, saved or not."""
+    chosen = {name: _ids(request.GET.getlist(name)) for name in selectors.PACK_PARTS}
+    checks = tone.pack_tone_checks(
+        pack,
+        chosen=chosen,
+        note=request.GET.get("note", pack.note)[:3000],
+        talking_points=request.GET.get("talking_points", pack.talking_points)[:3000],
+    )
+    context = {"campaign": request.campaign, "pack": pack, "tone_checks": checks}
+    return render(request, "leadership/pack_compose.html#tone-checks", context)
 
 
 def _recipient_choices(request, pack):
@@ -188,6 +214,7 @@ def pack_send(request, pk):
         return redirect(pack)
     context = {"campaign": request.campaign, "pack": pack, "recipients": pack.recipients.all()}
     context["problems"] = services.pack_problems(pack)
+    context["tone_checks"] = tone.pack_tone_checks(pack)
     return render(request, "leadership/pack_send.html", context)
 
 
@@ -195,7 +222,15 @@ def pack_send(request, pk):
 @campaign_view()
 def pack_print(request, pk):
     pack = selectors.pack_for_reading(get_object_or_404(_packs(request), pk=pk))
-    context = {"campaign": request.campaign, "pack": pack, "talking_points": pack.talking_point_list()}
+    lead = "wrong" if request.GET.get("lead") == "wrong" else "well"  # anything else: the default order
+    context = {
+        "campaign": request.campaign,
+        "pack": pack,
+        "talking_points": pack.talking_point_list(),
+        "lead": lead,
+        "sections": tone.pack_sections(lead),
+        "answers": evidence.answers_with_evidence(request.campaign, pack.answers.all()),
+    }
     return render(request, "leadership/pack_print.html", context)
 
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from campaign.confirm import confirm_removal
 from campaign.models import Role
-from leadership import services
-from leadership.forms import ClippingForm, EngagementForm, LeaderForm, ObjectionForm, VisitForm
+from leadership import evidence, services
+from leadership.forms import ClippingForm, EngagementForm, LeaderForm, LeadsWithForm, ObjectionForm, VisitForm
 from leadership.models import BenchmarkVisit, Clipping, Engagement, Leader, Objection, VisitAction
 from leadership.models.leaders import campaign_today
 
@@ -79,20 +79,44 @@ def leader_detail(request, pk):
     )
 
 
-def _detail_context(request, leader, form):
+def _detail_context(request, leader, form, leads_with_form=None):
     # The log holds what has happened; accepted invitations to events still to come are listed apart.
     today = campaign_today(request.campaign)
     logged = leader.engagements.select_related("event", "recorded_by")
     engagements = Paginator(logged.filter(happened_on__lte=today), PER_PAGE)
+    see_opinions = _sees_opinions(request)
     return {
         "campaign": request.campaign,
         "leader": leader,
-        "see_opinions": _sees_opinions(request),
+        "see_opinions": see_opinions,
+        # The answers to what they raised, with the campaign's numbers now: opinions, so champions and admins only.
+        "answers": evidence.answers_with_evidence(request.campaign, leader.objections.all(), today=today)
+        if see_opinions
+        else [],
+        "leads_with_form": leads_with_form or LeadsWithForm(instance=leader),
         "engagements": engagements.get_page(request.GET.get("page")),
         "coming_up": list(logged.filter(happened_on__gt=today).order_by("happened_on", "pk")[:COMING_UP]),
         "form": form,
         "deliveries": leader.pack_deliveries.select_related("pack").order_by("-created_at")[:10],
     }
+
+
+@require_POST
+@campaign_view()
+def leader_leads_with(request, pk):
+    """Choose how the leader likes to be told (their page's switch); htmx swaps the panel in place."""
+    leader = get_object_or_404(Leader.objects.for_list(request.campaign).prefetch_related("objections"), pk=pk)
+    form = LeadsWithForm(request.POST, instance=leader)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{leader}: {leader.get_leads_with_display().lower()}.")
+        if not request.htmx:
+            return redirect(leader)
+    elif not request.htmx:
+        context = _detail_context(request, leader, EngagementForm(campaign=request.campaign), form)
+        return render(request, "leadership/leader_detail.html", context)
+    context = {"campaign": request.campaign, "leader": leader, "leads_with_form": form, "see_opinions": True}
+    return render(request, "leadership/leader_detail.html#leads-with", context)
 
 
 @champion_only

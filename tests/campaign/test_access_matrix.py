@@ -105,7 +105,7 @@ OPINION_PAGES = {
     "leadership:leader-list": lambda leader: {},
     "leadership:leader-detail": lambda leader: {"pk": leader.pk},
 }
-OPINIONS = ["Skeptic", "Only the numbers count", "Efficiency targets", "Service is a cost"]
+OPINIONS = ["Skeptic", "Only the numbers count", "Efficiency targets", "Service is a cost", "Lead with what is going"]
 
 
 @pytest.fixture

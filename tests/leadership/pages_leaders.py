@@ -60,6 +60,7 @@ PAGES = {
     "leadership:leader-edit": Page(Role.CHAMPION, Role.CHAMPION, _leader),
     "leadership:leader-delete": Page(Role.CHAMPION, Role.CHAMPION, _leader),
     "leadership:engagement-add": Page(None, Role.CHAMPION, _leader),
+    "leadership:leader-leads-with": Page(None, Role.CHAMPION, _leader),
     "leadership:engagement-delete": Page(Role.CHAMPION, Role.CHAMPION, _engagement),
     "leadership:objection-list": Page(Role.VIEWER, Role.CHAMPION),
     "leadership:objection-edit": Page(Role.CHAMPION, Role.CHAMPION, _objection),

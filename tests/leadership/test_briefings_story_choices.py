@@ -132,7 +132,7 @@ def test_composer_queries_stay_within_the_budget_with_sent_packs(
     pack.recipients.add(*leaders[:20])
     pack.stories.add(stories[-1])  # chosen again, though sent before: listed, and flagged
     client = client_for(champion)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(20):  # 15, and the tone checks' reads of the chosen parts
         response = client.get(pack.get_absolute_url())
     # The other four sent stories rank after the 199 fresh ones that fit as well, beyond the first 50.
     assert response.text.count("Already sent to") == 2
@@ -154,7 +154,7 @@ def test_pack_problems_reads_the_pack_in_one_query(campaign, other_campaign, dja
     with django_assert_num_queries(1):
         assert services.pack_problems(pack) == [
             "Choose at least one leader to send it to.",
-            "Add some content: a note, a story, a clipping, a report, an invitation or talking points.",
+            "Add some content: a note, a story, a clipping, a report, an invitation, an answer or talking points.",
         ]
     pack.recipients.add(LeaderFactory(campaign=other_campaign))
     pack.stories.add(won_stories(campaign, 1)[0])
@@ -172,10 +172,11 @@ def test_each_leader_is_offered_with_stance_and_what_they_value(client_for, cham
         f'id="id_recipients_{chosen.pk}" checked><label for="id_recipients_{chosen.pk}">Ana &amp; Co</label>'
         f'<span class="choice__meta"><span class="tag tag--stance-champion">{chosen.get_stance_display()}</span> '
         f'<span class="tag tag--wiifm">{chosen.wiifm_labels()[0]}</span> '
-        f'<span class="tag tag--wiifm">{chosen.wiifm_labels()[1]}</span> </span></li>'
+        f'<span class="tag tag--wiifm">{chosen.wiifm_labels()[1]}</span> '
+        '<span class="tag tag--leads-well">Going well first</span></span></li>'
     ) in html
     assert (
         f'id="id_recipients_{unknown.pk}"><label for="id_recipients_{unknown.pk}">Bo</label>'
         f'<span class="choice__meta"><span class="tag tag--stance-neutral">{unknown.get_stance_display()}</span> '
-        '<span class="muted">Not known yet</span></span></li>'
+        '<span class="muted">Not known yet</span> <span class="tag tag--leads-well">Going well first</span></span></li>'
     ) in html

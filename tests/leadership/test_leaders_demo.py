@@ -38,6 +38,13 @@ def test_seed_demo_gives_leaders_engagements_clippings_visits_and_two_packs(db):
     call_command("seed_demo")
     assert snapshot() == first
     assert len(first["leaders"]) == 8
+    # Evidence on the starter objections, a leader drawn to trouble, and a draft answering what its leaders raised.
+    assert Objection.objects.filter(objection__startswith="Service is a cost", evidence_kind="cost").exists()
+    rupert = Leader.objects.get(email="r.vance@northwind.example")
+    assert rupert.leads_with == "wrong"
+    assert rupert.objections.filter(evidence_kind="cost").exists()
+    draft = BriefingPack.objects.get(status="draft")
+    assert draft.answers.filter(evidence_kind="scores").exists()
     assert len({stance for _email, stance in first["leaders"]}) == 5
     assert first["engagements"] > 10
     assert first["clippings"] == 4

@@ -89,7 +89,9 @@ def test_a_batch_renders_the_shared_part_once_and_each_copy_is_what_rendering_it
     build = summary_delivery_builder()
     with time_machine.travel(MONDAY_9, tick=False):  # the signed links carry the time
         copies = [build(delivery) for delivery in deliveries]
-    assert templates_rendered.count("emails/_summary-shared.html") == 1  # once for every leader
+    # Each shared section (a partial of emails/_summary-shared.*) once in text and once in HTML, for every leader.
+    for section in ("figures", "wrong", "well"):
+        assert templates_rendered.count(section) == 2
     assert templates_rendered.count("emails/summary-body.html") == len(deliveries)  # the leader's own parts
     for delivery, fast in zip(deliveries, copies, strict=True):
         with time_machine.travel(MONDAY_9, tick=False):
