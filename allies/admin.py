@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from allies.models import Ally, JoinLink, StageChange, Touchpoint
+from allies.models import Ally, CheckinAnswer, CheckinInvite, CheckinRound, JoinLink, StageChange, Touchpoint
 from allies.services import ally_move_stage, refresh_last_touch, touchpoint_delete
 
 
@@ -69,3 +69,33 @@ class JoinLinkAdmin(admin.ModelAdmin):
     search_fields = ["campaign__name", "campaign__slug"]
     list_select_related = ["campaign", "created_by"]
     readonly_fields = ["token", "created_at"]
+
+
+class CheckinInviteInline(admin.TabularInline):
+    model = CheckinInvite
+    extra = 0
+    fields = ["name", "ally", "member", "department", "delivery", "answered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # People are asked by allies.checkin.checkin_round_open, with their email; one added here gets none.
+        return False
+
+
+@admin.register(CheckinRound)
+class CheckinRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "cadence", "created_at"]
+    list_filter = ["campaign", "cadence"]
+    list_select_related = ["campaign"]
+    readonly_fields = ["campaign", "period_start", "period_end", "cadence", "created_at"]
+    inlines = [CheckinInviteInline]
+
+
+@admin.register(CheckinAnswer)
+class CheckinAnswerAdmin(admin.ModelAdmin):
+    list_display = ["invite", "question", "text", "created_at"]
+    list_filter = ["question"]
+    search_fields = ["text", "person", "invite__name"]
+    list_select_related = ["invite__round__campaign"]
+    raw_id_fields = ["invite", "nomination", "problem"]

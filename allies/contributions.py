@@ -5,6 +5,7 @@ from functools import reduce
 
 from django.db.models import Q
 
+from allies.checkin import checkup_middle_answered
 from allies.coverage import GROWTH_GAINED, GROWTH_LOST, committed_off, committed_onto, movement_checks
 from allies.models import LADDER, Stage, StageChange, Touchpoint
 from campaign import registry
@@ -52,3 +53,4 @@ registry.activity_source(
     in_momentum=False,
 )
 registry.movement(movement_checks)
+registry.checkup_check("middle-answered", checkup_middle_answered, order=20)

@@ -297,3 +297,46 @@ class JoinForm(forms.Form):
             # An honest stamp that grew old in an open tab is a person: `clean` asks them to send again.
             return not self._stamp_expired
         return age < JOIN_MIN_SECONDS
+
+
+class CheckinAnswerForm(forms.Form):
+    """One answer of the middle's check-in: a line of text, and for the praise question the person's name."""
+
+    person = forms.CharField(
+        label="Who", max_length=120, required=False, help_text="Their name, as the team knows them."
+    )
+    text = forms.CharField(
+        label="In one line",
+        max_length=300,
+        error_messages={
+            "required": "Write a line: a few words are enough.",
+            "max_length": "Keep it to one line: %(limit_value)d characters at most (this has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        labels = {
+            "praise": ("What they did", "What they did, and for whom."),
+            "suggestion": ("What leadership should hear", "One line: the idea, or the thing people keep raising."),
+            "roadblock": ("What is in your way", "One line: what stops you, and what a leader could do about it."),
+        }
+        self.fields["text"].label, self.fields["text"].help_text = labels[question]
+        if question == "praise":
+            self.fields["person"].required = True
+            self.fields["person"].error_messages["required"] = "Name the person who did great service."
+        else:
+            del self.fields["person"]
+
+    def clean_person(self):
+        person = " ".join(self.cleaned_data["person"].split())
+        if not person:
+            raise forms.ValidationError("Name the person who did great service.")
+        return person
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError("Write a line: a few words are enough.")
+        return text

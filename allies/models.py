@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Campaign, Department, Level, ServiceProblem
+from campaign.models import Campaign, Department, Level, MemberDelivery, Nomination, ServiceProblem
 from campaign.pickers import PickerSource
 from campaign.search import SearchIndex
 
@@ -196,6 +196,8 @@ class Ally(models.Model):
     # Its index, (campaign, last_touch_on NULLS FIRST, name, id) for the list's sort, is made by
     # migration 0004 (SQLite takes no NULLS FIRST in an index, so it is not declared here).
     last_touch_on = models.DateField("last touch", null=True, blank=True, editable=False)
+    # Set by the check-in email's one-click unsubscribe (allies.checkin): later rounds leave them out.
+    checkin_unsubscribed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AllyQuerySet.as_manager()
 
@@ -387,3 +389,128 @@ class JoinLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("allies:join", kwargs={"token": self.token})
+
+
+# --- The middle's check-in (allies.checkin) ------------------------------------------------------
+
+
+class CheckinRoundQuerySet(models.QuerySet):
+    def for_list(self, campaign):
+        """The campaign's rounds, newest first, with `invited` and `answered` (people with an answer) counted."""
+        invites = CheckinInvite.objects.filter(round=models.OuterRef("pk")).order_by().values("round")
+        invited = invites.annotate(n=models.Count("*")).values("n")
+        answered = invites.filter(answered_at__isnull=False).annotate(n=models.Count("*")).values("n")
+        return (
+            self.filter(campaign=campaign)
+            .annotate(invited=Coalesce(models.Subquery(invited), 0), answered=Coalesce(models.Subquery(answered), 0))
+            .order_by("-period_start", "-pk")
+        )
+
+
+class CheckinRound(models.Model):
+    """
+    One round of the middle's check-in: a campaign's period (a fortnight, month or quarter, from its
+    cadence). Unique per campaign and period, so a second beat tick opens nothing. It is open until
+    `period_end` (exclusive), when the next round takes over; answers come in while it is open.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="checkin_rounds")
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="The day after the round's last day.")
+    cadence = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckinRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint("campaign", "period_start", name="checkin_round_one_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F("period_start")), name="checkin_round_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Check-in {self.period_start:%-d %b %Y} – {self.last_day:%-d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("allies:checkin-round", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    @property
+    def last_day(self):
+        return self.period_end - timedelta(days=1)
+
+    def is_open(self, today=None):
+        return (today or self.campaign.today()) < self.period_end
+
+
+class CheckinInvite(models.Model):
+    """
+    One person asked in one round: a middle-level ally, or a member who opted in. Unique per round and
+    person, so nobody is asked twice in a round; its email is a member delivery (the outbox's row).
+    """
+
+    round = models.ForeignKey(CheckinRound, on_delete=models.CASCADE, related_name="invites")
+    ally = models.ForeignKey(Ally, on_delete=models.CASCADE, null=True, blank=True, related_name="checkin_invites")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=150)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    delivery = models.OneToOneField(
+        MemberDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkin_invite"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["round", "department", "answered_at"], name="checkin_invite_answered")]
+        constraints = [
+            models.UniqueConstraint(
+                "round", "ally", condition=models.Q(ally__isnull=False), name="checkin_invite_ally"
+            ),
+            models.UniqueConstraint(
+                "round", "member", condition=models.Q(member__isnull=False), name="checkin_invite_member"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ally__isnull=False, member__isnull=True)
+                | models.Q(ally__isnull=True, member__isnull=False),
+                name="checkin_invite_one_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} in {self.round}"
+
+
+class CheckinAnswer(models.Model):
+    """
+    One answer to one of the three questions, at most one per invite and question (the link is single
+    use), and what it became: a recognition candidate, a backlog problem, or an ask of leadership.
+    """
+
+    class Question(models.TextChoices):
+        PRAISE = "praise", "Who on your team did great service lately?"
+        SUGGESTION = "suggestion", "What should leadership hear about?"
+        ROADBLOCK = "roadblock", "What is in your way?"
+
+    invite = models.ForeignKey(CheckinInvite, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=12, choices=Question)
+    text = models.CharField(max_length=300)
+    person = models.CharField(max_length=120, blank=True)
+    nomination = models.ForeignKey(Nomination, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    problem = models.ForeignKey(ServiceProblem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("invite", "question", name="checkin_answer_once_per_question"),
+            models.CheckConstraint(
+                condition=models.Q(question__in=["praise", "suggestion", "roadblock"]), name="checkin_answer_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_question_display()} {self.text}"

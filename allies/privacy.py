@@ -2,7 +2,8 @@
 
 from django.db import models
 
-from allies.models import Ally, StageChange, Touchpoint
+from allies.models import Ally, CheckinAnswer, CheckinInvite, StageChange, Touchpoint
+from campaign.models import MemberDelivery
 from campaign.privacy.registry import (
     EMAIL,
     FREE_TEXT,
@@ -40,6 +41,21 @@ def register():
         retention="the campaign's 'touchpoint notes' setting",
     )
     register_model("allies.joinlink", campaign_path="campaign", not_personal=["token"])
+    register_model("allies.checkinround", campaign_path="campaign", not_personal=["cadence"])
+    register_model(
+        "allies.checkininvite",
+        campaign_path="round__campaign",
+        personal=[("name", NAME, "who a check-in round asked, as its email greeted them; erased with the ally")],
+    )
+    register_model(
+        "allies.checkinanswer",
+        campaign_path="invite__round__campaign",
+        personal=[
+            ("text", FREE_TEXT, "a check-in answer in its author's words (praise, a suggestion, a roadblock)"),
+            ("person", NAME, "the colleague a middle manager praised"),
+        ],
+        not_personal=["question"],
+    )
     register_retention(
         blanking_rule(
             "retain_touchpoint_notes_days",
@@ -111,6 +127,11 @@ def collect_ally(match):
             .values("kind", "happened_on", "note")
             .order_by("happened_on", "pk")
         ),
+        "ally_checkin_answers": list(
+            CheckinAnswer.objects.filter(invite__ally=ally)
+            .values("invite__round__period_start", "question", "person", "text", "created_at")
+            .order_by("created_at", "pk")
+        ),
     }
 
 
@@ -119,6 +140,9 @@ def ally_anonymise(allies):
     ids = list(allies.values_list("pk", flat=True))
     touchpoints = Touchpoint.objects.filter(allies__in=ids).exclude(note="")
     changed = {"ally_touchpoints": Touchpoint.objects.filter(pk__in=touchpoints.values("pk")).update(note="")}
+    # The middle's check-in: who was asked, and the address their check-in emails went to.
+    changed["ally_checkin_invites"] = CheckinInvite.objects.filter(ally__in=ids).update(name=PLACEHOLDER)
+    changed["ally_checkin_emails"] = MemberDelivery.objects.filter(checkin_invite__ally__in=ids).update(to_email="")
     changed["ally"] = Ally.objects.filter(pk__in=ids).update(name=PLACEHOLDER, email="", motivation="", note="")
     return changed
 

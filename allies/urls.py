@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allies.views import allies, coverage, join, transfer
+from allies.views import allies, checkin, coverage, join, transfer
 
 app_name = "allies"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path("c/<slug:slug>/allies/<int:pk>/delete/", allies.ally_delete, name="ally-delete"),
     path("c/<slug:slug>/allies/<int:pk>/stage/", allies.ally_stage, name="ally-stage"),
     path("c/<slug:slug>/allies/<int:pk>/accept/", allies.ally_accept, name="ally-accept"),
+    path("c/<slug:slug>/allies/check-ins/", checkin.round_list, name="checkin-list"),
+    path("c/<slug:slug>/allies/check-ins/opt-in/", checkin.opt_in, name="checkin-opt-in"),
+    path("c/<slug:slug>/allies/check-ins/<int:pk>/", checkin.round_detail, name="checkin-round"),
+    # Public: the middle's check-in, reached from its email; the signed token is the key (allies.checkin).
+    path("check-in/<str:token>/", checkin.answer, name="checkin-answer"),
+    path("check-in/<str:token>/unsubscribe/", checkin.unsubscribe, name="checkin-unsubscribe"),
     # Public: colleagues who are not members open the campaign's secret link.
     path("join/<str:token>/", join.join, name="join"),
     path("join/<str:token>/thanks/", join.join_thanks, name="join-thanks"),

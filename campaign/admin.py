@@ -9,6 +9,7 @@ from campaign.models import (
     Invitation,
     MemberDelivery,
     Membership,
+    Nomination,
     ServiceProblem,
 )
 
@@ -96,7 +97,18 @@ class ServiceProblemAdmin(admin.ModelAdmin):
     search_fields = ["title", "story_what", "roadblock_ask"]
     list_select_related = ["campaign", "goal"]
     autocomplete_fields = ["owner"]
-    raw_id_fields = ["people", "department", "goal", "celebrated_by", "roadblock_leader"]
+    raw_id_fields = [
+        "people", "department", "goal", "celebrated_by", "roadblock_leader", "raised_by", "raised_by_member",
+    ]  # fmt: skip
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["person", "campaign", "status", "planned_on", "celebrated_on", "created_at"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["person", "what"]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["department", "nominated_by", "nominated_by_member"]
 
 
 @admin.register(AuditEntry)

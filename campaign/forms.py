@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
 from campaign.event_kinds import MODES, NOTIFY_KINDS, POST_KINDS
-from campaign.models import Campaign, Channel, Department, Goal, Membership, Role, ServiceProblem
+from campaign.models import Campaign, Channel, Department, Goal, Membership, Nomination, Role, ServiceProblem
 from campaign.pickers import PickerFormMixin, PickerMultipleChoiceField
 
 User = get_user_model()
@@ -88,6 +88,7 @@ class CampaignForm(forms.ModelForm):
             "sso_domains",
             "sso_default_role",
             "require_mfa",
+            "checkin_cadence",
         ]
         widgets = {
             "service_focus": forms.Textarea(attrs={"rows": 3}),
@@ -109,6 +110,9 @@ class CampaignForm(forms.ModelForm):
                 self.fields[name].help_text += f" Leave blank for {default}."
         if "sso_default_role" in self.fields:
             self.fields["sso_default_role"].required = False
+        if "checkin_cadence" in self.fields:
+            # A form posted without it (an older page, a script) keeps the campaign's cadence.
+            self.fields["checkin_cadence"].required = False
 
     def _clean_defaulted(self, name):
         value = self.cleaned_data[name]
@@ -128,6 +132,9 @@ class CampaignForm(forms.ModelForm):
 
     def clean_slug(self):
         return slugify(self.cleaned_data["slug"])
+
+    def clean_checkin_cadence(self):
+        return self.cleaned_data["checkin_cadence"] or self.instance.checkin_cadence
 
     def clean_sso_default_role(self):
         return self.cleaned_data["sso_default_role"] or Campaign._meta.get_field("sso_default_role").default
@@ -541,3 +548,27 @@ class NotificationSettingsForm(forms.Form):
             self.fields[key] = forms.ChoiceField(
                 label=NOTIFY_KINDS[key].notify, choices=list(MODES.items()), initial=mode
             )
+
+
+class NominationActionForm(forms.Form):
+    """A champion's step with a recognition candidate: plan it (with a date, if known), mark it done, set it aside."""
+
+    ACTIONS = {
+        "plan": Nomination.Status.PLANNED,
+        "celebrate": Nomination.Status.CELEBRATED,
+        "set_aside": Nomination.Status.SET_ASIDE,
+    }
+    action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
+    planned_on = forms.DateField(label="When", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, nomination, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nomination = nomination
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.nomination.status not in (Nomination.Status.CANDIDATE, Nomination.Status.PLANNED):
+            raise forms.ValidationError(
+                f"{self.nomination.person} is {self.nomination.get_status_display().lower()} already."
+            )
+        return cleaned

@@ -36,6 +36,15 @@ class Level(models.TextChoices):
     FRONTLINE = "frontline", "Frontline"
 
 
+class CheckinCadence(models.TextChoices):
+    """How often the middle's check-in goes out (allies.checkin): a round per period, monthly unless changed."""
+
+    OFF = "off", "Off"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
 class CampaignQuerySet(models.QuerySet):
     def for_user(self, user):
         """Campaigns the user is a member of, each annotated with the user's `role`."""
@@ -143,6 +152,14 @@ class Campaign(models.Model):
         default=False,
         help_text="Members who sign in with a password must set up an authenticator app before they can "
         "open this campaign.",
+    )
+    # The middle's check-in (allies.checkin): three questions to every middle-level ally, once a period.
+    checkin_cadence = models.CharField(
+        "the middle's check-in",
+        max_length=12,
+        choices=CheckinCadence,
+        default=CheckinCadence.MONTHLY,
+        help_text="How often middle-level allies (and members who opt in) get the three-question check-in email.",
     )
     # Retention (campaign.privacy.retention): how many days each kind of personal data is kept; blank keeps it.
     retain_customer_names_days = _retention_days("customers' names in feedback", "received")
@@ -286,6 +303,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role, default=Role.CHAMPION)
+    # A member who is not a middle-level ally may still ask for the middle's check-in (allies.checkin).
+    gets_checkin = models.BooleanField("gets the middle's check-in", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -589,6 +608,15 @@ class ServiceProblem(models.Model):
     )
     roadblock_cleared_on = models.DateField(null=True, blank=True)
 
+    # Raised by the middle in a check-in (allies.checkin): the board tags it and names who raised it.
+    from_the_middle = models.BooleanField("from the middle", default=False)
+    raised_by = models.ForeignKey(
+        "allies.Ally", on_delete=models.SET_NULL, null=True, blank=True, related_name="raised_problems"
+    )
+    raised_by_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -682,6 +710,15 @@ class ServiceProblem(models.Model):
     def can_move_to(self, status):
         return status in self.MOVES.get(self.status, [])
 
+    @property
+    def raised_by_name(self):
+        """Who raised it in a check-in (an ally, or a member who opted in); empty when nobody did."""
+        if self.raised_by_id:
+            return self.raised_by.name
+        if self.raised_by_member_id:
+            return self.raised_by_member.get_full_name() or self.raised_by_member.username
+        return ""
+
     def move_to(self, status, *, today=None):
         """
         Change status and keep the dates in step (not saved). Winning needs the story first,
@@ -703,6 +740,72 @@ class ServiceProblem(models.Model):
             self.dropped_on = None
             self.started_on = None
         self.status = status
+
+
+class NominationQuerySet(models.QuerySet):
+    def for_board(self, campaign):
+        """
+        The campaign's recognition candidates still waiting (nominated, or planned), oldest first, with who
+        nominated them joined: the wins board's "Recognise" section.
+        """
+        return (
+            self.filter(campaign=campaign, status__in=[Nomination.Status.CANDIDATE, Nomination.Status.PLANNED])
+            .select_related("department", "nominated_by", "nominated_by_member")
+            .order_by("created_at", "pk")
+        )
+
+
+class Nomination(models.Model):
+    """
+    Someone the middle says did great service lately: a candidate for recognition on the wins board, with
+    the person, what they did and who nominated them, until a champion plans it and marks it celebrated.
+    """
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "To recognise"
+        PLANNED = "planned", "Planned"
+        CELEBRATED = "celebrated", "Celebrated"
+        SET_ASIDE = "set_aside", "Set aside"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="nominations")
+    person = models.CharField("who did great service", max_length=120)
+    what = models.CharField("what they did", max_length=300)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="The nominator's."
+    )
+    nominated_by = models.ForeignKey(
+        "allies.Ally", on_delete=models.SET_NULL, null=True, blank=True, related_name="nominations"
+    )
+    nominated_by_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.CANDIDATE)
+    planned_on = models.DateField("when it will happen", null=True, blank=True)
+    celebrated_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["campaign", "status", "created_at"], name="nomination_board")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["candidate", "planned", "celebrated", "set_aside"]),
+                name="nomination_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.what}"
+
+    @property
+    def nominated_by_name(self):
+        if self.nominated_by_id:
+            return self.nominated_by.name
+        if self.nominated_by_member_id:
+            return self.nominated_by_member.get_full_name() or self.nominated_by_member.username
+        return ""
 
 
 class AuditEntry(models.Model):

@@ -172,13 +172,12 @@ def campaign_values(campaign):
 def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None, event=None):
     """
     Queue email `template` to each of `recipients` (pairs of address and that recipient's own context,
-    merged over `context`; or triples, the third being that recipient's own secret values), one row
-    each, and enqueue their sending once the transaction commits (a rolled-back transaction sends
-    nothing). Every value must be plain JSON. `event`: the campaign event the mail notifies of.
-    Returns the rows.
+    merged over `context`; or triples whose third item is that recipient's own secret values, merged over
+    `secret_context`), one row each, and enqueue their sending once the transaction commits (a
+    rolled-back transaction sends nothing). Every value must be plain JSON. Returns the rows.
     """
     rows = []
-    for email, own, *own_secret in recipients:
+    for email, own, *own_secrets in recipients:
         values = {**context, **own}
         rows.append(
             MemberDelivery(
@@ -187,7 +186,7 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
                 template=template,
                 subject=render_subject(template, values)[:300],
                 context=values,
-                secret_context={**(secret_context or {}), **(own_secret[0] if own_secret else {})},
+                secret_context={**(secret_context or {}), **(own_secrets[0] if own_secrets else {})},
                 triggered_by=triggered_by,
                 event=event,
             )
@@ -200,13 +199,18 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
 
 
 def member_delivery_message(delivery, *, reveal=False):
-    """The unsent message of `delivery`; its secret values only when `reveal` (the send), never for a page."""
+    """
+    The unsent message of `delivery`; its secret values only when `reveal` (the send), never for a page.
+    Recurring mail keeps its one-click unsubscribe address as the secret `unsubscribe_url`: the sent
+    message then carries the RFC 8058 headers too.
+    """
     secrets = {key: value if reveal and value is not None else HIDDEN for key, value in delivery.secret_context.items()}
     headers = {}
     if reveal and delivery.secret_context.get("unsubscribe_url"):
-        # One click in the mail program switches these notifications off (RFC 8058).
-        headers["List-Unsubscribe"] = f"<{delivery.secret_context['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers = {
+            "List-Unsubscribe": f"<{delivery.secret_context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     message = make_message(delivery.template, [delivery.to_email], {**delivery.context, **secrets}, headers=headers)
     message.extra_headers["Message-ID"] = delivery.message_id
     return message

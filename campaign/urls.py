@@ -28,6 +28,7 @@ urlpatterns = [
         views.problem_roadblock_clear,
         name="problem-roadblock-clear",
     ),
+    path("c/<slug:slug>/wins/recognise/<int:pk>/", views.nomination_act, name="nomination-act"),
     path("c/<slug:slug>/settings/", views.settings_general, name="settings"),
     *views.departments.urls("c/<slug:slug>/settings/departments/"),
     *views.goals.urls("c/<slug:slug>/settings/goals/"),

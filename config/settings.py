@@ -393,6 +393,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    # Opens each campaign's round of the middle's check-in once its period starts; repeated ticks are no-ops.
+    "dispatch-due-checkins": {
+        "task": "allies.tasks.dispatch_due_checkins",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     # Re-enqueues summary deliveries a lost broker message or a killed worker left queued or sending.
     "requeue-stale-summary-deliveries": {
         "task": "leadership.tasks.requeue_stale_summary_deliveries",
@@ -411,7 +417,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
-    # The same for member mail (added to a campaign, invitations, volunteer sign-ups).
+    # The same for member mail (added to a campaign, invitations, volunteer sign-ups, the middle's check-in).
     "requeue-stale-member-deliveries": {
         "task": "campaign.tasks.requeue_stale_member_deliveries",
         "schedule": 5 * 60.0,

@@ -62,6 +62,8 @@ PUBLIC_PAGES = {
     "leadership:summary-unsubscribe": "a signed token for one leader; can only switch summaries off",
     "leadership:summary-test-web": "a signed, expiring token for one member's test copy",
     "leadership:summary-test-unsubscribe": "a signed, expiring token for one test copy; unsubscribes nobody",
+    "allies:checkin-answer": "a signed token for one question of one round; single use, until the round closes",
+    "allies:checkin-unsubscribe": "a signed token for one ally or member; can only switch the check-in off",
     "signin-mfa": "only with a password just checked (a pending sign-in in the session)",
     "signin-mfa-setup": "login required; the user's own authenticator",
     "signin-no-campaign": "login required; static text",

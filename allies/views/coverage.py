@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from allies.checkin import this_round_by_department
 from allies.coverage import coverage_summary
 from campaign.access import campaign_view
 
@@ -9,5 +10,10 @@ from campaign.access import campaign_view
 @campaign_view()
 def coverage(request):
     """The coverage map with the movement checks beside it, and the funnel and growth charts."""
-    context = {"campaign": request.campaign, **coverage_summary(request.campaign)}
+    round_, asked, answered = this_round_by_department(request.campaign)
+    context = {
+        "campaign": request.campaign,
+        **coverage_summary(request.campaign),
+        "checkin": {"round": round_, "asked": asked, "answered": answered},
+    }
     return render(request, "allies/coverage.html", context)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0014_campaign_retention'),
+        ('campaign', '0016_checkin_nominations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

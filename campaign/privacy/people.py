@@ -43,6 +43,7 @@ def register():
             "time_zone",
             "sso_domains",
             "sso_default_role",
+            "checkin_cadence",
         ],
     )
     register_model("campaign.department", campaign_path="campaign", not_personal=["name", "kind"])
@@ -71,6 +72,15 @@ def register():
             for name in ("title", "description", "story_what", "story_before", "story_after", "roadblock_ask")
         ],
         not_personal=["difficulty", "impact", "status", "story_figure", "celebration"],
+    )
+    register_model(
+        "campaign.nomination",
+        campaign_path="campaign",
+        personal=[
+            ("person", NAME, "a colleague put forward for recognition in the middle's check-in"),
+            ("what", FREE_TEXT, "what they did, in the nominator's words"),
+        ],
+        not_personal=["status"],
     )
     register_model(
         "campaign.auditentry",

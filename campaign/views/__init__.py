@@ -20,6 +20,7 @@ from campaign.views.setup import (
 )
 from campaign.views.wins import (
     board,
+    nomination_act,
     problem_celebrate,
     problem_delete,
     problem_detail,
@@ -52,6 +53,7 @@ __all__ = [
     "member_list",
     "member_remove",
     "member_role",
+    "nomination_act",
     "problem_celebrate",
     "problem_delete",
     "problem_detail",

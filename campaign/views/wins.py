@@ -19,9 +19,9 @@ from django_htmx.http import reswap, retarget
 from campaign import rules, services
 from campaign.access import campaign_view
 from campaign.confirm import confirm_removal
-from campaign.forms import CelebrationForm, MoveForm, ProblemForm, RoadblockForm, StoryForm
+from campaign.forms import CelebrationForm, MoveForm, NominationActionForm, ProblemForm, RoadblockForm, StoryForm
 from campaign.links import url_maker
-from campaign.models import Goal, Role, ServiceProblem
+from campaign.models import Goal, Nomination, Role, ServiceProblem
 
 Status = ServiceProblem.Status
 # Form pages: viewers have nothing to fill in, so even reading them needs a champion.
@@ -30,6 +30,8 @@ champions_only = campaign_view(read=Role.CHAMPION, write=Role.CHAMPION)
 COLUMN_LIMIT = 12
 # Open roadblocks listed on the board; the rest are in the problem list's roadblocks view.
 ROADBLOCK_LIMIT = 10
+# Recognition candidates listed on the board (the oldest first: nobody waits too long to be thanked).
+NOMINATION_LIMIT = 10
 SUGGESTED = 3
 # What a board card shows (campaign/templatetags/board_cards.py): not the description or the story.
 CARD_FIELDS = (
@@ -39,6 +41,7 @@ CARD_FIELDS = (
     "status",
     "is_roadblock",
     "roadblock_cleared_on",
+    "from_the_middle",
     "celebrated_on",
     "goal__title",
     "department__name",
@@ -52,7 +55,7 @@ PER_PAGE = 20
 def _problem(request, pk, *, related=(), **filters):
     """A problem of the requesting campaign (another campaign's id is a 404)."""
     problems = request.campaign.problems.select_related(
-        "goal", "department", "owner", "roadblock_leader", "celebrated_by", *related
+        "goal", "department", "owner", "roadblock_leader", "celebrated_by", "raised_by", "raised_by_member", *related
     )
     return get_object_or_404(problems, pk=pk, **filters)
 
@@ -74,11 +77,17 @@ def board_context(request, **extra):
         columns.append({"status": status, "label": label, "cards": cards, "count": figures[status]})
     # The panel shows the title, the ask and the leader: not the owner, department and goal others join.
     roadblocks = ServiceProblem.objects.open_roadblocks(campaign).select_related(None)
-    roadblocks = roadblocks.select_related("roadblock_leader")
-    roadblocks = list(roadblocks.only("title", "roadblock_ask", "roadblock_leader__name")[:ROADBLOCK_LIMIT])
+    roadblocks = roadblocks.select_related("roadblock_leader", "raised_by", "raised_by_member")
+    shown = ("title", "roadblock_ask", "roadblock_leader__name", "from_the_middle", "raised_by__name")
+    who = ("raised_by_member__username", "raised_by_member__first_name", "raised_by_member__last_name")
+    roadblocks = list(roadblocks.only(*shown, *who)[:ROADBLOCK_LIMIT])
     for problem in roadblocks:
         problem.detail_url = detail(problem.pk)
         problem.clear_url = clear(problem.pk)
+    nominations = list(Nomination.objects.for_board(campaign)[: NOMINATION_LIMIT + 1])
+    act = url_maker("campaign:nomination-act", campaign)
+    for nomination in nominations:
+        nomination.act_url = act(nomination.pk)
     return {
         "campaign": campaign,
         "columns": columns,
@@ -88,6 +97,8 @@ def board_context(request, **extra):
         "roadblocks": roadblocks,
         "problem_list_url": reverse("campaign:problem-list", kwargs={"slug": campaign.slug}),
         "roadblock_limit": ROADBLOCK_LIMIT,
+        "nominations": nominations[:NOMINATION_LIMIT],
+        "more_nominations": len(nominations) > NOMINATION_LIMIT,
         "figures": figures,
         "can_write": request.membership.role_enum.allows(Role.CHAMPION),
         "column_limit": COLUMN_LIMIT,
@@ -254,6 +265,28 @@ def problem_roadblock_clear(request, pk):
     if request.htmx:
         return _board_response(request)
     return redirect("campaign:board", slug=request.campaign.slug)
+
+
+@require_POST
+@campaign_view()
+def nomination_act(request, pk):
+    """Plan the recognition of someone the middle nominated, mark it celebrated, or set it aside."""
+    nomination = get_object_or_404(request.campaign.nominations, pk=pk)
+    form = NominationActionForm(request.POST, nomination=nomination)
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    else:
+        nomination.status = NominationActionForm.ACTIONS[form.cleaned_data["action"]]
+        if nomination.status == Nomination.Status.PLANNED:
+            nomination.planned_on = form.cleaned_data["planned_on"]
+        elif nomination.status == Nomination.Status.CELEBRATED:
+            nomination.celebrated_on = timezone.localdate()
+        nomination.save(update_fields=["status", "planned_on", "celebrated_on"])
+        done = {"planned": "planned", "celebrated": "celebrated", "set_aside": "set aside"}[nomination.status]
+        messages.success(request, f"Recognising {nomination.person}: {done}.")
+    if request.htmx:
+        return _board_response(request)
+    return redirect(reverse("campaign:board", kwargs={"slug": request.campaign.slug}) + "#recognise-heading")
 
 
 @champions_only

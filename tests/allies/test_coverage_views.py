@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from allies import checkin
 from allies.models import Ally, Stage, StageChange, Touchpoint
 from allies.services import refresh_last_touch
 from campaign.models import Department, Level
@@ -170,14 +171,20 @@ def test_coverage_page_holds_its_query_count_with_hundreds_of_allies(
         Touchpoint.allies.through(touchpoint=touchpoint, ally=rng.choice(allies)) for touchpoint in touchpoints
     )
     refresh_last_touch(ally.pk for ally in allies)
+    # An open round of the middle's check-in, some of whose people answered.
+    round_ = checkin.checkin_round_open(campaign=campaign)
+    for invite in round_.invites.order_by("pk")[:40]:
+        checkin.checkin_answer(invite_id=invite.pk, question="suggestion", text="Fewer forms")
     client = client_for(viewer)
 
-    # Session, user, membership, then the grid, the ally figures and the weekly history.
-    with django_assert_max_num_queries(8):
+    # Session, user, membership, then the grid, the ally figures and the weekly history; then the open
+    # check-in round and its answers per department.
+    with django_assert_max_num_queries(10):
         response = client.get(coverage_url(campaign))
 
     assert response.status_code == 200
     assert response.text.count('<th scope="row">Department') == 15
+    assert "The middle, this round" in response.text
 
 
 # --- the settings that feed the map --------------------------------------------------------------

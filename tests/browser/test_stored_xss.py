@@ -5,9 +5,11 @@ the Django admin, in Chromium with the CSP switched off (so escaping, not the CS
 no dialog may fire, and no link may point anywhere but http(s) or the site itself.
 """
 
+from datetime import date
 from itertools import cycle
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
@@ -15,11 +17,14 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat, Left
 from django.urls import reverse
 
-from campaign.models import Campaign, Membership, Role
+from allies import checkin
+from allies.models import CheckinInvite, CheckinRound
+from campaign.models import Campaign, Level, Membership, Role
 from leadership import signing, summaries
 from leadership.models import PackDelivery, SummaryDelivery
 from tests.browser.conftest import log_in
 from tests.factories import (
+    AllyFactory,
     ApiTokenFactory,
     BriefingPackFactory,
     ClippingFactory,
@@ -112,6 +117,21 @@ def post_through_forms_and_the_api(client, campaign, admin_user):
     client.logout()
 
 
+def checkin_answered_by_a_hostile_middle_manager(client, campaign):
+    """The middle's check-in: a middle manager with a hostile name answers all three questions with payloads."""
+    middle = AllyFactory(campaign=campaign, level=Level.MIDDLE, name=CORPUS[1])
+    # A period of its own, far from the matrix's round, open whatever today is.
+    round_ = CheckinRound.objects.create(campaign=campaign, period_start=date(2000, 1, 1), period_end=date(2999, 1, 1))
+    invite = CheckinInvite.objects.create(round=round_, ally=middle, name=middle.name, department=middle.department)
+    urls = [round_.get_absolute_url(), checkin.unsubscribe_url(invite).removeprefix(settings.SITE_URL)]
+    for question, payload in zip(checkin.Question.values, CORPUS, strict=False):
+        answer = checkin.answer_url(invite, question).removeprefix(settings.SITE_URL)
+        client.post(answer, {"person": payload, "text": payload})
+        urls.append(answer)
+    assert invite.answers.count() == 3
+    return urls
+
+
 def test_no_payload_fires_anywhere_it_is_rendered(page, live_server, campaign, client):
     staff = UserFactory(username="root", is_staff=True, is_superuser=True)
     Membership.objects.create(campaign=campaign, user=staff, role=Role.ADMIN)
@@ -136,6 +156,7 @@ def test_no_payload_fires_anywhere_it_is_rendered(page, live_server, campaign, c
     summary_delivery = SummaryDeliveryFactory(summary__campaign=campaign, leader=leader)
     DepartmentFactory(campaign=campaign)
     plant(campaign)
+    urls += checkin_answered_by_a_hostile_middle_manager(client, campaign)
     # The summary's stored content is built from the planted rows, as the real send does.
     _period, content = summaries.summary_preview(campaign=campaign)
     summary_delivery.summary.snapshot = content

@@ -1,6 +1,6 @@
 """The easy-wins board, problems, stories and roadblocks in the role × page matrix."""
 
-from campaign.models import Role, ServiceProblem
+from campaign.models import Nomination, Role, ServiceProblem
 from tests.factories import ServiceProblemFactory
 from tests.matrix import Page
 
@@ -27,6 +27,10 @@ def _won(campaign):
     return {"pk": problem.pk}
 
 
+def _nomination(campaign):
+    return {"pk": Nomination.objects.create(campaign=campaign, person="Sam", what="Cleared the queue").pk}
+
+
 def _roadblock(campaign):
     problem = ServiceProblemFactory(campaign=campaign, is_roadblock=True, roadblock_ask="Decide on Fridays.")
     return {"pk": problem.pk}
@@ -36,6 +40,7 @@ PAGES = {
     "campaign:board": Page(Role.VIEWER, None),
     "campaign:problem-list": Page(Role.VIEWER, None),
     "campaign:stories": Page(Role.VIEWER, None),
+    "campaign:nomination-act": Page(None, Role.CHAMPION, _nomination),
     "campaign:problem-new": Page(Role.CHAMPION, Role.CHAMPION),
     "campaign:problem-detail": Page(Role.VIEWER, None, _won),
     "campaign:problem-edit": Page(Role.CHAMPION, Role.CHAMPION, _problem),

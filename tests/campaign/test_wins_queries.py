@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Ally, Stage, StageChange, Touchpoint
-from campaign.models import Level, ServiceProblem
+from campaign.models import Level, Nomination, ServiceProblem
 from leadership.models import Feedback
 from personas.models import PersonaCard
 from tests.factories import DepartmentFactory, GoalFactory, LeaderFactory
@@ -61,9 +61,24 @@ def busy_campaign(campaign, admin_user):
                 is_roadblock=n % 50 == 0,
                 roadblock_ask="Decide." if n % 50 == 0 else "",
                 roadblock_leader=leader if n % 50 == 0 else None,
+                # Some come from the middle's check-in, naming who raised them.
+                from_the_middle=n % 100 == 0,
+                raised_by=allies[n % 150] if n % 100 == 0 else None,
             )
         )
     problems = ServiceProblem.objects.bulk_create(problems)
+    # People the middle named for recognition, waiting, planned, celebrated.
+    Nomination.objects.bulk_create(
+        Nomination(
+            campaign=campaign,
+            person=f"Person {n}",
+            what="Great service",
+            department=departments[n % 12],
+            nominated_by=allies[n % 150],
+            status=["candidate", "planned", "celebrated"][n % 3],
+        )
+        for n in range(300)
+    )
     Through = ServiceProblem.people.through
     Through.objects.bulk_create(Through(serviceproblem_id=p.pk, ally_id=rng.choice(allies).pk) for p in problems[::2])
     stamp = timezone.now()
@@ -96,14 +111,16 @@ def test_board_queries_do_not_grow(client_for, admin_user, busy_campaign, django
         response = client.get(reverse("campaign:board", kwargs={"slug": busy_campaign.slug}))
     assert response.status_code == 200
     assert response.text.count("Suggested next") == 3
+    assert response.text.count('id="nomination-') == 10
 
 
 def test_board_htmx_move_queries_do_not_grow(client_for, admin_user, busy_campaign, django_assert_max_num_queries):
     problem = busy_campaign.problems.filter(status=S.BACKLOG).first()
     client = client_for(admin_user)
     url = reverse("campaign:problem-move", kwargs={"slug": busy_campaign.slug, "pk": problem.pk})
-    # Six of them recount the problem's two activity sources for the day it moved (count, clear, write).
-    with django_assert_max_num_queries(19):
+    # Six of them recount the problem's two activity sources for the day it moved (count, clear, write);
+    # one reads the Recognise section.
+    with django_assert_max_num_queries(20):
         response = client.post(url, {"to": "in_progress"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
 

@@ -14,8 +14,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
 
+from allies.checkin import checkin_round_open
 from campaign import services as campaign_services
-from campaign.models import MemberDelivery, Role, ServiceProblem
+from campaign.models import Level, MemberDelivery, Role, ServiceProblem
 from campaign.outbox import member_delivery_message
 from leadership import emails as leadership_emails
 from leadership import services
@@ -249,8 +250,20 @@ def summary_test_copy(named_campaign):
     return Sent(message, values, subject=f"[Test] {_summary_subject()}")
 
 
+def middle_checkin(named_campaign):
+    AllyFactory(campaign=named_campaign, name=hostile("middle manager") + INJECTION, level=Level.MIDDLE)
+    checkin_round_open(campaign=named_campaign)
+    message = member_delivery_message(MemberDelivery.objects.get(template="middle-checkin"), reveal=True)
+    return Sent(
+        message,
+        [hostile("campaign"), hostile("middle manager")],
+        subject=f"Three quick questions from {hostile('campaign')} Bcc: evil@example.com X-Injected: yes",
+    )
+
+
 EMAILS = {
     "invitation": invitation,
+    "middle check-in": middle_checkin,
     "added to a campaign": added_to_campaign,
     "password reset": password_reset,
     "briefing pack": briefing_pack,

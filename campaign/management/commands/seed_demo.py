@@ -79,6 +79,7 @@ DEMO_SEEDERS = [
     "leadership.demo_feedback",
     "leadership.demo_complaints",
     "campaign.demo_channels",
+    "allies.demo_checkin",
 ]
 
 USERS = [
