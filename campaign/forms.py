@@ -36,19 +36,31 @@ class LabelledChoiceField(forms.ChoiceField):
         super().__init__(**kwargs)
         self.what = what
 
+    def _keys(self):
+        """
+        Each choice's folded value and label -> its value, built once for the choices the field has
+        (a batch of 1,000 items re-cleans one form: folding every choice per item was a tenth of its time).
+        """
+        choices = self.choices
+        if getattr(self, "_keys_of", None) is not choices:
+            keys = {}
+            for key, label in choices:
+                if key != "":
+                    keys.setdefault(_fold(key), key)
+                    keys.setdefault(_fold(label), key)
+            self._keys_of, self._keys_map = choices, keys
+        return self._keys_map
+
     def to_python(self, value):
         text = super().to_python(value).strip()
         if not text:
             return ""
-        keys = {}
-        for key, label in self.choices:
-            if key != "":
-                keys.setdefault(_fold(key), key)
-                keys.setdefault(_fold(label), key)
-        if _fold(text) not in keys:
+        keys = self._keys()
+        folded = _fold(text)
+        if folded not in keys:
             allowed = ", ".join(str(label).lower() for key, label in self.choices if key != "")
             raise forms.ValidationError(f"“{text}” is not a {self.what}; use one of: {allowed}.", code="invalid_choice")
-        return keys[_fold(text)]
+        return keys[folded]
 
 
 def clean_name_unique_in_campaign(form, noun):
@@ -88,6 +100,7 @@ class CampaignForm(forms.ModelForm):
             "sso_domains",
             "sso_default_role",
             "require_mfa",
+            "packs_need_approval",
             "checkin_cadence",
         ]
         widgets = {

@@ -153,6 +153,11 @@ class Campaign(models.Model):
         help_text="Members who sign in with a password must set up an authenticator app before they can "
         "open this campaign.",
     )
+    packs_need_approval = models.BooleanField(
+        "packs need a second champion's approval",
+        default=False,
+        help_text="Before a briefing pack goes to leaders, another champion or an admin reads it and approves it.",
+    )
     # The middle's check-in (allies.checkin): three questions to every middle-level ally, once a period.
     checkin_cadence = models.CharField(
         "the middle's check-in",

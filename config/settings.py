@@ -411,7 +411,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
-    # The same for briefing pack deliveries.
+    # Hands scheduled briefing pack deliveries to the sender once their leader's local time has come.
+    "dispatch-due-pack-deliveries": {
+        "task": "leadership.tasks.dispatch_due_pack_deliveries",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    # Re-enqueues briefing pack deliveries a lost broker message or a killed worker left queued or sending.
     "requeue-stale-pack-deliveries": {
         "task": "leadership.tasks.requeue_stale_pack_deliveries",
         "schedule": 5 * 60.0,

@@ -7,7 +7,7 @@ updated, and the logs and packs hanging off them are cleared and made again.
 """
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -27,7 +27,7 @@ from leadership.models import (
     PackDelivery,
     VisitAction,
 )
-from leadership.services import objections_prefill
+from leadership.services import objections_prefill, pack_send
 from leadership.starter import STARTER_EVIDENCE_KINDS
 
 User = get_user_model()
@@ -332,9 +332,11 @@ def seed(campaign):
             )
             stories.append(story)
 
-    BriefingPack.objects.filter(
-        campaign=campaign, title__in=["Three wins from the warehouse floor", "What our customers noticed this month"]
-    ).delete()
+    BriefingPack.objects.filter(campaign=campaign, title__in=DEMO_PACK_TITLES).delete()
+    # Leaders read their mail where they work: two of them abroad, the rest where the campaign is.
+    for leader, zone in zip(leaders[1:3], ("America/New_York", "Asia/Singapore"), strict=False):
+        Leader.objects.filter(pk=leader.pk).update(time_zone=zone)
+        leader.time_zone = zone
     sent = BriefingPack.objects.create(
         campaign=campaign,
         title="Three wins from the warehouse floor",
@@ -353,7 +355,10 @@ def seed(campaign):
     sent.clippings.set(clippings[:1])
     sent.visits.set(visits[:1])
     sent.events.set(events[:1])
-    for leader in leaders[:4]:
+    # Who opened the web version, and how often: the first two did (one of them three times), the others not.
+    opens = {0: (3, timedelta(hours=2)), 1: (1, timedelta(days=1, hours=5))}
+    for index, leader in enumerate(leaders[:4]):
+        count, after = opens.get(index, (0, None))
         PackDelivery.objects.create(
             pack=sent,
             leader=leader,
@@ -362,7 +367,11 @@ def seed(campaign):
             created_at=sent.sent_at,
             claimed_at=sent.sent_at,
             sent_at=sent.sent_at,
+            opened_at=sent.sent_at + after if after else None,
+            last_opened_at=sent.sent_at + after + timedelta(days=count - 1) if after else None,
+            open_count=count,
         )
+    _seed_pack_schedules(campaign, champion, admin, leaders, stories)
     draft = BriefingPack.objects.create(
         campaign=campaign,
         title="What our customers noticed this month",
@@ -373,3 +382,71 @@ def seed(campaign):
     draft.clippings.set(clippings[1:3])
     # The answers to what its leaders raised, with the campaign's numbers filled in live.
     draft.answers.set(Objection.objects.filter(leaders__in=leaders[4:7]).exclude(evidence_kind="none").distinct())
+
+
+DEMO_PACK_TITLES = [
+    "Three wins from the warehouse floor",
+    "What our customers noticed this month",
+    "October in one page",
+    "The returns desk, before and after",
+    "A morning with the trade counter",
+]
+
+
+def _seed_pack_schedules(campaign, champion, admin, leaders, stories):
+    """
+    An older pack (so one leader has been sent two and opened neither: the leaders list flags them), a pack
+    scheduled for next Monday 08:00 in each leader's own zone, and one waiting for a second champion.
+    """
+    now = timezone.now()
+    older = BriefingPack.objects.create(
+        campaign=campaign,
+        title="October in one page",
+        note="One page on what October's wins did for our trade customers.",
+        status=BriefingPack.Status.SENT,
+        created_by=admin,
+        sent_by=admin,
+        sent_at=now - timedelta(days=40),
+        created_at=now - timedelta(days=41),
+    )
+    older.recipients.set(leaders[2:4])
+    older.stories.set(stories[2:3])
+    for leader in leaders[2:4]:
+        opened = older.sent_at + timedelta(hours=20) if leader == leaders[2] else None
+        PackDelivery.objects.create(
+            pack=older,
+            leader=leader,
+            status=DeliveryStatus.SENT,
+            attempts=1,
+            created_at=older.sent_at,
+            claimed_at=older.sent_at,
+            sent_at=older.sent_at,
+            opened_at=opened,
+            last_opened_at=opened,
+            open_count=1 if opened else 0,
+        )
+
+    monday = campaign.today() + timedelta(days=7 - campaign.today().weekday())
+    scheduled = BriefingPack.objects.create(
+        campaign=campaign,
+        title="The returns desk, before and after",
+        note="How the returns desk cut a week of waiting to two days, told by the people who did it.",
+        created_by=champion,
+    )
+    scheduled.recipients.set(leaders[:3])
+    scheduled.stories.set(stories[:1])
+    if not campaign.packs_need_approval:  # an admin who switched approval on sees it waiting instead, below
+        pack_send(pack=scheduled, by=champion, send_on=monday, send_time=time(8, 0))
+
+    waiting = BriefingPack.objects.create(
+        campaign=campaign,
+        title="A morning with the trade counter",
+        note="Would you spend an hour at the trade counter with us? Here is what you would see.",
+        talking_points="Our counter staff fixed the quote queue themselves.",
+        created_by=champion,
+        status=BriefingPack.Status.AWAITING_APPROVAL,
+        approval_requested_by=champion,
+        approval_requested_at=now - timedelta(hours=3),
+    )
+    waiting.recipients.set(leaders[3:5])
+    waiting.stories.set(stories[1:2])

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from campaign.forms import TIME_ZONE_CHOICES
 from campaign.models import ServiceProblem
 from leadership import selectors
 from leadership.models import (
@@ -53,6 +54,7 @@ class LeaderForm(CampaignModelForm):
             "objections",
             "leads_with",
             "owner",
+            "time_zone",
         ]
         widgets = {"objections": forms.CheckboxSelectMultiple, "leads_with": forms.RadioSelect}
 
@@ -63,6 +65,16 @@ class LeaderForm(CampaignModelForm):
         self.fields["owner"].queryset = User.objects.filter(memberships__campaign=self.campaign).order_by("username")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["owner"].label = "Relationship owner"
+        # A select of the IANA zones, so a typo cannot reach the scheduler; a new leader starts in the campaign's.
+        self.fields["time_zone"] = forms.ChoiceField(
+            label="Time zone",
+            choices=[("", "The campaign's time zone"), *TIME_ZONE_CHOICES],
+            required=False,
+            initial=self.campaign.time_zone,
+            help_text=Leader._meta.get_field("time_zone").help_text.split(" Blank")[0],
+        )
+        if not self.instance.time_zone:
+            self.initial["time_zone"] = self.campaign.time_zone
         # Left out (an older form, an import), it stays what it was: what is going well first for a new leader.
         self.fields["leads_with"].required = False
 
@@ -276,3 +288,51 @@ class SummaryScheduleForm(forms.ModelForm):
         schedule.save()
         self.save_m2m()
         return schedule
+
+
+class PackSendForm(forms.Form):
+    """When a pack goes: now, or on a date at a time, read in each leader's own time zone."""
+
+    when = forms.ChoiceField(
+        label="When",
+        choices=[("now", "Now"), ("later", "Later: on a date, at a time in each leader's own time zone")],
+        initial="now",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    send_on = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    send_time = forms.TimeField(
+        label="Time (each leader's local time)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Leaders in Tokyo and in New York both get it at this hour of their own morning.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == "later":
+            if not data.get("send_on"):
+                self.add_error("send_on", "Choose the date it goes.")
+            if not data.get("send_time"):
+                self.add_error("send_time", "Choose the time it goes.")
+        else:
+            data["send_on"] = data["send_time"] = None
+        return data
+
+
+class PackSendBackForm(forms.Form):
+    note = forms.CharField(
+        label="What should change before it goes",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The author sees this on the pack.",
+        error_messages={"required": "Say what should change: the author sees your note on the pack."},
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Say what should change: the author sees your note on the pack.")
+        return note

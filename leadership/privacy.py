@@ -81,7 +81,7 @@ def register():
             ("summary", FREE_TEXT, "what the customer said"),
             ("action", FREE_TEXT, "what is being done about it"),
         ],
-        not_personal=["kind", "channel", "severity", "status", "external_id", "source"],
+        not_personal=["kind", "channel", "severity", "status", "external_id", "source", "traced_to"],
         retention="the campaign's 'customers' names in feedback' setting (the name; the item stays)",
     )
     register_model("leadership.feedbacktheme", campaign_path="campaign", not_personal=["name"])

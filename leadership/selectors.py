@@ -1,12 +1,14 @@
 """Reads that span several models: suggestions for the pack composer, a pack as one leader sees it, the outbox."""
 
 import json
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -34,6 +36,7 @@ from leadership.models import (
     Objection,
     Outcome,
     PackDelivery,
+    PackDeliveryStatus,
     Stance,
     SummaryDelivery,
     SummaryTestCopy,
@@ -158,25 +161,40 @@ def _union(querysets):
     return first.union(*rest, all=True) if rest else first
 
 
+SENT_KINDS = ("stories", "clippings", "visits")
+
+
+def _no_content_sent():
+    return defaultdict(lambda: {kind: set() for kind in SENT_KINDS})
+
+
+def _sent_reads(leaders):
+    """
+    One read per kind of what `leaders` (ids, or a subquery of them) have received in sent packs, each
+    row (kind, leader id, item id): the parts of `sent_content`'s UNION ALL, and of `pack_choices`'.
+    """
+    reads = []
+    for name in SENT_KINDS:
+        through, pack, item = _linked(name)
+        delivered = {f"{pack}__deliveries__leader__in": leaders, f"{pack}__deliveries__status": DeliveryStatus.SENT}
+        reads.append(
+            through.objects.filter(**delivered).values_list(
+                Value(name, output_field=CharField()), f"{pack}__deliveries__leader", item
+            )
+        )
+    return reads
+
+
 def sent_content(leaders):
     """
     What each leader has already received in sent packs: {leader_id: {"stories": {ids}, "clippings": …, "visits": …}}.
     One query (a UNION ALL of one read per kind) whatever the number of leaders and packs (none without leaders).
     """
     leader_ids = [leader.pk for leader in leaders]
-    sent = defaultdict(lambda: {"stories": set(), "clippings": set(), "visits": set()})
+    sent = _no_content_sent()
     if not leader_ids:
         return sent
-    reads = []
-    for name in ("stories", "clippings", "visits"):
-        through, pack, item = _linked(name)
-        delivered = {f"{pack}__deliveries__leader__in": leader_ids, f"{pack}__deliveries__status": DeliveryStatus.SENT}
-        reads.append(
-            through.objects.filter(**delivered).values_list(
-                Value(name, output_field=CharField()), f"{pack}__deliveries__leader", item
-            )
-        )
-    for name, leader_id, item_id in _union(reads):
+    for name, leader_id, item_id in _union(_sent_reads(leader_ids)):
         sent[leader_id][name].add(item_id)
     return sent
 
@@ -187,22 +205,34 @@ PACK_PARTS = ("recipients", "stories", "clippings", "visits", "events", "roadblo
 def pack_choices(pack):
     """
     The ids saved in each part of `pack` ({"recipients": {ids}, "stories": …}, every name in PACK_PARTS), plus
-    "foreign_recipients": recipients who are not leaders of the pack's campaign. One query (a UNION ALL).
+    "foreign_recipients": recipients who are not leaders of the pack's campaign, and "sent": what its saved
+    recipients have already received (`sent_content` of them, which the composer orders its suggestions by).
+    One query (a UNION ALL), whatever the number of recipients.
     """
     choices = {name: set() for name in (*PACK_PARTS, "foreign_recipients")}
+    choices["sent"] = _no_content_sent()
     if pack.pk is None:
         return choices
+    # Typed, or PostgreSQL takes the NULLs of the first reads for text and refuses the leader ids after them.
+    no_leader = Cast(Value(None), BigIntegerField())
     reads = []
     for name in PACK_PARTS:
         through, pack_field, item = _linked(name)
         reads.append(
-            through.objects.filter(**{pack_field: pack.pk}).values_list(Value(name, output_field=CharField()), item)
+            through.objects.filter(**{pack_field: pack.pk}).values_list(
+                Value(name, output_field=CharField()), no_leader, item
+            )
         )
     through, pack_field, item = _linked("recipients")
-    foreign = through.objects.filter(**{pack_field: pack.pk}).exclude(**{f"{item}__campaign": pack.campaign_id})
-    reads.append(foreign.values_list(Value("foreign_recipients", output_field=CharField()), item))
-    for name, item_id in _union(reads):
-        choices[name].add(item_id)
+    recipients = through.objects.filter(**{pack_field: pack.pk})
+    foreign = recipients.exclude(**{f"{item}__campaign": pack.campaign_id})
+    reads.append(foreign.values_list(Value("foreign_recipients", output_field=CharField()), no_leader, item))
+    reads += _sent_reads(recipients.values(item))
+    for name, leader_id, item_id in _union(reads):
+        if leader_id is None:
+            choices[name].add(item_id)
+        else:
+            choices["sent"][leader_id][name].add(item_id)
     return choices
 
 
@@ -386,12 +416,20 @@ def answer_choices(campaign, leaders, *, chosen=()):
 
 
 def composer_options(
-    pack, *, leaders=None, chosen_stories=None, chosen_answers=None, story_query="", story_limit=STORIES_SHOWN
+    pack,
+    *,
+    leaders=None,
+    sent=None,
+    chosen_stories=None,
+    chosen_answers=None,
+    story_query="",
+    story_limit=STORIES_SHOWN,
 ):
     """
     Everything the composer offers for `pack`, ordered and flagged for its saved recipients (`leaders`, when
-    the caller has them already). Stories are limited (see `story_choices`): those in `chosen_stories` (ids;
-    by default the saved ones) are always among them.
+    the caller has them already, and what they were `sent`, when the caller has read `pack_choices`). Stories
+    are limited (see `story_choices`): those in `chosen_stories` (ids; by default the saved ones) are always
+    among them.
     """
     campaign = pack.campaign
     if leaders is None:
@@ -400,7 +438,8 @@ def composer_options(
         chosen_stories = set(pack.stories.values_list("pk", flat=True)) if pack.pk else set()
     if chosen_answers is None:
         chosen_answers = set(pack.answers.values_list("pk", flat=True)) if pack.pk else set()
-    sent = sent_content(leaders)
+    if sent is None:
+        sent = sent_content(leaders)
     return {
         "recipients": leaders,
         "answers": answer_choices(campaign, leaders, chosen=chosen_answers),
@@ -440,6 +479,40 @@ def pack_for_reading(pack):
         )
         .get()
     )
+
+
+def pack_review_recipients(pack):
+    """
+    The recipients of `pack` (read by `pack_for_reading`) with their time zones and, when it is scheduled,
+    when it reaches each of them: [{"leader", "zone", "due_at"}], by name; no query.
+    """
+    rows = []
+    for leader in sorted(pack.recipients.all(), key=lambda leader: (leader.name.lower(), leader.pk)):
+        leader.campaign = pack.campaign  # read once, for the leader's zone
+        zone = leader.zone_name
+        due_at = None
+        if pack.send_on:
+            due_at = datetime.combine(pack.send_on, pack.send_time, tzinfo=zoneinfo.ZoneInfo(zone))
+        rows.append({"leader": leader, "zone": zone, "due_at": due_at})
+    return rows
+
+
+LEADER_READING_SHOWN = 15
+
+
+def leader_reading(leader, limit=LEADER_READING_SHOWN):
+    """
+    What `leader` was sent (briefing packs, executive summaries) and whether and when they opened it,
+    newest first: the latest `limit` of each kind read in one query each, then merged.
+    """
+    packs = list(leader.pack_deliveries.select_related("pack").order_by("-created_at", "-pk")[:limit])
+    summaries = list(
+        SummaryDelivery.objects.filter(leader=leader).select_related("summary").order_by("-created_at", "-pk")[:limit]
+    )
+    rows = [{"kind": "pack", "delivery": d, "at": d.sent_at or d.due_at or d.created_at} for d in packs]
+    rows += [{"kind": "summary", "delivery": d, "at": d.sent_at or d.created_at} for d in summaries]
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return rows[:limit]
 
 
 def roadblocks_for(pack, leader):
@@ -591,7 +664,7 @@ class OutboxEntry:
         return f"{self.title}, {self.period_start.day} {self.period_start:%b} – {last_day.day} {last_day:%b %Y}"
 
     def get_status_display(self):
-        return DeliveryStatus(self.status).label
+        return PackDeliveryStatus(self.status).label
 
 
 class OutboxRows:
@@ -633,7 +706,7 @@ def outbox_entries(campaign, status=None, sender=None):
 
 def pack_deliveries(pack):
     """The pack's delivery rows with their leaders, for its recipient states."""
-    return pack.deliveries.select_related("leader").order_by("leader__name")
+    return pack.deliveries.select_related("leader__campaign").order_by("leader__name")
 
 
 def pack_list(campaign):

@@ -7,18 +7,20 @@ Work for a worker is enqueued by task name once the transaction commits (campaig
 """
 
 import logging
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from campaign import events
-from campaign.models import ServiceProblem
-from campaign.outbox import enqueue_on_commit
+from campaign.models import Membership, Role, ServiceProblem
+from campaign.outbox import campaign_values, enqueue_on_commit, member_mail_queue
 from leadership import selectors, summaries
 from leadership.delivery import BATCH_SIZE
 from leadership.models import (
@@ -31,6 +33,7 @@ from leadership.models import (
     Objection,
     Outcome,
     PackDelivery,
+    PackDeliveryStatus,
     SummaryDelivery,
     SummarySchedule,
     SummaryTestCopy,
@@ -105,14 +108,17 @@ def visit_action_promote(*, action, by):
     return action.problem
 
 
-def pack_problems(pack, choices=None):
+def pack_problems(pack, choices=None, *, awaiting=False):
     """
     Why `pack` cannot be sent, as a list of sentences; empty when it can. `choices` is what
     `selectors.pack_choices(pack)` returns, when the caller has read it already; else that one query runs.
+    `awaiting`: the pack is expected to wait for approval (an approver sending it), not to be a draft.
     """
     problems = []
-    if not pack.is_draft:
-        problems.append("This pack has already been sent.")
+    if awaiting and not pack.is_awaiting_approval:
+        problems.append("This pack is not waiting for approval any more.")
+    elif not awaiting and not pack.is_draft:
+        problems.append(PACK_NOT_DRAFT.get(pack.status, "This pack can no longer be sent."))
     if choices is None:
         choices = selectors.pack_choices(pack)
     if not choices["recipients"]:
@@ -129,39 +135,266 @@ def pack_problems(pack, choices=None):
     return problems
 
 
-def pack_send(*, pack, by):
+PACK_NOT_DRAFT = {
+    BriefingPack.Status.SENT: "This pack has already been sent.",
+    BriefingPack.Status.SCHEDULED: "This pack is scheduled already: unschedule it first to change when it goes.",
+    BriefingPack.Status.AWAITING_APPROVAL: "This pack is waiting for a second champion's approval.",
+}
+
+
+def pack_due_times(*, leaders, send_on, send_time):
+    """{leader: when `send_on` at `send_time` falls in that leader's own time zone, in UTC}."""
+    return {leader: datetime.combine(send_on, send_time, tzinfo=leader.zone()).astimezone(UTC) for leader in leaders}
+
+
+def pack_schedule_problems(*, leaders, send_on, send_time, now=None):
+    """Why this local date and time cannot be the schedule: it has passed already where some leader is."""
+    if send_on is None:
+        return []
+    now = now or timezone.now()
+    passed = sorted(
+        (due, leader)
+        for leader, due in pack_due_times(leaders=leaders, send_on=send_on, send_time=send_time).items()
+        if due <= now
+    )
+    if not passed:
+        return []
+    when = f"{date_format(send_on, 'j F Y')} at {send_time.strftime('%H:%M')}"
+    names = ", ".join(f"{leader.name} ({leader.zone_name})" for _, leader in passed[:3])
+    more = f" and {len(passed) - 3} more" if len(passed) > 3 else ""
+    return [f"{when} has already passed for {names}{more}. Choose a later date or time."]
+
+
+def _pack_log_clippings(pack, leaders, by):
+    """Sending clippings is an engagement in its own right: it shows on each leader's log."""
+    clippings = [clipping.title for clipping in pack.clippings.all()]
+    if not clippings or not leaders:
+        return
+    note = f"In the briefing “{pack.title}”: {'; '.join(clippings)}"[:500]
+    Engagement.objects.bulk_create(
+        [
+            Engagement(campaign=pack.campaign, leader=leader, kind=EngagementKind.CLIPPING, note=note, recorded_by=by)
+            for leader in leaders
+        ]
+    )
+
+
+def _locked_pack(pack):
+    return BriefingPack.objects.select_for_update().select_related("campaign").get(pk=pack.pk)
+
+
+def _pack_go(pack, *, by, send_on, send_time, now):
     """
-    Send the pack: one delivery row per recipient, then one task per row once the rows are committed.
+    Send the locked `pack` now (no `send_on`), or schedule one delivery per leader at `send_on` `send_time`
+    in that leader's zone; beat hands scheduled ones to the sender when they are due.
+    """
+    leaders = list(pack.recipients.select_related("campaign"))
+    pack.send_on, pack.send_time, pack.scheduled_by = send_on, send_time, by
+    if send_on is None:
+        PackDelivery.objects.bulk_create(
+            [PackDelivery(pack=pack, leader=leader) for leader in leaders], ignore_conflicts=True
+        )
+        _pack_log_clippings(pack, leaders, by)
+        pack.status, pack.sent_by, pack.sent_at = BriefingPack.Status.SENT, by, now
+        for pk in pack.deliveries.filter(status=DeliveryStatus.QUEUED).values_list("pk", flat=True):
+            enqueue_on_commit(SEND_PACK_DELIVERY, pk)
+    else:
+        due = pack_due_times(leaders=leaders, send_on=send_on, send_time=send_time)
+        PackDelivery.objects.bulk_create(
+            [
+                PackDelivery(pack=pack, leader=leader, status=PackDeliveryStatus.SCHEDULED, due_at=at)
+                for leader, at in due.items()
+            ],
+            ignore_conflicts=True,
+        )
+        pack.status = BriefingPack.Status.SCHEDULED
+    pack.save()
+    return pack
+
+
+def pack_send(*, pack, by, send_on=None, send_time=None, now=None):
+    """
+    Send the pack now, or schedule it for `send_on` at `send_time` in each leader's own time zone: one
+    delivery row per recipient, then (now) one task per row once the rows are committed.
 
     The pack row is locked and must still be a draft, so a double click or two tabs create the
-    rows once; the (pack, leader) constraint and the task's claim do the rest.
+    rows once; the (pack, leader) constraint and the task's claim do the rest. When the campaign asks
+    for a second champion's approval, this is refused: ask with `pack_request_approval` instead.
     """
+    now = now or timezone.now()
     with transaction.atomic():
-        pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
+        pack = _locked_pack(pack)
         problems = pack_problems(pack)
+        if not problems and pack.campaign.packs_need_approval:
+            problems.append("This campaign's packs need a second champion's approval: ask for it first.")
+        problems += pack_schedule_problems(
+            leaders=pack.recipients.select_related("campaign"), send_on=send_on, send_time=send_time, now=now
+        )
         if problems:
             raise ValidationError(problems)
-        PackDelivery.objects.bulk_create(
-            [PackDelivery(pack=pack, leader=leader) for leader in pack.recipients.all()], ignore_conflicts=True
-        )
-        clippings = [clipping.title for clipping in pack.clippings.all()]
-        if clippings:
-            # Sending clippings is an engagement in its own right: it shows on each leader's log.
-            note = f"In the briefing “{pack.title}”: {'; '.join(clippings)}"[:500]
-            Engagement.objects.bulk_create(
-                [
-                    Engagement(
-                        campaign=pack.campaign, leader=leader, kind=EngagementKind.CLIPPING, note=note, recorded_by=by
-                    )
-                    for leader in pack.recipients.all()
-                ]
+        return _pack_go(pack, by=by, send_on=send_on, send_time=send_time, now=now)
+
+
+def pack_deliveries_dispatch_due(*, now=None, limit=500):
+    """
+    Hand every scheduled pack delivery whose time has come to the sender, once: each row moves from
+    scheduled to queued with a conditional update, so two ticks (or two beats) cannot both hand it over;
+    the outbox's claim and reaper take it from there. A pack is sent from its first delivery on.
+    Returns the ids handed over.
+    """
+    now = now or timezone.now()
+    handed = []
+    queued_at = timezone.now()  # when it joined the outbox, which the reaper's delay counts from
+    due = PackDelivery.objects.due(now).select_related("pack__campaign", "leader").order_by("due_at", "pk")
+    for delivery in due[:limit]:
+        with transaction.atomic():
+            won = PackDelivery.objects.filter(pk=delivery.pk, status=PackDeliveryStatus.SCHEDULED).update(
+                status=PackDeliveryStatus.QUEUED, created_at=queued_at
             )
-        pack.status = BriefingPack.Status.SENT
-        pack.sent_by = by
-        pack.sent_at = timezone.now()
-        pack.save(update_fields=["status", "sent_by", "sent_at", "updated_at"])
-        for pk in pack.deliveries.filter(status="queued").values_list("pk", flat=True):
-            enqueue_on_commit(SEND_PACK_DELIVERY, pk)
+            if not won:
+                continue
+            pack = delivery.pack
+            BriefingPack.objects.filter(pk=pack.pk, status=BriefingPack.Status.SCHEDULED).update(
+                status=BriefingPack.Status.SENT, sent_at=queued_at, sent_by=pack.scheduled_by_id, updated_at=queued_at
+            )
+            _pack_log_clippings(pack, [delivery.leader], pack.scheduled_by)
+            enqueue_on_commit(SEND_PACK_DELIVERY, delivery.pk)
+            handed.append(delivery.pk)
+    if handed:
+        logger.info("handed %s scheduled pack deliveries to the sender", len(handed))
+    return handed
+
+
+def pack_unschedule(*, pack, by):
+    """
+    Take a scheduled pack back to a draft, as long as no leader's delivery has gone yet; its approval,
+    if it had one, goes with it (what is changed afterwards has not been approved).
+    """
+    with transaction.atomic():
+        pack = _locked_pack(pack)
+        if not pack.is_scheduled:
+            raise ValidationError("This pack is not scheduled.")
+        # Delete the waiting rows, then check none had gone meanwhile: if beat handed one over, undo it all.
+        pack.deliveries.filter(status=PackDeliveryStatus.SCHEDULED).delete()
+        if pack.deliveries.exists():
+            raise ValidationError("Some leaders have been sent this pack already: it can no longer be unscheduled.")
+        pack.status = BriefingPack.Status.DRAFT
+        pack.approved_by = pack.approved_at = None
+        pack.save()
+    return pack
+
+
+def pack_approvers(pack, *, excluding=None):
+    """The members who may approve `pack`: its campaign's champions and admins, active, but not `excluding`."""
+    members = (
+        Membership.objects.filter(campaign_id=pack.campaign_id, role__in=[Role.ADMIN, Role.CHAMPION])
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    if excluding is not None:
+        members = members.exclude(user=excluding)
+    return [membership.user for membership in members]
+
+
+def pack_request_approval(*, pack, by, send_on=None, send_time=None, now=None):
+    """
+    Ask another champion or an admin to approve the pack before it goes (now, or at `send_on` `send_time`
+    in each leader's zone, as it will be once approved); they hear of it by email.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pack = _locked_pack(pack)
+        problems = pack_problems(pack)
+        problems += pack_schedule_problems(
+            leaders=pack.recipients.select_related("campaign"), send_on=send_on, send_time=send_time, now=now
+        )
+        approvers = pack_approvers(pack, excluding=by)
+        if not approvers:
+            problems.append("Nobody else can approve it: invite another champion or an admin to the campaign first.")
+        if problems:
+            raise ValidationError(problems)
+        pack.status = BriefingPack.Status.AWAITING_APPROVAL
+        pack.send_on, pack.send_time = send_on, send_time
+        pack.approval_requested_by, pack.approval_requested_at = by, now
+        pack.approved_by = pack.approved_at = None
+        pack.save()
+        _pack_approval_notify(pack, approvers, by)
+    return pack
+
+
+def _pack_approval_notify(pack, approvers, by):
+    recipients = [
+        (user.email, {"member_name": user.get_full_name() or user.username}) for user in approvers if user.email
+    ]
+    if not recipients:
+        return []
+    when = "as soon as it is approved"
+    if pack.send_on:
+        when = (
+            f"on {date_format(pack.send_on, 'j F Y')} at {pack.send_time.strftime('%H:%M')} (each leader's local time)"
+        )
+    return member_mail_queue(
+        campaign=pack.campaign,
+        template="pack-needs-approval",
+        recipients=recipients,
+        context={
+            **campaign_values(pack.campaign),
+            "pack": {"title": pack.title, "recipients": pack.recipients.count(), "when": when},
+            "author": by.get_full_name() or by.username,
+            "url": settings.SITE_URL
+            + reverse("leadership:pack-review", kwargs={"slug": pack.campaign.slug, "pk": pack.pk}),
+        },
+        triggered_by=by,
+    )
+
+
+def pack_approve(*, pack, by, now=None):
+    """
+    Approve a pack another member asked approval for, and send or schedule it as they asked. The one who
+    asked can never approve it; a schedule whose time has passed meanwhile is refused (send it back).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pack = _locked_pack(pack)
+        problems = pack_problems(pack, awaiting=True)
+        if pack.approval_requested_by_id == by.pk:
+            problems.append("You asked for this approval: another champion or an admin must approve it.")
+        problems += pack_schedule_problems(
+            leaders=pack.recipients.select_related("campaign"), send_on=pack.send_on, send_time=pack.send_time, now=now
+        )
+        if problems:
+            raise ValidationError(problems)
+        pack.approved_by, pack.approved_at = by, now
+        pack.return_note = ""
+        return _pack_go(
+            pack, by=pack.approval_requested_by or by, send_on=pack.send_on, send_time=pack.send_time, now=now
+        )
+
+
+def pack_send_back(*, pack, by, note, now=None):
+    """Send a pack waiting for approval back to its author as a draft, with a note of what to change."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        pack = _locked_pack(pack)
+        if not pack.is_awaiting_approval:
+            raise ValidationError("This pack is not waiting for approval any more.")
+        if pack.approval_requested_by_id == by.pk:
+            raise ValidationError("You asked for this approval: withdraw the request instead.")
+        pack.status = BriefingPack.Status.DRAFT
+        pack.returned_by, pack.returned_at, pack.return_note = by, now, note
+        pack.save()
+    return pack
+
+
+def pack_withdraw_approval(*, pack, by):
+    """The author takes back their request for approval, to change the pack; it is a draft again."""
+    with transaction.atomic():
+        pack = _locked_pack(pack)
+        if not pack.is_awaiting_approval:
+            raise ValidationError("This pack is not waiting for approval any more.")
+        pack.status = BriefingPack.Status.DRAFT
+        pack.save()
     return pack
 
 
@@ -339,6 +572,14 @@ def summary_deliveries_retry_failed(*, summary):
         failed.update(status=DeliveryStatus.QUEUED, attempts=0, claimed_at=None, created_at=timezone.now())
         _summary_deliveries_enqueue(ids)
     return len(ids)
+
+
+def pack_delivery_mark_opened(*, delivery, now=None):
+    """Count one opening of the web version by the leader; the first one is kept apart."""
+    now = now or timezone.now()
+    PackDelivery.objects.filter(pk=delivery.pk).update(
+        open_count=F("open_count") + 1, last_opened_at=now, opened_at=Coalesce("opened_at", Value(now))
+    )
 
 
 def summary_delivery_mark_opened(*, delivery):

@@ -103,6 +103,12 @@ def send_pack_delivery(delivery_id):
 
 
 @shared_task(ignore_result=True)
+def dispatch_due_pack_deliveries():
+    """Beat's tick: hand the scheduled pack deliveries whose time has come to send_pack_delivery, once each."""
+    return services.pack_deliveries_dispatch_due()
+
+
+@shared_task(ignore_result=True)
 def requeue_stale_pack_deliveries():
     """
     Enqueue again the pack deliveries a lost broker message or a killed worker left behind.

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from leadership.feedback import views as feedback
-from leadership.views import briefings, leaders, outbox, public, summaries
+from leadership.views import approvals, briefings, leaders, outbox, public, summaries
 
 app_name = "leadership"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path(f"{C}briefings/<int:pk>/", briefings.pack_compose, name="pack-compose"),
     path(f"{C}briefings/<int:pk>/preview/", briefings.pack_preview, name="pack-preview"),
     path(f"{C}briefings/<int:pk>/send/", briefings.pack_send, name="pack-send"),
+    path(f"{C}briefings/<int:pk>/review/", approvals.pack_review, name="pack-review"),
+    path(f"{C}briefings/<int:pk>/approve/", approvals.pack_approve, name="pack-approve"),
+    path(f"{C}briefings/<int:pk>/send-back/", approvals.pack_send_back, name="pack-send-back"),
+    path(f"{C}briefings/<int:pk>/withdraw/", approvals.pack_withdraw, name="pack-withdraw"),
+    path(f"{C}briefings/<int:pk>/unschedule/", approvals.pack_unschedule, name="pack-unschedule"),
     path(f"{C}briefings/<int:pk>/print/", briefings.pack_print, name="pack-print"),
     path(f"{C}briefings/<int:pk>/delete/", briefings.pack_delete, name="pack-delete"),
     path(f"{C}briefings/invitations/", briefings.event_list, name="event-list"),

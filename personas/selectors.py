@@ -2,8 +2,15 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import NamedTuple
 
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from campaign.models import Department
+from leadership.models import Feedback
+from leadership.models.feedback import OPEN_STATUSES, TRACED_RECENT_DAYS, Kind
 from personas.models import PersonaCard
 
 HEAT_LEVELS = 4
@@ -89,3 +96,76 @@ def service_map(campaign):
         serve_unserved=serve_unserved,
         not_written_for=not_written_for,
     )
+
+
+# --- Complaints traced to the inside ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TracedProvider:
+    """An internal provider on the service map: the complaints traced to it beside the cards its people wrote."""
+
+    department: object
+    cards: int  # inside cards written by its people (the map's row total)
+    open: int  # complaints traced to it still open
+    recent: int  # complaints traced to it received in the last TRACED_RECENT_DAYS days
+
+    @property
+    def traced(self):
+        return bool(self.open or self.recent)
+
+    @property
+    def stands_out(self):
+        """Complaints start here, and nobody here has written who they serve."""
+        return self.traced and not self.cards
+
+
+def traced_providers(campaign, service_map):
+    """
+    Every internal provider (and any other department complaints were traced to) with its open and
+    recent traced complaints and its inside cards from `service_map`: those with traced complaints
+    and no card first, then by open complaints. One query (the counts), whatever the feedback.
+    """
+    counts = Feedback.objects.traced_counts(campaign, since=campaign.today() - timedelta(days=TRACED_RECENT_DAYS))
+    providers = [
+        TracedProvider(row.department, row.total, *counts.get(row.department.pk, (0, 0)))
+        for row in service_map.rows
+        if row.department.kind == Department.Kind.INTERNAL_PROVIDER or row.department.pk in counts
+    ]
+    return sorted(
+        providers,
+        key=lambda p: (not p.stands_out, -p.open, -p.recent, p.department.name.lower()),
+    )
+
+
+def providers_behind_complaints(campaign):
+    """
+    The campaign's departments with complaints traced to them (open, or received in the last
+    TRACED_RECENT_DAYS days), each annotated with `traced` (how many) and `has_cards` (whether its
+    people wrote any inside card, as the service map counts them), by name: one query, for the checkup
+    (a campaign has tens of departments, each a short read of the `feedback_traced` index).
+    """
+    since = campaign.today() - timedelta(days=TRACED_RECENT_DAYS)
+    traced = (
+        Feedback.objects.filter(
+            campaign=campaign, kind=Kind.COMPLAINT, traced_to__isnull=False, traced_to=OuterRef("pk")
+        )
+        .filter(Q(status__in=OPEN_STATUSES) | Q(received_on__gte=since))
+        .order_by()
+        .values("traced_to")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    cards = PersonaCard.objects.filter(
+        campaign=campaign,
+        scope=PersonaCard.Scope.INSIDE,
+        department_served__isnull=False,
+        writer_ally__department=OuterRef("pk"),
+    )
+    departments = (
+        Department.objects.filter(campaign=campaign)
+        .annotate(traced=Coalesce(Subquery(traced, output_field=IntegerField()), 0), has_cards=Exists(cards))
+        .order_by("name")
+    )
+    # Kept here rather than in a WHERE clause, which would repeat the count's subquery per department.
+    return [department for department in departments if department.traced]

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET
 from campaign.access import campaign_view
 from campaign.confirm import confirm_removal
 from campaign.models import Role
+from leadership.models.feedback import TRACED_RECENT_DAYS
 from personas.export import cards_dataset
 from personas.forms import CardFilterForm, CardHintsForm, PersonaCardForm, WorkshopForm
 from personas.hints import card_hints
 from personas.selectors import service_map as build_service_map
+from personas.selectors import traced_providers
 
 CARDS_PER_PAGE = 24
 CARDS_PER_SHEET = 6  # two across, three down: fits A4 and Letter alike
@@ -210,6 +212,12 @@ def export_cards(request):
 @require_GET
 @campaign_view()
 def service_map(request):
-    return render(
-        request, "personas/service_map.html", {"campaign": request.campaign, "map": build_service_map(request.campaign)}
-    )
+    campaign = request.campaign
+    service_map = build_service_map(campaign)
+    context = {
+        "campaign": campaign,
+        "map": service_map,
+        "providers": traced_providers(campaign, service_map),
+        "traced_days": TRACED_RECENT_DAYS,
+    }
+    return render(request, "personas/service_map.html", context)

@@ -87,10 +87,17 @@ def _stage_options():
     }
 
 
+SOURCE_LABELS, LEVEL_LABELS, STAGE_LABELS = (
+    dict(Ally._meta.get_field(name).flatchoices) for name in ("source", "level", "stage")
+)
+
+
 def _prepare_rows(campaign, allies, back):
     """
     Give each row of the ally list what its template would otherwise compute per row: its URLs (the
-    ally page, the stage move, the accept button, the "Log" link) and its stage options.
+    ally page, the stage move, the accept button, the "Log" link), its stage options, its choices' labels
+    (get_<field>_display() builds the field's choices dict on every call) and its id as text (the row
+    prints it six times; an integer goes through number formatting each time).
     """
     detail, stage, accept = (
         url_maker(name, campaign) for name in ("allies:ally-detail", "allies:ally-stage", "allies:ally-accept")
@@ -104,6 +111,10 @@ def _prepare_rows(campaign, allies, back):
         ally.accept_url = accept(ally.pk)
         ally.log_url = log.format(ally.pk)
         ally.stage_options = options[ally.stage]
+        ally.key = str(ally.pk)
+        ally.source_label = SOURCE_LABELS.get(ally.source, ally.source)
+        ally.level_label = LEVEL_LABELS.get(ally.level, ally.level)
+        ally.stage_label = STAGE_LABELS.get(ally.stage, ally.stage)
     return allies
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0016_checkin_nominations'),
+        ('campaign', '0022_packs_need_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,11 +27,13 @@ class Posted:
     status: str
     action: str
     errors: dict
+    traced_to: str | None = None  # the name typed; None when the post did not carry the field
 
     @classmethod
     def from_form(cls, form):
         errors = {name: list(messages) for name, messages in form.errors.items()}
-        return cls(form.instance.pk, form.data.get("status", ""), form.data.get("action", ""), errors)
+        data = form.data
+        return cls(form.instance.pk, data.get("status", ""), data.get("action", ""), errors, data.get("traced_to"))
 
 
 @dataclass
@@ -54,6 +56,8 @@ class FeedbackRows:
     action_label: ClassVar[str] = _action.verbose_name.capitalize()
     action_help: ClassVar[str] = _action.help_text
     action_max_length: ClassVar[int] = _action.max_length
+    # The departments a row's "traced to" offers: one list on the page, not a select per row.
+    traced_choices: ClassVar[str] = "traced-to-choices"
 
     def __post_init__(self):
         self.items = row_urls(self.campaign, list(self.items))
@@ -64,6 +68,13 @@ class FeedbackRows:
         if posted is not None and posted.pk == item.pk:
             return posted.status, posted.action, posted.errors
         return item.status, item.action, {}
+
+    def traced_for(self, item):
+        """The department name a row's "traced to" shows: what was typed, on the refused row."""
+        posted = self.posted
+        if posted is not None and posted.pk == item.pk and posted.traced_to is not None:
+            return posted.traced_to
+        return item.traced_to.name if item.traced_to_id else ""
 
 
 def row_urls(campaign, items):

@@ -27,6 +27,7 @@ IMPORT_COLUMNS = [
     "severity",
     "summary",
     "customer",
+    "traced_to",
 ]
 
 
@@ -94,6 +95,8 @@ def _feedback_store(*, campaign, items, ids, source, by):
     seen = set(existing)
     rows, created = [], []
     now = timezone.now()
+    # Foreign keys by id: a related object assigned goes through its descriptor's checks, per row and key.
+    logged_by_id = by.pk if by is not None else None
     for item in items:
         external_id = item["external_id"]
         if external_id:
@@ -103,9 +106,9 @@ def _feedback_store(*, campaign, items, ids, source, by):
             created.append(external_id)
         rows.append(
             Feedback(
-                campaign=campaign,
+                campaign_id=campaign.pk,
                 source=source,
-                logged_by=by,
+                logged_by_id=logged_by_id,
                 created_at=now,
                 status=Status.OPEN,
                 external_id=external_id,
@@ -115,8 +118,9 @@ def _feedback_store(*, campaign, items, ids, source, by):
                 severity=item["severity"] or "",
                 summary=item["summary"],
                 customer=item["customer"] or "",
-                department=item["department"],
-                theme=item["theme"],
+                department_id=item["department"].pk if item["department"] is not None else None,
+                traced_to=item.get("traced_to"),
+                theme_id=item["theme"].pk if item["theme"] is not None else None,
             )
         )
     Feedback.objects.bulk_create(rows, batch_size=500, ignore_conflicts=bool(ids))
@@ -266,6 +270,7 @@ def import_template_csv():
             "high",
             "Waited 40 minutes on hold.",
             "ACME Ltd",
+            "",
         ]
     )
     return out.getvalue()

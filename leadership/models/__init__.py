@@ -5,7 +5,7 @@ in `briefings.py`; feedback and API tokens in `feedback.py`; executive summaries
 schedule and deliveries in `summaries.py`. `delivery.py` holds what both deliveries share.
 """
 
-from leadership.models.briefings import BriefingPack, Event, PackDelivery
+from leadership.models.briefings import BriefingPack, Event, PackDelivery, PackDeliveryStatus
 from leadership.models.delivery import Delivery, DeliveryStatus
 from leadership.models.feedback import ApiToken, Feedback, FeedbackTheme
 from leadership.models.leaders import (
@@ -43,6 +43,7 @@ __all__ = [
     "Objection",
     "Outcome",
     "PackDelivery",
+    "PackDeliveryStatus",
     "Stance",
     "SummaryDelivery",
     "SummarySchedule",

@@ -41,6 +41,8 @@ class BriefingPack(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        AWAITING_APPROVAL = "awaiting", "Waiting for approval"
+        SCHEDULED = "scheduled", "Scheduled"
         SENT = "sent", "Sent"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="briefing_packs")
@@ -75,13 +77,41 @@ class BriefingPack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When it goes: blank date for "now"; else this local date and time in each leader's own time zone.
+    send_on = models.DateField("send on", null=True, blank=True)
+    send_time = models.TimeField("at (each leader's local time)", null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A second pair of eyes, when the campaign asks for one (Campaign.packs_need_approval).
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approval_requested_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField("what to change", max_length=2000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=["draft", "sent"]), name="briefing_pack_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "awaiting", "scheduled", "sent"]),
+                name="briefing_pack_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(send_on__isnull=True, send_time__isnull=True)
+                | models.Q(send_on__isnull=False, send_time__isnull=False),
+                name="briefing_pack_send_on_with_time",
+            ),
         ]
 
     def __str__(self):
@@ -94,23 +124,70 @@ class BriefingPack(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_awaiting_approval(self):
+        return self.status == self.Status.AWAITING_APPROVAL
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def has_schedule(self):
+        return self.send_on is not None
+
     def talking_point_list(self):
         return [line.strip(" -•\t") for line in self.talking_points.splitlines() if line.strip(" -•\t")]
 
 
-class PackDelivery(Delivery):
-    """One briefing pack's email to one leader; unique per (pack, leader), so a pack reaches each leader once."""
+class PackDeliveryStatus(models.TextChoices):
+    """A delivery's states (DeliveryStatus), and one before them: waiting for its time in the leader's zone."""
 
+    SCHEDULED = "scheduled", "Scheduled"
+    QUEUED = DeliveryStatus.QUEUED.value, DeliveryStatus.QUEUED.label
+    SENDING = DeliveryStatus.SENDING.value, DeliveryStatus.SENDING.label
+    SENT = DeliveryStatus.SENT.value, DeliveryStatus.SENT.label
+    FAILED = DeliveryStatus.FAILED.value, DeliveryStatus.FAILED.label
+
+
+class PackDeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Scheduled deliveries whose time has come in their leader's zone."""
+        return self.filter(status=PackDeliveryStatus.SCHEDULED, due_at__lte=now or timezone.now())
+
+
+class PackDelivery(Delivery):
+    """
+    One briefing pack's email to one leader; unique per (pack, leader), so a pack reaches each leader once.
+
+    A scheduled pack's deliveries wait in `scheduled` with their own `due_at` (the chosen local time in the
+    leader's zone, in UTC); beat hands each to the sender when it is due (services.pack_deliveries_dispatch_due).
+    The outbox's claim, retries and reaper only ever see them from `queued` on.
+    """
+
+    status = models.CharField(max_length=10, choices=PackDeliveryStatus, default=PackDeliveryStatus.QUEUED)
     pack = models.ForeignKey(BriefingPack, on_delete=models.CASCADE, related_name="deliveries")
     leader = models.ForeignKey("leadership.Leader", on_delete=models.CASCADE, related_name="pack_deliveries")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled delivery goes (UTC).")
+    opened_at = models.DateTimeField(
+        "first opened", null=True, blank=True, help_text="When the leader first opened the web version."
+    )
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+
+    objects = PackDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint("pack", "leader", name="pack_delivery_once_per_leader"),
             models.CheckConstraint(
-                condition=models.Q(status__in=DeliveryStatus.values), name="pack_delivery_status_valid"
+                condition=models.Q(status__in=PackDeliveryStatus.values), name="pack_delivery_status_valid"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="packdelivery_scheduled_due", condition=models.Q(status="scheduled")),
+            models.Index(fields=["leader", "sent_at"], name="packdelivery_leader_sent"),
         ]
 
     def __str__(self):

@@ -64,6 +64,8 @@ class Source(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+# "Recently" for complaints traced to a department (the service map, the checkup): about a quarter.
+TRACED_RECENT_DAYS = 90
 
 
 class FeedbackTheme(models.Model):
@@ -153,9 +155,26 @@ class FeedbackQuerySet(models.QuerySet):
         """The campaign's feedback for the log page, newest first, with what each row shows joined in."""
         return (
             self.filter(campaign=campaign)
-            .select_related("department", "theme", "service_problem")
+            .select_related("department", "traced_to", "theme", "service_problem")
             .order_by("-received_on", "-pk")
         )
+
+    def traced_counts(self, campaign, *, since):
+        """
+        {department id: (open, received since `since`)} for the campaign's complaints traced to a
+        department, in one grouped index-only scan of `feedback_traced` (it holds the traced
+        complaints only, however many untraced ones the campaign has).
+        """
+        rows = (
+            self.filter(campaign=campaign, kind=Kind.COMPLAINT, traced_to__isnull=False)
+            .values_list("traced_to")
+            .annotate(
+                open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+                recent=Count("pk", filter=Q(received_on__gte=since)),
+            )
+            .order_by()
+        )
+        return {department: (open_count, recent) for department, open_count, recent in rows}
 
     def complaints(self):
         return self.filter(kind=Kind.COMPLAINT)
@@ -207,6 +226,19 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback",
         verbose_name="department concerned",
+    )
+    # Where the complaint started: the internal department whose service to the front line was behind
+    # it (the front line takes the complaint; the delay often began in the warehouse or in IT). Only
+    # the partial index below reads it, so no index of its own on a column that is mostly empty.
+    traced_to = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="traced_feedback",
+        verbose_name="traced to",
+        help_text="The internal department whose service to the front line was behind it, when you know.",
     )
     customer = models.CharField(
         max_length=120, blank=True, help_text="A name or a reference, when the customer gave one."
@@ -278,6 +310,14 @@ class Feedback(models.Model):
             # newest rows until 25 match, instead of whole days of them to sort (a search for "17 minutes"
             # over a million items read 10,000 rows for its 25).
             models.Index(fields=["campaign", "received_on", "id"], name="feedback_log_order"),
+            # Complaints traced to where they started: the service map's and the checkup's counts per
+            # department (index-only: the status is its last column), the summary's "where they started",
+            # and the log filtered by one department, newest first. Only traced complaints are in it.
+            models.Index(
+                fields=["campaign", "traced_to", "received_on", "id", "status"],
+                condition=Q(kind="complaint", traced_to__isnull=False),
+                name="feedback_traced",
+            ),
             # The log's text search (FeedbackFilterForm.filter): a campaign's matches from the index.
             SearchIndex("summary", "customer", "action", name="feedback_search"),
         ]

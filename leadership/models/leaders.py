@@ -1,5 +1,7 @@
+import zoneinfo
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from campaign.models import Campaign, Department, Level
+from campaign.validators import validate_time_zone
 
 
 class Stance(models.TextChoices):
@@ -45,6 +48,14 @@ def campaign_today(campaign):
     return campaign.today()
 
 
+# Read once: zoneinfo lists the zones from the filesystem on every call.
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
+
+# A leader sent this many packs and summaries in READING_DAYS days who opened none of them is flagged.
+READING_DAYS = 90
+NEVER_OPENS_AFTER = 2
+
+
 class LeaderQuerySet(models.QuerySet):
     def for_list(self, campaign):
         """
@@ -69,6 +80,33 @@ class LeaderQuerySet(models.QuerySet):
             )
             .order_by("name", "pk")
         )
+
+    def with_reading(self, *, days=READING_DAYS, now=None):
+        """
+        Annotate what each leader was sent in the last `days` days (packs and summaries that went out) as
+        `sent_recently`, and how many of those they opened as `opened_recently`: correlated subqueries on
+        the deliveries' (leader, sent_at) indexes, so a page of leaders costs a few index probes each.
+        """
+        since = (now or timezone.now()) - timedelta(days=days)
+        packs, summaries = (
+            apps.get_model("leadership", name)
+            .objects.filter(leader=models.OuterRef("pk"), sent_at__gte=since)
+            .order_by()
+            for name in ("PackDelivery", "SummaryDelivery")
+        )
+
+        def count(rows):
+            return Coalesce(models.Subquery(rows.values("leader").annotate(n=models.Count("pk")).values("n")), 0)
+
+        opened = {"opened_at__isnull": False}
+        return self.annotate(
+            sent_recently=count(packs) + count(summaries),
+            opened_recently=count(packs.filter(**opened)) + count(summaries.filter(**opened)),
+        )
+
+    def never_open(self):
+        """Leaders (annotated by `with_reading`) sent at least NEVER_OPENS_AFTER things lately who opened none."""
+        return self.filter(sent_recently__gte=NEVER_OPENS_AFTER, opened_recently=0)
 
     def not_engaged_since(self, days, *, campaign):
         """Leaders (annotated by `for_list`) with no engagement in the last `days` days, or none at all."""
@@ -100,6 +138,13 @@ class Leader(models.Model):
     )
     objections = models.ManyToManyField(
         "leadership.Objection", blank=True, related_name="leaders", verbose_name="objections heard"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where they read their mail: a pack scheduled for 08:00 reaches them at 08:00 there. "
+        "Blank means the campaign's time zone.",
     )
     # Everyone starts with what is going well: the campaign's tone is positive by default, and the stance says how
     # a leader sees the campaign, not whether bad news first is what moves them; a champion who knows says so.
@@ -134,8 +179,27 @@ class Leader(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.time_zone and self.campaign_id:
+            self.time_zone = self.campaign.time_zone
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("leadership:leader-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    @property
+    def zone_name(self):
+        """The leader's IANA time zone: their own (when it is one), else the campaign's."""
+        return self.time_zone if self.time_zone in TIME_ZONES else self.campaign.time_zone
+
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.zone_name)
+
+    @property
+    def never_opens(self):
+        """Sent several things lately and opened none (needs the `with_reading` annotations)."""
+        sent = getattr(self, "sent_recently", 0) or 0
+        return sent >= NEVER_OPENS_AFTER and not getattr(self, "opened_recently", 0)
 
     def wiifm_labels(self):
         return [Wiifm(value).label for value in self.wiifm if value in Wiifm.values]

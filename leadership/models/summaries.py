@@ -295,7 +295,11 @@ class SummaryDelivery(Delivery):
         constraints = [
             models.UniqueConstraint("summary", "leader", name="summary_delivery_unique_per_leader"),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"], name="summarydelivery_status_claimed")]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"], name="summarydelivery_status_claimed"),
+            # What a leader was sent lately and whether they opened it (the leaders list's "never opens").
+            models.Index(fields=["leader", "sent_at"], name="summarydelivery_leader_sent"),
+        ]
 
     def __str__(self):
         return f"{self.summary} to {self.leader}"

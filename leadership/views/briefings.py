@@ -8,14 +8,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from campaign.access import campaign_view
 from campaign.models import Role
 from leadership import emails, evidence, selectors, services, tone
-from leadership.forms import EventForm, PackComposeForm, PackCreateForm
-from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery
+from leadership.forms import EventForm, PackComposeForm, PackCreateForm, PackSendForm
+from leadership.models import BriefingPack, DeliveryStatus, Event, Leader, PackDelivery, PackDeliveryStatus
 from leadership.views.leaders import PER_PAGE, _confirm_delete, champion_only
 
 # Email HTML is styled inline, which the site's CSP forbids; pages that show it as the leader will
@@ -49,11 +50,16 @@ def pack_list(request):
 @campaign_view()
 def pack_compose(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
-    if not pack.is_draft:
+    if pack.is_scheduled or pack.status == BriefingPack.Status.SENT:
         return _pack_sent(request, pack)
     # The composer shows each leader's stance and what they value: champions and admins only (docs/privacy.md).
     if not request.membership.role_enum.allows(Role.CHAMPION):
         raise PermissionDenied("A viewer reads a draft in its preview.")
+    if pack.is_awaiting_approval:
+        # Nothing changes while someone reads it for approval: the author withdraws the request to edit.
+        if request.method == "POST":
+            messages.error(request, "This pack is waiting for approval: withdraw the request to change it.")
+        return redirect("leadership:pack-review", slug=request.campaign.slug, pk=pack.pk)
     if request.method == "GET" and request.htmx and request.htmx.target == "story-choices":
         return _story_choices(request, pack)
     if request.method == "GET" and request.htmx and request.htmx.target == "recipient-choices":
@@ -101,6 +107,7 @@ def _compose_context(request, pack, form):
     options = selectors.composer_options(
         pack,
         leaders=recipients,
+        sent=saved["sent"],
         chosen_stories=_ids(selected["stories"]),
         chosen_answers=_ids(selected["answers"]),
         **_story_search(request),
@@ -171,13 +178,19 @@ def _story_choices(request, pack):
 
 
 def _pack_sent(request, pack):
+    """A sent or scheduled pack: where each leader's delivery is, when it goes, whether they opened it."""
     deliveries = list(selectors.pack_deliveries(pack))
     pending = any(d.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING) for d in deliveries)
     context = {"campaign": request.campaign, "pack": pack, "deliveries": deliveries, "pending": pending}
     # The outbox shows a champion the packs they sent, an admin every pack.
     context["can_open_outbox"] = request.membership.role_enum.allows(Role.ADMIN) or pack.sent_by_id == request.user.pk
+    context["can_unschedule"] = pack.is_scheduled and request.membership.role_enum.allows(Role.CHAMPION)
+    context["waiting"] = sum(d.status == PackDeliveryStatus.SCHEDULED for d in deliveries)
     if request.method == "POST":
-        messages.error(request, "This pack has been sent and can no longer be changed.")
+        if pack.is_scheduled:
+            messages.error(request, "This pack is scheduled: unschedule it to change it.")
+        else:
+            messages.error(request, "This pack has been sent and can no longer be changed.")
         return redirect(pack)
     template = "leadership/pack_sent.html#delivery-states" if request.htmx else "leadership/pack_sent.html"
     return render(request, template, context)
@@ -202,20 +215,58 @@ def pack_preview(request, pk):
 
 @champion_only
 def pack_send(request, pk):
+    """Send now or schedule; when the campaign asks for it, the same form asks a second champion's approval."""
     pack = get_object_or_404(_packs(request), pk=pk)
-    if request.method == "POST":
+    needs_approval = request.campaign.packs_need_approval
+    form = PackSendForm(request.POST if request.method == "POST" else None, initial=_send_initial(pack))
+    if request.method == "POST" and form.is_valid():
+        go = services.pack_request_approval if needs_approval else services.pack_send
+        when = {"send_on": form.cleaned_data["send_on"], "send_time": form.cleaned_data["send_time"]}
         try:
-            services.pack_send(pack=pack, by=request.user)
+            pack = go(pack=pack, by=request.user, **when)
         except ValidationError as error:
+            pack.refresh_from_db()
+            if not pack.is_draft:
+                for problem in error.messages:
+                    messages.error(request, problem)
+                return redirect(pack)
             for problem in error.messages:
-                messages.error(request, problem)
+                form.add_error(None, problem)
         else:
-            messages.success(request, f"Sending “{pack}” to {pack.recipients.count()} leader(s).")
-        return redirect(pack)
-    context = {"campaign": request.campaign, "pack": pack, "recipients": pack.recipients.all()}
-    context["problems"] = services.pack_problems(pack)
-    context["tone_checks"] = tone.pack_tone_checks(pack)
+            messages.success(request, _gone_message(pack, needs_approval))
+            return redirect(pack)
+    recipients = list(pack.recipients.select_related("campaign"))
+    context = {
+        "campaign": request.campaign,
+        "pack": pack,
+        "recipients": recipients,
+        "form": form,
+        "needs_approval": needs_approval,
+        "problems": services.pack_problems(pack),
+        "tone_checks": tone.pack_tone_checks(pack),
+    }
     return render(request, "leadership/pack_send.html", context)
+
+
+def _send_initial(pack):
+    """A pack sent back after approval keeps the time it was asked for."""
+    if pack.send_on:
+        return {"when": "later", "send_on": pack.send_on, "send_time": pack.send_time}
+    return {"when": "now"}
+
+
+def _gone_message(pack, asked):
+    count = pack.recipients.count()
+    if asked:
+        return f"Asked for approval of “{pack}”: the other champions and admins have been told."
+    if pack.is_scheduled:
+        return f"Scheduled “{pack}” for {count} leader(s): {pack_schedule_label(pack)}."
+    return f"Sending “{pack}” to {count} leader(s)."
+
+
+def pack_schedule_label(pack):
+    """When a scheduled pack goes, in words: the same local date and time for every leader."""
+    return f"{date_format(pack.send_on, 'j F Y')} at {pack.send_time.strftime('%H:%M')}, each leader's local time"
 
 
 @require_GET

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from campaign.access import campaign_view
 from campaign.confirm import confirm_removal
 from campaign.models import Role
-from leadership import evidence, services
+from leadership import evidence, selectors, services
 from leadership.forms import ClippingForm, EngagementForm, LeaderForm, LeadsWithForm, ObjectionForm, VisitForm
 from leadership.models import BenchmarkVisit, Clipping, Engagement, Leader, Objection, VisitAction
-from leadership.models.leaders import campaign_today
+from leadership.models.leaders import READING_DAYS, campaign_today
 
 PER_PAGE = 25
 # Forms and confirmations: a viewer has nothing to do there, so they are not shown one.
@@ -38,15 +38,22 @@ def _confirm_delete(request, item, noun, back_url):
 @require_GET
 @campaign_view()
 def leader_list(request):
-    leaders = Leader.objects.for_list(request.campaign)
+    leaders = Leader.objects.for_list(request.campaign).with_reading()
     quiet = request.GET.get("quiet", "")
     if quiet.isdigit() and int(quiet) in QUIET_DAYS:
         leaders = leaders.not_engaged_since(int(quiet), campaign=request.campaign)
+    reading = request.GET.get("reading", "")
+    if reading == "never":
+        leaders = leaders.never_open()
+    else:
+        reading = ""
     page = Paginator(leaders, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "campaign": request.campaign,
         "page": page,
         "quiet": quiet,
+        "reading": reading,
+        "reading_days": READING_DAYS,
         "quiet_days": QUIET_DAYS,
         "see_opinions": _sees_opinions(request),
     }
@@ -71,7 +78,8 @@ def leader_new(request):
 @require_GET
 @campaign_view()
 def leader_detail(request, pk):
-    leader = get_object_or_404(Leader.objects.for_list(request.campaign).prefetch_related("objections"), pk=pk)
+    leaders = Leader.objects.for_list(request.campaign).with_reading().prefetch_related("objections")
+    leader = get_object_or_404(leaders, pk=pk)
     return render(
         request,
         "leadership/leader_detail.html",
@@ -97,7 +105,8 @@ def _detail_context(request, leader, form, leads_with_form=None):
         "engagements": engagements.get_page(request.GET.get("page")),
         "coming_up": list(logged.filter(happened_on__gt=today).order_by("happened_on", "pk")[:COMING_UP]),
         "form": form,
-        "deliveries": leader.pack_deliveries.select_related("pack").order_by("-created_at")[:10],
+        "reading": selectors.leader_reading(leader),
+        "reading_days": READING_DAYS,
     }
 
 
@@ -141,7 +150,7 @@ def leader_delete(request, pk):
 @require_POST
 @campaign_view()
 def engagement_add(request, pk):
-    leader = get_object_or_404(Leader.objects.for_list(request.campaign), pk=pk)
+    leader = get_object_or_404(Leader.objects.for_list(request.campaign).with_reading(), pk=pk)
     form = EngagementForm(request.POST, campaign=request.campaign)
     if form.is_valid():
         form.instance.leader = leader
@@ -153,7 +162,7 @@ def engagement_add(request, pk):
         if not request.htmx:
             return redirect(leader)
         form = EngagementForm(campaign=request.campaign)
-        leader = get_object_or_404(Leader.objects.for_list(request.campaign), pk=pk)
+        leader = get_object_or_404(Leader.objects.for_list(request.campaign).with_reading(), pk=pk)
     template = "leadership/leader_detail.html#engagement-log" if request.htmx else "leadership/leader_detail.html"
     return render(request, template, _detail_context(request, leader, form))
 

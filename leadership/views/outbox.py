@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from campaign.access import campaign_view
 from campaign.models import Role
 from leadership import emails, selectors
-from leadership.models import DeliveryStatus
+from leadership.models import PackDeliveryStatus
 from leadership.views.briefings import EMAIL_PAGE_CSP
 from leadership.views.leaders import PER_PAGE
 
@@ -29,7 +29,7 @@ def _sender(request):
 @champions_read
 def outbox_list(request):
     status = request.GET.get("status", "")
-    status = status if status in DeliveryStatus.values else ""
+    status = status if status in PackDeliveryStatus.values else ""
     sender = _sender(request)
     entries = selectors.outbox_entries(request.campaign, status=status, sender=sender)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
@@ -37,7 +37,7 @@ def outbox_list(request):
         "campaign": request.campaign,
         "page": page,
         "status": status,
-        "statuses": DeliveryStatus.choices,
+        "statuses": PackDeliveryStatus.choices,  # every outbox's states, and scheduled packs'
         "everything": sender is None,
     }
     return render(request, "leadership/outbox_list.html", context)

@@ -47,6 +47,9 @@ def _signed(token, rows, *, salt, max_age, key="d", gone="This email no longer e
 def pack_web(request, token):
     deliveries = PackDelivery.objects.select_related("pack", "leader")
     delivery = _signed(token, deliveries, salt=signing.PACK_SALT, max_age=signing.PACK_MAX_AGE)
+    # The link names the delivery, so the leader; a signed-in member opening it (from the outbox) is not them.
+    if not request.user.is_authenticated:
+        services.pack_delivery_mark_opened(delivery=delivery)
     return HttpResponse(emails.pack_web_html(delivery))
 
 

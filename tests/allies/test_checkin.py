@@ -16,6 +16,7 @@ from allies.models import Ally, CheckinAnswer, CheckinInvite, CheckinRound, Stag
 from campaign.models import CheckinCadence, Level, MemberDelivery, Membership, Nomination, PrivacyJob, ServiceProblem
 from campaign.privacy.tasks import run_privacy_job
 from tests.factories import AllyFactory, DepartmentFactory, MembershipFactory, UserFactory
+from tests.security.test_audit_log import settings_data
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -537,3 +538,25 @@ def test_erasing_an_ally_leaves_their_name_in_no_checkin_row(
     assert "Mira Patel" not in dump.getvalue()
     assert "mira@example.com" not in dump.getvalue()
     assert ServiceProblem.objects.get().roadblock_ask == "Approval takes three weeks"  # the ask stays, anonymous
+
+
+# --- The cadence setting ---------------------------------------------------------------------------
+
+
+def test_an_admin_sets_the_cadence_and_a_bad_one_is_refused(client_for, admin_user, campaign):
+    url = reverse("campaign:settings", kwargs={"slug": campaign.slug})
+    client = client_for(admin_user)
+    page = client.get(url)
+    assert '<label for="id_checkin_cadence"' in page.text
+    assert client.post(url, settings_data(campaign, checkin_cadence="quarterly")).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.checkin_cadence == CheckinCadence.QUARTERLY
+    response = client.post(url, settings_data(campaign, checkin_cadence="hourly"))
+    assert response.status_code == 200
+    assert "Select a valid choice. hourly is not one of the available choices." in response.text
+    campaign.refresh_from_db()
+    assert campaign.checkin_cadence == CheckinCadence.QUARTERLY
+    client.post(url, settings_data(campaign, checkin_cadence="off"))
+    campaign.refresh_from_db()
+    assert campaign.checkin_cadence == CheckinCadence.OFF
+    assert checkin.checkins_dispatch_due() == []

@@ -1,5 +1,7 @@
 """The leadership app's leaders and briefings pages in the role × page matrix."""
 
+from datetime import UTC, date, datetime, time
+
 from campaign.models import Role
 from leadership.models import PackDelivery
 from tests.factories import (
@@ -10,6 +12,7 @@ from tests.factories import (
     EventFactory,
     LeaderFactory,
     ObjectionFactory,
+    UserFactory,
 )
 from tests.matrix import Page
 
@@ -47,6 +50,23 @@ def _pack(campaign):
     return {"pk": BriefingPackFactory(campaign=campaign).pk}
 
 
+def _pack_awaiting(campaign):
+    """A pack waiting for approval, asked for by a member outside the matrix (so any champion may decide)."""
+    pack = BriefingPackFactory(campaign=campaign, status="awaiting", approval_requested_by=UserFactory())
+    pack.recipients.add(LeaderFactory(campaign=campaign))
+    return {"pk": pack.pk}
+
+
+def _pack_scheduled(campaign):
+    pack = BriefingPackFactory(campaign=campaign, status="scheduled", send_on=date(2030, 1, 7), send_time=time(8, 0))
+    leader = LeaderFactory(campaign=campaign)
+    pack.recipients.add(leader)
+    PackDelivery.objects.create(
+        pack=pack, leader=leader, status="scheduled", due_at=datetime(2030, 1, 7, 8, 0, tzinfo=UTC)
+    )
+    return {"pk": pack.pk}
+
+
 def _delivery(campaign):
     pack = BriefingPackFactory(campaign=campaign, status="sent")
     delivery = PackDelivery.objects.create(pack=pack, leader=LeaderFactory(campaign=campaign))
@@ -79,6 +99,11 @@ PAGES = {
     "leadership:pack-preview": Page(Role.VIEWER, None, _pack),
     "leadership:pack-send": Page(Role.CHAMPION, Role.CHAMPION, _pack),
     "leadership:pack-print": Page(Role.VIEWER, None, _pack),
+    "leadership:pack-review": Page(Role.CHAMPION, None, _pack_awaiting),
+    "leadership:pack-approve": Page(None, Role.CHAMPION, _pack_awaiting),
+    "leadership:pack-send-back": Page(None, Role.CHAMPION, _pack_awaiting),
+    "leadership:pack-withdraw": Page(None, Role.CHAMPION, _pack_awaiting),
+    "leadership:pack-unschedule": Page(None, Role.CHAMPION, _pack_scheduled),
     "leadership:pack-delete": Page(Role.CHAMPION, Role.CHAMPION, _pack),
     "leadership:event-list": Page(Role.VIEWER, Role.CHAMPION),
     "leadership:event-delete": Page(Role.CHAMPION, Role.CHAMPION, _event),

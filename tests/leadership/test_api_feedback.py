@@ -133,6 +133,28 @@ def test_each_item_is_checked_on_its_own_values_alone(client, token):
     )
 
 
+def test_dates_and_choices_are_read_as_the_form_always_read_them(client, token, campaign):
+    """The quick paths (ISO dates, choices folded once a batch) read what the slow ones did, and refuse the same."""
+    batch = {
+        "items": [
+            item(0, received_on="2026-02-30"),
+            item(1, received_on="15/01/2026"),
+            item(2, channel="In Person", severity="HIGH"),
+            item(3, channel="in-person", kind="Compliment", severity=None),
+            item(4, received_on=" 2026-1-5 "),
+        ]
+    }
+    problems = {(e["index"], e["field"]): e["message"] for e in post(client, token, batch).json()["errors"]}
+    assert problems == {(0, "received_on"): "Enter a valid date.", (1, "received_on"): "Enter a valid date."}
+    batch["items"][:2] = [item(0, received_on="2026-02-28"), item(1, received_on=" 2026-01-15")]
+    assert post(client, token, batch).status_code == 201
+    stored = {row.external_id: row for row in Feedback.objects.filter(campaign=campaign)}
+    days = [stored[f"HD-{n}"].received_on for n in (0, 1, 4)]
+    assert days == [date(2026, 2, 28), date(2026, 1, 15), date(2026, 1, 5)]
+    assert (stored["HD-2"].channel, stored["HD-2"].severity) == ("in_person", "high")
+    assert (stored["HD-3"].channel, stored["HD-3"].kind) == ("in_person", "compliment")
+
+
 def test_a_wrong_json_type_is_refused_with_its_index_and_field(client, token):
     response = post(client, token, {"items": [item(0), item(1, summary=42)]})
     assert response.status_code == 422

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from campaign.models import Campaign
 from leadership.models import ExecutiveSummary, Feedback, SummaryDelivery, SummarySchedule
 from leadership.services import summaries_dispatch_due
+from personas.contributions import check_traced_providers
 from tests.factories import LeaderFactory
 
 
@@ -38,3 +39,20 @@ def test_the_demo_feedback_is_the_same_on_every_run(db):
     first = list(Feedback.objects.order_by("external_id").values_list("external_id", "kind", "summary"))
     call_command("seed_demo")
     assert list(Feedback.objects.order_by("external_id").values_list("external_id", "kind", "summary")) == first
+
+
+def test_the_demo_traces_complaints_inside_and_the_checkup_asks_facilities(db):
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(slug="demo")
+    traced = Feedback.objects.filter(campaign=campaign, traced_to__isnull=False)
+    assert set(traced.values_list("kind", flat=True)) == {"complaint"}
+    started = set(traced.values_list("traced_to__name", flat=True))
+    assert {"Logistics & Warehousing", "IT", "Facilities"} <= started
+    # Not every complaint of those kinds is traced: some still wait for someone to ask.
+    assert Feedback.objects.filter(
+        campaign=campaign, summary="Collection counter queue took over an hour.", traced_to=None
+    ).exists()
+    item = check_traced_providers(campaign)
+    assert item.status == "amber" and item.next_step == "Ask Facilities to write who they serve."
+    latest = ExecutiveSummary.objects.filter(campaign=campaign).order_by("-period_start").first()
+    assert latest.snapshot["by_origin"]

@@ -542,3 +542,14 @@ def test_a_text_search_counts_fewer_matches_than_the_whole_log(client_for, viewe
     assert 'Log <span class="muted">(5+)</span>' in searched.text
     assert "More than 5 items match" in searched.text
     assert 'Log <span class="muted">(8)</span>' in whole.text
+
+
+def test_a_text_search_lists_four_pages_of_matches_at_most(client_for, viewer, campaign):
+    FeedbackFactory.create_batch(101, campaign=campaign, summary="Waited 17 minutes on hold")
+
+    first = client_for(viewer).get(url("feedback-list", campaign), {"q": "17 minutes"})
+    last = client_for(viewer).get(url("feedback-list", campaign), {"q": "17 minutes", "page": "9"})
+
+    assert 'Log <span class="muted">(100+)</span>' in first.text
+    assert "More than 100 items match: the log pages through the newest 100." in first.text
+    assert "Page 4 of 4" in last.text

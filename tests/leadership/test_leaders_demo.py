@@ -49,6 +49,16 @@ def test_seed_demo_gives_leaders_engagements_clippings_visits_and_two_packs(db):
     assert first["engagements"] > 10
     assert first["clippings"] == 4
     assert first["visits"] == 2
-    assert sorted(status for _title, status in first["packs"]) == ["draft", "sent"]
-    assert first["deliveries"] and all(status == DeliveryStatus.SENT for _email, status in first["deliveries"])
+    assert sorted(status for _title, status in first["packs"]) == ["awaiting", "draft", "scheduled", "sent", "sent"]
+    assert first["deliveries"] and {status for _email, status in first["deliveries"]} == {
+        DeliveryStatus.SENT,
+        "scheduled",
+    }
+    # Opens, time zones and a leader who never opens what we send (the leaders list flags them).
+    assert PackDelivery.objects.filter(open_count=3).exists()
+    assert Leader.objects.exclude(time_zone=Leader.objects.first().campaign.time_zone).count() == 2
+    campaign = Leader.objects.first().campaign
+    assert Leader.objects.for_list(campaign).with_reading().never_open().count() == 1
+    scheduled = PackDelivery.objects.filter(status="scheduled")
+    assert len({delivery.due_at for delivery in scheduled}) == 3
     assert first["objections"] == 5

@@ -71,6 +71,23 @@ def test_invitation_and_welcome_emails_keep_injected_names_out_of_their_headers(
         assert_clean(message, message.recipients())
 
 
+def test_a_pack_approval_request_keeps_injected_names_out_of_its_headers(
+    evil_campaign, champion, admin_user, settings, django_capture_on_commit_callbacks, send_member_mail
+):
+    from leadership.services import pack_request_approval
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    champion.first_name = EVIL
+    champion.save()
+    pack = BriefingPackFactory(campaign=evil_campaign, title=f"Q3{EVIL}")
+    pack.recipients.add(LeaderFactory(campaign=evil_campaign, name=EVIL))
+    with django_capture_on_commit_callbacks(execute=False):
+        pack_request_approval(pack=pack, by=champion)
+    send_member_mail()
+    assert [m.recipients() for m in mail.outbox] == [[admin_user.email]]
+    assert_clean(mail.outbox[0], [admin_user.email])
+
+
 def test_an_address_with_a_line_break_is_refused_before_sending(campaign):
     from django.core.exceptions import ValidationError
 
