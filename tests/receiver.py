@@ -2,7 +2,8 @@
 A local HTTP receiver for posts to chat channels and webhooks: a thread on 127.0.0.1 that answers
 each POST as told and records what it got. Tests point a channel at `receiver.url` and set `script`,
 the answers to give in turn (the last one repeats): 200, 500, 400, (429, seconds) for a Retry-After,
-or ("hang", seconds) to wait that long before answering 200.
+("hang", seconds) to wait that long before answering 200 (longer than the sender waits: the answer
+is not counted as accepted), or ("slow", seconds), the same but within the sender's patience (counted).
 """
 
 import contextlib
@@ -26,7 +27,7 @@ class Receiver:
                 with receiver.lock:
                     answer = receiver.script[min(len(receiver.requests), len(receiver.script) - 1)]
                     receiver.requests.append((self.headers, body, answer))
-                if isinstance(answer, tuple) and answer[0] == "hang":
+                if isinstance(answer, tuple) and answer[0] in ("hang", "slow"):
                     time.sleep(answer[1])
                     answer = 200
                 retry_after = None
@@ -59,6 +60,11 @@ class Receiver:
     def bodies(self):
         return [json.loads(body) for _, body, _ in self.requests]
 
+    @staticmethod
+    def is_accepted(answer):
+        """Whether the sender saw a 200 for this answer (a hang's late one it had given up on)."""
+        return answer == 200 or (isinstance(answer, tuple) and answer[0] == "slow")
+
     def accepted(self):
         """
         How many times each delivery id (X-RisingTide-Delivery, or the body itself) was answered 200 at
@@ -66,6 +72,6 @@ class Receiver:
         """
         counts = Counter()
         for headers, body, answer in self.requests:
-            if answer == 200:
+            if self.is_accepted(answer):
                 counts[headers.get("X-RisingTide-Delivery") or body] += 1
         return counts
