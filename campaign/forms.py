@@ -97,6 +97,7 @@ class CampaignForm(forms.ModelForm):
             "time_zone",
             "people_per_ally",
             "stale_after_days",
+            "recognition_gap_weeks",
             "sso_domains",
             "sso_default_role",
             "require_mfa",
@@ -112,7 +113,7 @@ class CampaignForm(forms.ModelForm):
         }
 
     # Coverage settings left blank fall back to the model's defaults rather than failing the whole form.
-    DEFAULTED = ("people_per_ally", "stale_after_days")
+    DEFAULTED = ("people_per_ally", "stale_after_days", "recognition_gap_weeks")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +137,9 @@ class CampaignForm(forms.ModelForm):
 
     def clean_stale_after_days(self):
         return self._clean_defaulted("stale_after_days")
+
+    def clean_recognition_gap_weeks(self):
+        return self._clean_defaulted("recognition_gap_weeks")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -130,6 +130,12 @@ class Campaign(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="An ally with no touchpoint for this many days is flagged as needing attention.",
     )
+    recognition_gap_weeks = models.PositiveSmallIntegerField(
+        "weeks before a leader is reminded to recognise someone",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="The checkup flags a leader who has held no recognition moment for this many weeks.",
+    )
     # Company sign-in (campaign.sso): colleagues whose verified address is at one of these domains join
     # with the default role at their first sign-in, without an invitation.
     sso_domains = models.CharField(
@@ -190,9 +196,14 @@ class Campaign(models.Model):
     def get_absolute_url(self):
         return reverse("campaign:home", kwargs={"slug": self.slug})
 
+    @property
+    def zone(self):
+        """The campaign's time zone, as a tzinfo."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     def today(self):
         """Today's date where the campaign works: what "today" and "3 days ago" mean to its people."""
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+        return timezone.now().astimezone(self.zone).date()
 
     @property
     def is_being_deleted(self):

@@ -288,6 +288,29 @@ STORAGES = {
 # downloaded through a signed, expiring link). `manage.py backup` writes to BACKUP_DIR unless told --output.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Recognition photos are personal data: a storage of their own, never served at a URL of its own (the app
+# serves them after its access check, or to a leader with a signed link). By default a folder under
+# MEDIA_ROOT, so backups carry it; with RECOGNITION_S3_BUCKET set, an S3-compatible bucket (django-storages,
+# an optional dependency), credentials from the usual AWS_* variables or the machine's role.
+RECOGNITION_S3_BUCKET = env_str("RECOGNITION_S3_BUCKET", "")
+if RECOGNITION_S3_BUCKET:
+    STORAGES["recognition"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RECOGNITION_S3_BUCKET,
+            "endpoint_url": env_str("RECOGNITION_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("RECOGNITION_S3_REGION", "") or None,
+            "location": env_str("RECOGNITION_S3_PREFIX", "recognition"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # MEDIA_ROOT itself (the files go under recognition/): no URL serves it, and backups include it.
+    STORAGES["recognition"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The largest photo a champion may upload, in bytes, before it is re-encoded.
+RECOGNITION_PHOTO_MAX_BYTES = env_int("RECOGNITION_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 # How long a campaign export's download link works, and how many rows a campaign deletion removes per batch.
 CAMPAIGN_EXPORT_LINK_HOURS = env_int("CAMPAIGN_EXPORT_LINK_HOURS", 24)
@@ -420,6 +443,17 @@ CELERY_BEAT_SCHEDULE = {
     # Re-enqueues briefing pack deliveries a lost broker message or a killed worker left queued or sending.
     "requeue-stale-pack-deliveries": {
         "task": "leadership.tasks.requeue_stale_pack_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # The same for changed and cancelled invitations' calendar updates, and recognition moments' invitations.
+    "requeue-stale-invitation-update-deliveries": {
+        "task": "leadership.tasks.requeue_stale_invitation_update_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    "requeue-stale-recognition-deliveries": {
+        "task": "leadership.tasks.requeue_stale_recognition_deliveries",
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },

@@ -245,11 +245,11 @@ def seed(campaign):
         leaders.append(leader)
 
     events = []
-    for offset, (kind, title, where) in enumerate(
+    for offset, (kind, title, where, starts_at) in enumerate(
         [
-            (EngagementKind.CUSTOMER_MEETING, "Trade customer breakfast", "Leeds depot"),
-            (EngagementKind.RECOGNITION, "Thank-you visit to the night shift", "Main warehouse"),
-            (EngagementKind.WORKSHOP, "Cross-team workshop on billing queries", "Head office, room 2"),
+            (EngagementKind.CUSTOMER_MEETING, "Trade customer breakfast", "Leeds depot", "08:00"),
+            (EngagementKind.RECOGNITION, "Thank-you visit to the night shift", "Main warehouse", "22:30"),
+            (EngagementKind.WORKSHOP, "Cross-team workshop on billing queries", "Head office, room 2", "14:00"),
         ]
     ):
         event, _ = Event.objects.update_or_create(
@@ -259,6 +259,7 @@ def seed(campaign):
                 "kind": kind,
                 "where": where,
                 "happens_on": today + timedelta(days=10 + 7 * offset),
+                "starts_at": starts_at,
                 "details": "Stop by for half an hour, listen, and say a few words of thanks.",
             },
         )

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from campaign.emails import make_message
 from campaign.outbox import member_delivery_message
 from campaign.posts import post_build
-from leadership import evidence, selectors, signing, summaries, tone
-from leadership.models import ExecutiveSummary, SummaryDelivery
+from leadership import calendar, evidence, selectors, signing, summaries, tone
+from leadership.models import CalendarMethod, ExecutiveSummary, InvitationUpdate, RecognitionMoment, SummaryDelivery
 
 TEST_COPY_SUBJECT_PREFIX = "[Test] "
 
@@ -36,20 +36,31 @@ def pack_context(delivery, *, pack=None):
     pack = pack or selectors.pack_for_reading(delivery.pack)
     leader = delivery.leader
     sender = pack.sent_by or pack.created_by
-    events = [
-        {
-            "event": event,
-            "accept_url": signing.answer_url(event=event, leader=leader, accepted=True),
-            "decline_url": signing.answer_url(event=event, leader=leader, accepted=False),
-        }
-        for event in pack.events.all()
-    ]
+    events = []
+    for event in pack.events.all():
+        event.campaign = pack.campaign  # the same row: its time zone, without a query per invitation
+        events.append(
+            {
+                "event": event,
+                "accept_url": signing.answer_url(event=event, leader=leader, accepted=True),
+                "decline_url": signing.answer_url(event=event, leader=leader, accepted=False),
+            }
+        )
+    stories = list(pack.stories.all())
+    for story in stories:
+        # A win celebrated in person shows its photo, through a signed link (never an attachment).
+        shared = getattr(story, "shared_moments", None) or []
+        story.celebration_photo = (
+            {"url": signing.photo_url(shared[0].pk), "leader": shared[0].leader.name, "quote": shared[0].quote}
+            if shared
+            else None
+        )
     return {
         "pack": pack,
         "campaign": pack.campaign,
         "leader": leader,
         "sender_name": (sender.get_full_name() or sender.username) if sender else "the campaign team",
-        "stories": list(pack.stories.all()),
+        "stories": stories,
         "clippings": list(pack.clippings.all()),
         "visits": list(pack.visits.all()),
         "events": events,
@@ -63,16 +74,105 @@ def pack_context(delivery, *, pack=None):
 
 
 def pack_message(delivery, *, pack=None):
-    """The multipart email of `delivery` (not sent); replies go to the champion who sent it."""
+    """
+    The multipart email of `delivery` (not sent); replies go to the champion who sent it. Each invitation
+    still on comes with its calendar (leadership.calendar); a cancelled one has nothing to add.
+    """
     context = pack_context(delivery, pack=pack)
     sender = context["pack"].sent_by or context["pack"].created_by
     headers = {"Reply-To": sender.email} if sender and sender.email else None
-    return make_message("briefing-pack", [delivery.leader.email], context, headers=headers)
+    message = make_message("briefing-pack", [delivery.leader.email], context, headers=headers)
+    calendars = [
+        calendar.event_calendar(item["event"], delivery.leader, answer_urls=(item["accept_url"], item["decline_url"]))
+        for item in context["events"]
+        if not item["event"].is_cancelled
+    ]
+    return calendar.attach(message, calendars, calendar.REQUEST)
 
 
 def pack_web_html(delivery):
     """The HTML the leader reads on the web for a briefing pack."""
     return web_html("briefing-pack", pack_context(delivery))
+
+
+# --- Changed and cancelled invitations ---------------------------------------------------------
+
+
+def _invitation_update_of(delivery):
+    if InvitationUpdate.event.is_cached(delivery) and "campaign" in delivery.event._state.fields_cache:
+        return delivery.event
+    return type(delivery.event).objects.select_related("campaign").get(pk=delivery.event_id)
+
+
+def invitation_update_context(delivery):
+    event = _invitation_update_of(delivery)
+    leader = delivery.leader
+    return {
+        "event": event,
+        "campaign": event.campaign,
+        "leader": leader,
+        "cancelled": delivery.method == InvitationUpdate.Method.CANCEL,
+        "accept_url": signing.answer_url(event=event, leader=leader, accepted=True),
+        "decline_url": signing.answer_url(event=event, leader=leader, accepted=False),
+    }
+
+
+def invitation_update_message(delivery):
+    """
+    A changed invitation's update, or its cancellation, to a leader who had it: the calendar part carries
+    the sequence of this delivery, so a calendar holding an older version replaces it.
+    """
+    context = invitation_update_context(delivery)
+    event, leader = context["event"], delivery.leader
+    message = make_message("invitation-update", [leader.email], context)
+    # The version this row was queued for: a later change has its own row with a higher sequence.
+    event.sequence = delivery.sequence
+    ics = calendar.event_calendar(
+        event,
+        leader,
+        answer_urls=(context["accept_url"], context["decline_url"]),
+        method=delivery.method,
+    )
+    return calendar.attach(message, [ics], delivery.method)
+
+
+# --- Recognition moments -----------------------------------------------------------------------
+
+
+def _moment_of(delivery):
+    moment = delivery.moment
+    cache = moment._state.fields_cache
+    if all(name in cache for name in ("campaign", "story", "leader")):
+        return moment
+    return RecognitionMoment.objects.select_related("campaign", "story", "leader").get(pk=delivery.moment_id)
+
+
+def recognition_context(delivery):
+    moment = _moment_of(delivery)
+    return {
+        "moment": moment,
+        "campaign": moment.campaign,
+        "to_name": delivery.to_name,
+        "is_leader": delivery.leader_id is not None,
+        "cancelled": delivery.method == CalendarMethod.CANCEL,
+        "updated": delivery.sequence > 0,
+        "local_start": moment.starts_at.astimezone(moment.campaign.zone),
+    }
+
+
+def recognition_message(delivery):
+    """A recognition moment's invitation (or update, or cancellation) with its speech card and calendar."""
+    context = recognition_context(delivery)
+    moment = context["moment"]
+    message = make_message("recognition-invitation", [delivery.to_email], context)
+    moment.sequence = delivery.sequence  # the version this row was queued for
+    attendees = [(moment.leader.name, moment.leader.email)]
+    if moment.copy_to and moment.copy_to.lower() != moment.leader.email.lower():
+        attendees.append(("", moment.copy_to))
+    if delivery.to_email not in {email.lower() for _name, email in attendees}:
+        attendees.append((delivery.to_name, delivery.to_email))  # someone since dropped: their own cancel
+    ics = calendar.moment_calendar(moment, attendees=attendees, method=delivery.method)
+    return calendar.attach(message, [ics], delivery.method)
 
 
 # --- Executive summaries ------------------------------------------------------------------------
@@ -89,6 +189,11 @@ def summary_shared(summary):
     their own order (tone.summary_sections) without rendering any of them again.
     """
     context = {"summary": summary, "campaign": summary.campaign, "s": summary.snapshot}
+    # Photos go as signed links (one per batch rendering), never as attachments to every copy.
+    context["celebrations"] = [
+        {**item, "photo_url": signing.photo_url(item["moment_id"], "thumb")}
+        for item in summary.snapshot.get("celebrations", [])
+    ]
     return {
         kind: {
             section: render_to_string(f"emails/_summary-shared.{ext}#{section}", context)
@@ -197,6 +302,8 @@ def summary_test_copy_web_html(copy):
 # Each kind of the outbox (leadership.selectors.OUTBOX_KINDS) -> the unsent message of one of its rows.
 OUTBOX_MESSAGES = {
     "pack": pack_message,
+    "invitation-update": invitation_update_message,
+    "recognition": recognition_message,
     "summary": summary_delivery_message,
     "summary-test": summary_test_copy_message,
     "member": member_delivery_message,

@@ -15,9 +15,11 @@ from leadership.models import (
     Leader,
     LeadsWith,
     Objection,
+    RecognitionMoment,
     SummarySchedule,
     Wiifm,
 )
+from leadership.photos import photo_process
 
 User = get_user_model()
 
@@ -198,12 +200,21 @@ class VisitForm(CampaignModelForm):
 class EventForm(CampaignModelForm):
     class Meta:
         model = Event
-        fields = ["kind", "title", "happens_on", "where", "details"]
+        fields = ["kind", "title", "happens_on", "starts_at", "duration_minutes", "where", "details"]
         labels = {"kind": "What kind of invitation"}
         widgets = {
             "happens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "details": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = f"In the campaign's time zone ({self.campaign.time_zone})."
+
+    def clean_title(self):
+        # A title goes into subject lines and calendar summaries: one line, whatever was pasted.
+        return " ".join(self.cleaned_data["title"].split())
 
 
 class PackCreateForm(CampaignModelForm):
@@ -288,6 +299,82 @@ class SummaryScheduleForm(forms.ModelForm):
         schedule.save()
         self.save_m2m()
         return schedule
+
+
+class MomentForm(CampaignModelForm):
+    """Plan (or change) a recognition moment. Render and validate it under the campaign's time zone."""
+
+    class Meta:
+        model = RecognitionMoment
+        fields = ["leader", "starts_at", "duration_minutes", "place", "speech", "copy_to"]
+        labels = {"leader": "Which leader"}
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "speech": forms.Textarea(attrs={"rows": 9}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Leader.objects.filter(campaign=self.campaign).order_by("name")
+        self.fields["starts_at"].help_text = f"In the campaign's time zone ({self.campaign.time_zone})."
+        self.fields["speech"].help_text = "Drafted from the story: edit it freely before it goes."
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at and starts_at < timezone.now() and "starts_at" in self.changed_data:
+            raise forms.ValidationError("Choose a time that is still to come.")
+        return starts_at
+
+    def clean_place(self):
+        return " ".join(self.cleaned_data["place"].split())
+
+    def clean_copy_to(self):
+        return self.cleaned_data["copy_to"].strip().lower()
+
+
+class MomentHeldForm(forms.ModelForm):
+    """Record that a moment happened: when, a photo (re-encoded on clean) and a quote."""
+
+    photo_upload = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="JPEG, PNG, HEIC or WebP. Location and camera details are removed before it is kept.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,image/webp"}),
+    )
+
+    class Meta:
+        model = RecognitionMoment
+        fields = ["held_on", "photo_consent", "quote"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "quote": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].required = True
+        if not self.instance.held_on:
+            self.initial.setdefault("held_on", min(timezone.localdate(), self.instance.starts_at.date()))
+        self.processed = None
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError("A moment is recorded once it has happened: choose today or a day before.")
+        return held_on
+
+    def clean_photo_upload(self):
+        upload = self.cleaned_data.get("photo_upload")
+        if upload:
+            self.processed = photo_process(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_photo = self.processed is not None or bool(self.instance.photo)
+        if has_photo and not cleaned.get("photo_consent"):
+            self.add_error("photo_consent", "Tick this once the people in the photo have agreed to it being shared.")
+        return cleaned
 
 
 class PackSendForm(forms.Form):

@@ -11,6 +11,7 @@ from campaign.privacy.registry import (
     FREE_TEXT,
     NAME,
     OPINION,
+    PHOTO,
     PLACEHOLDER,
     Match,
     PersonKind,
@@ -19,7 +20,16 @@ from campaign.privacy.registry import (
     register_person,
 )
 from campaign.privacy.retention import blanking_rule, register_retention
-from leadership.models import Engagement, Feedback, Leader, PackDelivery, SummaryDelivery, SummaryTestCopy
+from leadership.models import (
+    Engagement,
+    Feedback,
+    Leader,
+    PackDelivery,
+    RecognitionMoment,
+    SummaryDelivery,
+    SummaryTestCopy,
+)
+from leadership.recognition import moment_photo_remove
 
 FOUND = 20
 _DELIVERY = ["status", "last_error"]
@@ -63,6 +73,25 @@ def register():
     )
     register_model("leadership.visitaction", campaign_path="visit__campaign", not_personal=["text"])
     register_model("leadership.event", campaign_path="campaign", not_personal=["kind", "title", "where", "details"])
+    register_model("leadership.invitationupdate", campaign_path="event__campaign", not_personal=[*_DELIVERY, "method"])
+    register_model(
+        "leadership.recognitionmoment",
+        campaign_path="campaign",
+        personal=[
+            ("speech", FREE_TEXT, "the speech card, which names the people thanked and what they did"),
+            ("copy_to", EMAIL, "the manager copied on the invitation"),
+            ("photo", PHOTO, "the photograph of the moment, shared only with the consent of the people in it"),
+            ("thumbnail", PHOTO, "a small copy of the photograph"),
+            ("quote", FREE_TEXT, "what someone said at the moment, in their words"),
+        ],
+        not_personal=["place", "status"],
+    )
+    register_model(
+        "leadership.recognitiondelivery",
+        campaign_path="moment__campaign",
+        personal=[("to_name", NAME, "who the invitation greets"), ("to_email", EMAIL, "where it went")],
+        not_personal=[*_DELIVERY, "method"],
+    )
     register_model(
         "leadership.briefingpack",
         campaign_path="campaign",
@@ -125,6 +154,7 @@ def register():
         )
     )
     register_erase_contribution(erase_test_copies)
+    register_erase_contribution(erase_recognition_photos)
     register_retention(
         blanking_rule(
             "retain_customer_names_days",
@@ -195,6 +225,18 @@ def collect_leader(match):
         "leader_engagements": list(
             Engagement.objects.filter(leader=leader).values("kind", "happened_on", "outcome", "note").order_by("pk")
         ),
+        "recognition_moments": [
+            {
+                "win": moment.story.title,
+                "when": moment.starts_at,
+                "place": moment.place,
+                "status": moment.get_status_display(),
+                "speech_card": moment.speech,
+                "quote": moment.quote,
+                "photo_kept": bool(moment.photo),
+            }
+            for moment in RecognitionMoment.objects.filter(leader=leader).select_related("story").order_by("pk")
+        ],
         "emails_sent": _deliveries(packs, lambda row: f"Briefing pack: {row.pack.title}")
         + _deliveries(summaries, lambda row: f"Executive summary of {row.summary}"),
     }
@@ -275,3 +317,26 @@ def erase_test_copies(match):
         return {}
     mine = SummaryTestCopy.objects.filter(requested_by_id=match.pk)
     return {"summary_test_copies": mine.update(name=PLACEHOLDER, email="erased@erased.invalid")}
+
+
+def _photos_remove(moments):
+    """Delete the photos of `moments` (files once the erasure commits) and their quotes' consent."""
+    removed = 0
+    for moment in moments.exclude(photo=""):
+        moment_photo_remove(moment=moment)
+        removed += 1
+    return removed
+
+
+def erase_recognition_photos(match):
+    """
+    A recognition photo shows the leader and the people thanked: erasing either deletes it. An ally is in
+    the photos of the wins they worked on; a leader in those of the moments they led.
+    """
+    if match.kind == "leader":
+        moments = RecognitionMoment.objects.filter(leader_id=match.pk)
+    elif match.kind == "ally":
+        moments = RecognitionMoment.objects.filter(story__people__pk=match.pk).distinct()
+    else:
+        return {}
+    return {"recognition_photos": _photos_remove(moments)}

@@ -13,8 +13,10 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     Subquery,
@@ -23,7 +25,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.urls import reverse
 
+from campaign.checkup import AMBER, GREEN, RED, CheckItem
 from campaign.models import ChannelDelivery, MemberDelivery, ServiceProblem
 from leadership.models import (
     BenchmarkVisit,
@@ -31,12 +35,15 @@ from leadership.models import (
     Clipping,
     DeliveryStatus,
     Engagement,
+    InvitationUpdate,
     Leader,
     LeadsWith,
     Objection,
     Outcome,
     PackDelivery,
     PackDeliveryStatus,
+    RecognitionDelivery,
+    RecognitionMoment,
     Stance,
     SummaryDelivery,
     SummaryTestCopy,
@@ -458,6 +465,16 @@ def composer_options(
     }
 
 
+def _shared_moments():
+    """Recognition moments held with a photo its people agreed to share, the newest first."""
+    return (
+        RecognitionMoment.objects.filter(status=RecognitionMoment.Status.HELD, photo_consent=True)
+        .exclude(photo="")
+        .select_related("leader")
+        .order_by("-held_on", "-pk")
+    )
+
+
 def pack_for_reading(pack):
     """The pack with all its content loaded: evaluate once, then render it per leader."""
     return (
@@ -467,7 +484,10 @@ def pack_for_reading(pack):
             Prefetch(
                 "stories",
                 queryset=ServiceProblem.objects.select_related("department")
-                .prefetch_related("people")
+                .prefetch_related(
+                    "people",
+                    Prefetch("recognition_moments", queryset=_shared_moments(), to_attr="shared_moments"),
+                )
                 .order_by("-won_on"),
             ),
             "clippings",
@@ -616,6 +636,13 @@ OUTBOX_KINDS = {
             period=(F("period_start"), F("period_end")), to=(F("name"), F("email")), sender="requested_by",
         ),
         OutboxKind(
+            "invitation-update", "Invitation update", InvitationUpdate, "event__campaign", F("event__title"),
+        ),
+        OutboxKind(
+            "recognition", "Recognition moment", RecognitionDelivery, "moment__campaign", F("moment__story__title"),
+            to=(F("to_name"), F("to_email")), sender="moment__created_by",
+        ),
+        OutboxKind(
             "member", "Member email", MemberDelivery, "campaign", F("subject"),
             to=(_text(""), F("to_email")), sender="triggered_by",
         ),
@@ -720,3 +747,74 @@ def pack_list(campaign):
         )
         .order_by("-created_at", "-pk")
     )
+
+
+# --- Recognition moments --------------------------------------------------------------------------
+
+STORIES_TO_RECOGNISE = 8
+
+
+def moment_list(campaign, status=""):
+    """The campaign's recognition moments (of one status, when given), newest first, with story and leader."""
+    moments = RecognitionMoment.objects.filter(campaign=campaign).for_list()
+    return moments.filter(status=status) if status else moments
+
+
+def stories_to_recognise(campaign, limit=STORIES_TO_RECOGNISE):
+    """The newest won stories no leader has recognised or been asked to (no planned or held moment)."""
+    recognised = RecognitionMoment.objects.filter(story=OuterRef("pk")).exclude(
+        status=RecognitionMoment.Status.CANCELLED
+    )
+    return list(
+        ServiceProblem.objects.filter(campaign=campaign, status=ServiceProblem.Status.WON, celebrated_on__isnull=True)
+        .exclude(Exists(recognised))
+        .order_by("-won_on", "-pk")[:limit]
+    )
+
+
+def moment_for_page(campaign, pk):
+    """One moment of `campaign` with what its page shows; DoesNotExist for another campaign's."""
+    return (
+        RecognitionMoment.objects.filter(campaign=campaign)
+        .select_related("story__department", "leader", "created_by")
+        .prefetch_related(Prefetch("deliveries", queryset=RecognitionDelivery.objects.order_by("-pk")))
+        .get(pk=pk)
+    )
+
+
+def leaders_without_recognition(campaign):
+    """
+    The campaign's leaders who have recognised nobody for `campaign.recognition_gap_weeks` (no recognition
+    logged since: a moment held, a win's celebration), leaving out those added more recently than that.
+    """
+    cutoff = campaign.today() - timedelta(weeks=campaign.recognition_gap_weeks)
+    recent = Engagement.objects.filter(leader=OuterRef("pk"), kind="recognition", happened_on__gte=cutoff)
+    return Leader.objects.filter(campaign=campaign, created_at__date__lt=cutoff).exclude(Exists(recent))
+
+
+def checkup_recognition(campaign):
+    """The checkup's item: are leaders thanking people in person, every few weeks?"""
+    quiet_leaders = leaders_without_recognition(campaign)
+    # One query for both counts: every leader, and those quiet for too long.
+    counts = Leader.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), quiet=Count("pk", filter=Q(pk__in=quiet_leaders.values("pk")))
+    )
+    total, quiet_count = counts["total"], counts["quiet"]
+    if not total:
+        return None
+    quiet = list(quiet_leaders.order_by("name").values_list("name", flat=True)[:3]) if quiet_count else []
+    weeks = campaign.recognition_gap_weeks
+    url = reverse("leadership:moment-list", kwargs={"slug": campaign.slug})
+    title = "Leaders recognise people"
+    if not quiet_count:
+        return CheckItem(
+            "recognition", title, GREEN, f"{total} of {total}",
+            f"Every leader has recognised someone in the last {weeks} weeks.",
+            "Keep planning recognition moments from new wins.", url,
+        )  # fmt: skip
+    names = ", ".join(quiet[:3]) + (f" and {quiet_count - 3} more" if quiet_count > 3 else "")
+    return CheckItem(
+        "recognition", title, RED if quiet_count == total else AMBER, f"{total - quiet_count} of {total}",
+        f"{names} {'has' if quiet_count == 1 else 'have'} not recognised anyone in {weeks} weeks.",
+        "Plan a recognition moment from a won story and invite one of them.", url,
+    )  # fmt: skip

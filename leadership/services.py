@@ -28,7 +28,9 @@ from leadership.models import (
     DeliveryStatus,
     Engagement,
     EngagementKind,
+    Event,
     ExecutiveSummary,
+    InvitationUpdate,
     Leader,
     Objection,
     Outcome,
@@ -47,6 +49,7 @@ logger = logging.getLogger(__name__)
 SEND_PACK_DELIVERY = "leadership.tasks.send_pack_delivery"
 SEND_SUMMARY_DELIVERIES = "leadership.tasks.send_summary_deliveries"
 SEND_TEST_COPY_DELIVERY = "leadership.tasks.send_test_copy_delivery"
+SEND_INVITATION_UPDATE_DELIVERY = "leadership.tasks.send_invitation_update_delivery"
 
 
 def objections_prefill(*, campaign):
@@ -427,6 +430,77 @@ def event_answer(*, event, leader, accepted):
         audience=[leader.owner_id] if leader.owner_id else None,
     )
     return engagement
+
+
+# --- Changed and cancelled invitations ---------------------------------------------------------
+# A leader who got an invitation in a pack has it in their calendar. When its time, place or details
+# change, or it is cancelled, the event's SEQUENCE goes up and each such leader gets an InvitationUpdate
+# row (one per event, leader and sequence) sent through the outbox like any leader mail.
+
+
+def _invited_leaders(event):
+    """The leaders whose pack with `event` has gone out (or is going out now) to them."""
+    return Leader.objects.filter(
+        pack_deliveries__pack__events=event,
+        pack_deliveries__status__in=(DeliveryStatus.SENT, DeliveryStatus.SENDING),
+    ).distinct()
+
+
+def invited_leader_count(event):
+    """How many leaders a change to `event` would reach."""
+    return _invited_leaders(event).count()
+
+
+def _invitation_updates_queue(event, method):
+    rows = InvitationUpdate.objects.bulk_create(
+        [
+            InvitationUpdate(event=event, leader=leader, sequence=event.sequence, method=method)
+            for leader in _invited_leaders(event)
+        ],
+        ignore_conflicts=True,
+    )
+    ids = InvitationUpdate.objects.filter(
+        event=event, sequence=event.sequence, status=DeliveryStatus.QUEUED
+    ).values_list("pk", flat=True)
+    for pk in ids:
+        enqueue_on_commit(SEND_INVITATION_UPDATE_DELIVERY, pk)
+    return len(rows)
+
+
+@transaction.atomic
+def event_save(*, event, changed=()):
+    """
+    Save an invitation. When it is already known (`changed`: the fields the form changed) and what
+    calendars hold of it changed, its sequence goes up and every leader who has it gets the update.
+    Returns how many leaders are sent an update.
+    """
+    if event.pk is None:
+        event.save()
+        return 0
+    if event.is_cancelled:
+        raise ValidationError("A cancelled invitation cannot be changed.")
+    if not set(changed) & set(Event.CALENDAR_FIELDS):
+        event.save()
+        return 0
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    event.sequence = locked.sequence + 1
+    event.save()
+    return _invitation_updates_queue(event, InvitationUpdate.Method.REQUEST)
+
+
+@transaction.atomic
+def event_cancel(*, event):
+    """
+    Cancel an invitation: it stays on the list, marked cancelled, and every leader who has it in their
+    calendar gets the cancellation (METHOD:CANCEL). Cancelling twice sends nothing more.
+    """
+    event = Event.objects.select_for_update().select_related("campaign").get(pk=event.pk)
+    if event.is_cancelled:
+        return event, 0
+    event.cancelled_at = timezone.now()
+    event.sequence += 1
+    event.save(update_fields=["cancelled_at", "sequence"])
+    return event, _invitation_updates_queue(event, InvitationUpdate.Method.CANCEL)
 
 
 RECOGNITIONS = {value for value, _ in Engagement._meta.get_field("recognition").choices}

@@ -81,3 +81,15 @@ def load(token, *, salt, max_age):
     except signing.BadSignature:
         logger.warning("tampered leader link refused (%s): %.40s", salt, token)
     raise Http404("This link is not valid.")
+
+
+PHOTO_SALT = "leadership.recognition-photo"
+# A photo in a summary or a pack is looked at for weeks after; not for ever.
+PHOTO_MAX_AGE = timedelta(days=90)
+PHOTO_SIZES = ("thumb", "full")
+
+
+def photo_url(moment_id, size="thumb"):
+    """A leader's signed link to a recognition photo: the summary and packs show it through this."""
+    token = signing.dumps({"m": moment_id, "s": size}, salt=PHOTO_SALT, compress=True)
+    return _absolute(reverse("leadership:moment-photo-signed", kwargs={"token": token}))

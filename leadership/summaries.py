@@ -12,13 +12,15 @@ from django.db.models.functions import RowNumber
 
 from campaign import momentum as campaign_momentum
 from campaign.models import Membership, Role, ServiceProblem
-from leadership.models import Feedback, Leader, SummarySchedule
+from leadership.models import Feedback, Leader, RecognitionMoment, SummarySchedule
 from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity
 
 OPEN_COMPLAINTS_SHOWN = 10
 RESOLVED_SHOWN = 5
 COMPLIMENTS_SHOWN = 3
 WINS_SHOWN = 5
+# Recognition moments held in the period with a photo its people agreed to share.
+CELEBRATIONS_SHOWN = 3
 ROADBLOCKS_SHOWN = 5
 
 
@@ -114,6 +116,7 @@ def summary_content(*, campaign, period, as_of=None):
             campaign=campaign, status=ServiceProblem.Status.WON, won_on__gte=period.start, won_on__lt=period.end
         ).order_by("-won_on", "-pk")[:WINS_SHOWN]
     ]
+    celebrations = _celebrations(campaign, period)
     roadblocks = _open_roadblocks(campaign)
     logged = {"now": counts["total"][True], "before": counts["total"][False]}
     momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged, as_of=as_of)
@@ -135,13 +138,43 @@ def summary_content(*, campaign, period, as_of=None):
         "resolved": resolved,
         "compliments": compliments,
         "wins": wins,
+        "celebrations": celebrations,
         "roadblocks": roadblocks,
         "momentum": momentum,
     }
     content["is_empty"] = not any(
-        (complaints_pair[True], compliments_pair[True], open_count, resolved_count, wins, roadblocks)
+        (complaints_pair[True], compliments_pair[True], open_count, resolved_count, wins, celebrations, roadblocks)
     )
     return content
+
+
+def _celebrations(campaign, period):
+    """
+    Wins celebrated in the period by a leader in person, with a photo its people agreed to share: the
+    snapshot keeps the moment's id, and each reading links the photo through a signed address.
+    """
+    moments = (
+        RecognitionMoment.objects.filter(
+            campaign=campaign,
+            status=RecognitionMoment.Status.HELD,
+            held_on__gte=period.start,
+            held_on__lt=period.end,
+            photo_consent=True,
+        )
+        .exclude(photo="")
+        .select_related("story", "leader")
+        .order_by("-held_on", "-pk")[:CELEBRATIONS_SHOWN]
+    )
+    return [
+        {
+            "moment_id": m.pk,
+            "title": m.story.title,
+            "leader": m.leader.name,
+            "held_on": m.held_on.isoformat(),
+            "quote": m.quote,
+        }
+        for m in moments
+    ]
 
 
 def _open_roadblocks(campaign):

@@ -13,7 +13,14 @@ import logging
 from celery import shared_task
 
 from leadership import delivery, emails, services
-from leadership.models import DeliveryStatus, PackDelivery, SummaryDelivery, SummaryTestCopy
+from leadership.models import (
+    DeliveryStatus,
+    InvitationUpdate,
+    PackDelivery,
+    RecognitionDelivery,
+    SummaryDelivery,
+    SummaryTestCopy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +122,37 @@ def requeue_stale_pack_deliveries():
     Beat runs it every few minutes; the claim in delivery_send keeps it from sending twice.
     """
     return _requeue_stale(PackDelivery, send_pack_delivery, "briefing pack deliveries")
+
+
+@shared_task(**DELIVERY_TASK)
+def send_invitation_update_delivery(delivery_id):
+    """Send one leader a changed or cancelled invitation with its calendar update, exactly once."""
+    return delivery.delivery_send(
+        model=InvitationUpdate,
+        pk=delivery_id,
+        build=emails.invitation_update_message,
+        related=("leader", "event__campaign"),
+    )
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_invitation_update_deliveries():
+    """Enqueue again the invitation updates a lost broker message or a killed worker left behind."""
+    return _requeue_stale(InvitationUpdate, send_invitation_update_delivery, "invitation updates")
+
+
+@shared_task(**DELIVERY_TASK)
+def send_recognition_delivery(delivery_id):
+    """Send one recognition moment's invitation (or update, or cancellation) to one address, exactly once."""
+    return delivery.delivery_send(
+        model=RecognitionDelivery,
+        pk=delivery_id,
+        build=emails.recognition_message,
+        related=("moment__campaign", "moment__story", "moment__leader"),
+    )
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_recognition_deliveries():
+    """Enqueue again the recognition invitations a lost broker message or a killed worker left behind."""
+    return _requeue_stale(RecognitionDelivery, send_recognition_delivery, "recognition invitations")

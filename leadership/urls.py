@@ -1,7 +1,7 @@
 from django.urls import path
 
 from leadership.feedback import views as feedback
-from leadership.views import approvals, briefings, leaders, outbox, public, summaries
+from leadership.views import approvals, briefings, leaders, outbox, public, recognition, summaries
 
 app_name = "leadership"
 
@@ -44,13 +44,28 @@ urlpatterns = [
     path(f"{C}briefings/<int:pk>/print/", briefings.pack_print, name="pack-print"),
     path(f"{C}briefings/<int:pk>/delete/", briefings.pack_delete, name="pack-delete"),
     path(f"{C}briefings/invitations/", briefings.event_list, name="event-list"),
+    path(f"{C}briefings/invitations/<int:pk>/edit/", briefings.event_edit, name="event-edit"),
+    path(f"{C}briefings/invitations/<int:pk>/cancel/", briefings.event_cancel, name="event-cancel"),
     path(f"{C}briefings/invitations/<int:pk>/delete/", briefings.event_delete, name="event-delete"),
+    path(f"{C}recognition/", recognition.moment_list, name="moment-list"),
+    path(f"{C}recognition/new/", recognition.moment_new, name="moment-new"),
+    path(f"{C}recognition/<int:pk>/", recognition.moment_detail, name="moment-detail"),
+    path(f"{C}recognition/<int:pk>/edit/", recognition.moment_edit, name="moment-edit"),
+    path(f"{C}recognition/<int:pk>/cancel/", recognition.moment_cancel, name="moment-cancel"),
+    path(f"{C}recognition/<int:pk>/held/", recognition.moment_held, name="moment-held"),
+    path(f"{C}recognition/<int:pk>/photo/remove/", recognition.moment_photo_remove, name="moment-photo-remove"),
+    path(
+        f"{C}recognition/<int:pk>/photo/<str:size>.jpg",
+        recognition.moment_photo,
+        name="moment-photo",
+    ),
     path(f"{C}outbox/", outbox.outbox_list, name="outbox-list"),
     path(f"{C}outbox/<slug:kind>/<int:pk>/", outbox.outbox_message, name="outbox-message"),
     path(f"{C}outbox/<slug:kind>/<int:pk>/html/", outbox.outbox_message_html, name="outbox-message-html"),
     # Leaders' own pages: no login, a signed token instead (leadership.signing).
     path("l/briefing/<str:token>/", public.pack_web, name="pack-web"),
     path("l/answer/<str:token>/", public.event_answer, name="event-answer"),
+    path("l/photo/<str:token>/", recognition.moment_photo_signed, name="moment-photo-signed"),
     path(f"{C}feedback/", feedback.feedback_list, name="feedback-list"),
     path(f"{C}feedback/import/", feedback.feedback_import, name="feedback-import"),
     path(f"{C}feedback/import/example.csv", feedback.feedback_import_template, name="feedback-import-example"),

@@ -58,6 +58,7 @@ PUBLIC_PAGES = {
     "allies:join-thanks": "a campaign's join link token; static thanks",
     "leadership:pack-web": "a signed, expiring token for one delivery",
     "leadership:event-answer": "a signed, expiring token for one leader and invitation",
+    "leadership:moment-photo-signed": "a signed, expiring token for one photo; nothing once its consent is withdrawn",
     "leadership:summary-web": "a signed, expiring token for one delivery",
     "leadership:summary-unsubscribe": "a signed token for one leader; can only switch summaries off",
     "leadership:summary-test-web": "a signed, expiring token for one member's test copy",

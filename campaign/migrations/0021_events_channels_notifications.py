@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0022_packs_need_approval'),
+        ('campaign', '0020_campaign_recognition_gap_weeks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

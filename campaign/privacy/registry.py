@@ -21,7 +21,8 @@ EMAIL = "email"  # the person's address
 FREE_TEXT = "free text"  # words typed about people (notes, what a customer said); may name anyone
 OPINION = "opinion"  # what champions think of a leader: champions and admins only (docs/privacy.md)
 COPY = "copy"  # a stored copy of the above (an email's values, a summary's snapshot, an audit entry)
-WHATS = (NAME, EMAIL, FREE_TEXT, OPINION, COPY)
+PHOTO = "photo"  # a picture of people (a recognition moment's photo and its thumbnail)
+WHATS = (NAME, EMAIL, FREE_TEXT, OPINION, COPY, PHOTO)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ in `briefings.py`; feedback and API tokens in `feedback.py`; executive summaries
 schedule and deliveries in `summaries.py`. `delivery.py` holds what both deliveries share.
 """
 
-from leadership.models.briefings import BriefingPack, Event, PackDelivery, PackDeliveryStatus
+from leadership.models.briefings import BriefingPack, Event, InvitationUpdate, PackDelivery, PackDeliveryStatus
 from leadership.models.delivery import Delivery, DeliveryStatus
 from leadership.models.feedback import ApiToken, Feedback, FeedbackTheme
 from leadership.models.leaders import (
@@ -22,12 +22,14 @@ from leadership.models.leaders import (
     VisitAction,
     Wiifm,
 )
+from leadership.models.recognition import CalendarMethod, RecognitionDelivery, RecognitionMoment
 from leadership.models.summaries import ExecutiveSummary, SummaryDelivery, SummarySchedule, SummaryTestCopy
 
 __all__ = [
     "ApiToken",
     "BenchmarkVisit",
     "BriefingPack",
+    "CalendarMethod",
     "Clipping",
     "Delivery",
     "DeliveryStatus",
@@ -38,12 +40,15 @@ __all__ = [
     "ExecutiveSummary",
     "Feedback",
     "FeedbackTheme",
+    "InvitationUpdate",
     "Leader",
     "LeadsWith",
     "Objection",
     "Outcome",
     "PackDelivery",
     "PackDeliveryStatus",
+    "RecognitionDelivery",
+    "RecognitionMoment",
     "Stance",
     "SummaryDelivery",
     "SummarySchedule",

@@ -1,4 +1,7 @@
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +14,8 @@ from leadership.models.leaders import EngagementKind
 
 class EventQuerySet(models.QuerySet):
     def upcoming(self):
-        return self.filter(happens_on__gte=timezone.localdate())
+        """Still to come and not cancelled: what a pack can invite leaders to."""
+        return self.filter(happens_on__gte=timezone.localdate(), cancelled_at__isnull=True)
 
 
 class Event(models.Model):
@@ -25,6 +29,14 @@ class Event(models.Model):
     details = models.TextField(
         "what we ask of them", max_length=2000, blank=True, help_text="E.g. 'stop by for ten minutes and hear ideas'."
     )
+    # The calendar entry: the date above at this local time, in the campaign's time zone.
+    starts_at = models.TimeField("starts at", default=time(10, 0), help_text="In the campaign's time zone.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "how long (minutes)", default=60, validators=[MinValueValidator(5), MaxValueValidator(720)]
+    )
+    # Raised whenever the time, place or details change (RFC 5545 SEQUENCE), so calendars take the update.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -34,6 +46,20 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.title} ({date_format(self.happens_on, 'j M Y')})"
+
+    # What a change to these means to calendars that hold the invitation: an update.
+    CALENDAR_FIELDS = ("title", "happens_on", "starts_at", "duration_minutes", "where", "details")
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+    def start(self):
+        """When it starts: an aware datetime in the campaign's time zone."""
+        return datetime.combine(self.happens_on, self.starts_at, tzinfo=self.campaign.zone)
+
+    def end(self):
+        return self.start() + timedelta(minutes=self.duration_minutes)
 
 
 class BriefingPack(models.Model):
@@ -192,3 +218,32 @@ class PackDelivery(Delivery):
 
     def __str__(self):
         return f"{self.pack} to {self.leader}"
+
+
+class InvitationUpdate(Delivery):
+    """
+    A changed or cancelled invitation, sent to a leader who already had it in a pack: the calendar
+    update (METHOD:REQUEST with the raised SEQUENCE) or the cancellation (METHOD:CANCEL). One per
+    (event, leader, sequence), so each version reaches each leader once.
+    """
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", "Update"
+        CANCEL = "CANCEL", "Cancellation"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="updates")
+    leader = models.ForeignKey("leadership.Leader", on_delete=models.CASCADE, related_name="invitation_updates")
+    sequence = models.PositiveIntegerField()
+    method = models.CharField(max_length=10, choices=Method, default=Method.REQUEST)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint("event", "leader", "sequence", name="invitation_update_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values), name="invitation_update_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} of {self.event} to {self.leader}"

@@ -50,6 +50,7 @@ def pack_list(request):
 @campaign_view()
 def pack_compose(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
+    pack.campaign = request.campaign  # the same row, already read: its reads below need not fetch it again
     if pack.is_scheduled or pack.status == BriefingPack.Status.SENT:
         return _pack_sent(request, pack)
     # The composer shows each leader's stance and what they value: champions and admins only (docs/privacy.md).
@@ -297,10 +298,11 @@ def pack_delete(request, pk):
 def event_list(request):
     form = EventForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
-        event = form.save()
+        event = form.save(commit=False)
+        services.event_save(event=event)
         messages.success(request, f"Added the invitation “{event}”. Put it in a pack to send it.")
         return redirect(request.path)
-    events = Event.objects.filter(campaign=request.campaign).order_by("-happens_on")
+    events = Event.objects.filter(campaign=request.campaign).order_by("-happens_on", "-pk")
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.event_answers(page.object_list)
     return render(request, "leadership/event_list.html", {"campaign": request.campaign, "page": page, "form": form})
@@ -312,3 +314,38 @@ def event_delete(request, pk):
     return _confirm_delete(
         request, event, "invitation", reverse("leadership:event-list", kwargs={"slug": request.campaign.slug})
     )
+
+
+def _event_list_url(request):
+    return reverse("leadership:event-list", kwargs={"slug": request.campaign.slug})
+
+
+@champion_only
+def event_edit(request, pk):
+    """Change an invitation; leaders who have it in their calendar get the update (services.event_save)."""
+    event = get_object_or_404(Event.objects.filter(campaign=request.campaign, cancelled_at__isnull=True), pk=pk)
+    form = EventForm(request.POST or None, instance=event, campaign=request.campaign)
+    if request.method == "POST" and form.is_valid():
+        updated = services.event_save(event=form.save(commit=False), changed=form.changed_data)
+        told = f" {updated} leader(s) who have it in their calendar get the update." if updated else ""
+        messages.success(request, f"Saved the invitation “{event}”.{told}")
+        return redirect(_event_list_url(request))
+    context = {"campaign": request.campaign, "form": form, "event": event, "back_url": _event_list_url(request)}
+    return render(request, "leadership/event_edit.html", context)
+
+
+@champion_only
+def event_cancel(request, pk):
+    """GET: ask first; POST: cancel the invitation and send leaders who have it the cancellation."""
+    event = get_object_or_404(Event.objects.filter(campaign=request.campaign, cancelled_at__isnull=True), pk=pk)
+    if request.method == "POST":
+        event, told = services.event_cancel(event=event)
+        messages.success(request, f"Cancelled “{event}”. {told} leader(s) get the cancellation in their calendar.")
+        return redirect(_event_list_url(request))
+    context = {
+        "campaign": request.campaign,
+        "event": event,
+        "invited": services.invited_leader_count(event),
+        "back_url": _event_list_url(request),
+    }
+    return render(request, "leadership/event_cancel.html", context)

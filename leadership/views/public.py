@@ -66,7 +66,7 @@ def event_answer(request, token):
     if event is None or leader is None:
         raise Http404("This invitation no longer exists.")
     accepted = bool(payload.get("a"))
-    if request.method == "POST":
+    if request.method == "POST" and not event.is_cancelled:
         engagement = services.event_answer(event=event, leader=leader, accepted=accepted)
     else:
         engagement = event.engagements.filter(leader=leader).first()

@@ -84,7 +84,9 @@ def other(slug):
 
 
 def response_text(response):
-    """A page's text; for a zip download (the campaign export), every file inside it."""
+    """A page's text; for a zip download (the campaign export), every file inside it; none for a photo."""
+    if response.get("Content-Type", "").startswith("image/"):
+        return ""  # a recognition photo's bytes: no text in them to leak (access is the matrix's test)
     if not response.streaming:
         return response.content.decode()
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:

@@ -80,6 +80,7 @@ DEMO_SEEDERS = [
     "leadership.demo_complaints",
     "campaign.demo_channels",
     "allies.demo_checkin",
+    "leadership.demo_recognition",
 ]
 
 USERS = [
