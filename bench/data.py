@@ -180,7 +180,8 @@ def _big_tables_sql(*, c, depts, goals, themes, users, tag):
         f"""INSERT INTO campaign_serviceproblem (title, description, difficulty, impact, status, opened_on,
             started_on, won_on, dropped_on, story_what, story_before, story_after, story_figure, benefits,
             celebrated_on, celebration, is_roadblock, roadblock_ask, roadblock_cleared_on, created_at,
-            updated_at, campaign_id, celebrated_by_id, department_id, goal_id, owner_id, roadblock_leader_id)
+            updated_at, campaign_id, celebrated_by_id, department_id, goal_id, owner_id, roadblock_leader_id,
+            from_the_middle)
         SELECT 'Problem {tag} ' || i, 'Customers wait too long at step ' || i,
             (ARRAY['easy','medium','hard'])[1 + i % 3], (ARRAY['low','medium','high'])[1 + (i / 3) % 3],
             st, current_date - (30 + i % 900),
@@ -193,7 +194,7 @@ def _big_tables_sql(*, c, depts, goals, themes, users, tag):
             '', '["time"]'::jsonb,
             CASE WHEN st = 'won' AND i % 3 = 0 THEN current_date - (i % 600) END, '',
             st IN ('backlog', 'in_progress') AND i % 50 = 0, '', NULL,
-            now(), now(), {c}, NULL, ({d})[1 + i % {nd}], ({g})[1 + i % {ng}], ({u})[1 + i % {nu}], NULL
+            now(), now(), {c}, NULL, ({d})[1 + i % {nd}], ({g})[1 + i % {ng}], ({u})[1 + i % {nu}], NULL, false
         FROM (SELECT i, (ARRAY['backlog','backlog','backlog','backlog','in_progress','in_progress',
                                'won','won','won','dropped'])[1 + i % 10] AS st
               FROM generate_series(1, {n["problems"]}) AS i) AS p""",
@@ -224,11 +225,12 @@ def _big_tables_sql(*, c, depts, goals, themes, users, tag):
                           WHEN i % 20 = 0 THEN 'open' ELSE 'resolved' END AS st
               FROM generate_series(1, {n["feedback"]}) AS i) AS f""",
         f"""INSERT INTO leadership_leader (name, email, title, level, stance, wiifm, wiifm_note, receives_summaries,
-            created_at, updated_at, campaign_id, department_id, owner_id)
+            created_at, updated_at, campaign_id, department_id, owner_id, leads_with)
         SELECT 'Leader {tag} ' || i, 'leader' || i || '@{tag}.bench.example', 'Director of operations',
             (ARRAY['top','middle'])[1 + i % 2],
             (ARRAY['champion','supporter','neutral','skeptic','opposed'])[1 + i % 5],
-            '["budget", "team"]'::jsonb, '', true, now(), now(), {c}, ({d})[1 + i % {nd}], ({u})[1 + i % {nu}]
+            '["budget", "team"]'::jsonb, '', true, now(), now(), {c}, ({d})[1 + i % {nd}], ({u})[1 + i % {nu}],
+            (ARRAY['well','wrong'])[1 + i % 2]
         FROM generate_series(1, {n["leaders"]}) AS i""",
         f"""INSERT INTO leadership_engagement (kind, recognition, happened_on, outcome, note, created_at,
             campaign_id, leader_id, recorded_by_id, event_id)

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from campaign.checkup import AMBER, GREEN, RED, CheckItem
-from campaign.models import MemberDelivery, ServiceProblem
+from campaign.models import ChannelDelivery, MemberDelivery, ServiceProblem
 from leadership.models import (
     BenchmarkVisit,
     BriefingPack,
@@ -557,7 +557,8 @@ def answers_for(pack, leader):
 # who sent it (`sender`: the lookup naming the member whose action sent it), so a champion's outbox
 # holds what they sent. Leader mail (packs, summaries) and member mail (added to a campaign,
 # invitations, volunteer sign-ups, from campaign.outbox) list together. Each kind's message "as
-# rendered" is built by leadership.emails.outbox_message.
+# rendered" is built by leadership.emails.outbox_message. Posts to chat channels and webhooks
+# (campaign.posts) list with them: a post is "to" its channel.
 
 OUTBOX_COLUMNS = (
     "kind",
@@ -646,6 +647,10 @@ OUTBOX_KINDS = {
         OutboxKind(
             "member", "Member email", MemberDelivery, "campaign", F("subject"),
             to=(_text(""), F("to_email")), sender="triggered_by",
+        ),
+        OutboxKind(
+            "post", "Chat post", ChannelDelivery, "campaign", F("subject"),
+            to=(F("channel__name"), F("channel__kind")), sender="triggered_by",
         ),
     )
 }  # fmt: skip
