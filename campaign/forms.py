@@ -1,11 +1,13 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
-from campaign.models import Campaign, Department, Goal, Membership, Nomination, Role, ServiceProblem
+from campaign.event_kinds import MODES, NOTIFY_KINDS, POST_KINDS
+from campaign.models import Campaign, Channel, Department, Goal, Membership, Nomination, Role, ServiceProblem
 from campaign.pickers import PickerFormMixin, PickerMultipleChoiceField
 
 User = get_user_model()
@@ -572,6 +574,95 @@ class ReadingsImportForm(forms.Form):
         if not data.get("content"):
             raise forms.ValidationError("Choose a CSV file to import.")
         return data
+
+
+# --- Chat channels and notifications -------------------------------------------------------------
+
+
+class ChannelForm(forms.ModelForm):
+    """
+    A chat channel or webhook. The address is a secret: the form never shows it back; left empty when
+    editing, the stored one stays.
+    """
+
+    url = forms.URLField(
+        label="Webhook address",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "The incoming webhook's address from Teams, Slack or your system. "
+            "Empty: set it up later; nothing is posted until then."
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label="Post when",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_secret = forms.BooleanField(
+        label="Make a new signing secret", required=False, help_text="The old one stops working at once."
+    )
+
+    class Meta:
+        model = Channel
+        fields = ["name", "kind", "url", "events", "is_active"]
+        help_texts = {"is_active": "Untick to pause posting without losing the settings."}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.fields["events"].choices = [(key, kind.label) for key, kind in POST_KINDS.items()]
+        if self.instance.pk is None:
+            self.initial.setdefault("events", list(POST_KINDS))
+            del self.fields["new_secret"]
+        else:
+            self.initial["events"] = self.instance.events
+            if self.instance.secret_url:
+                self.fields[
+                    "url"
+                ].help_text = (
+                    f"Now {self.instance.masked_url}. Leave empty to keep it; type a new address to replace it."
+                )
+            if self.instance.kind != Channel.Kind.WEBHOOK:
+                del self.fields["new_secret"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Channel.objects.filter(campaign=self.instance.campaign, name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("The campaign already has a channel with this name.")
+        return name
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if url and not url.startswith("https://") and not settings.CHANNEL_ALLOW_LOCAL_URLS:
+            raise forms.ValidationError("A webhook address starts with https://.")
+        return url
+
+    def save(self, commit=True):
+        channel = super().save(commit=False)
+        channel.events = [key for key in POST_KINDS if key in self.cleaned_data["events"]]
+        if self.cleaned_data["url"]:
+            channel.secret_url = self.cleaned_data["url"]
+        if self.cleaned_data.get("new_secret") or channel.kind != Channel.Kind.WEBHOOK:
+            channel.signing_secret = ""  # a webhook gets a fresh one on save; the others need none
+        if commit:
+            channel.save()
+        return channel
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per kind of event the member's role may hear of: at once, a digest, or not at all."""
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, mode in choices.items():
+            self.fields[key] = forms.ChoiceField(
+                label=NOTIFY_KINDS[key].notify, choices=list(MODES.items()), initial=mode
+            )
 
 
 class NominationActionForm(forms.Form):

@@ -999,6 +999,10 @@ class MemberDelivery(models.Model):
         related_name="+",
         help_text="The member whose action sent it (none for a volunteer's sign-up).",
     )
+    # A notification sent at once for a campaign event (campaign.events): one row per event and address.
+    event = models.ForeignKey(
+        "campaign.Announcement", on_delete=models.CASCADE, null=True, blank=True, related_name="member_deliveries"
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -1012,6 +1016,12 @@ class MemberDelivery(models.Model):
             # The outbox list (newest first, per campaign) and the reaper's scan of rows in hand.
             models.Index(fields=["campaign", "-created_at"], name="member_delivery_outbox"),
             models.Index(fields=["status", "claimed_at"], name="member_delivery_in_hand"),
+        ]
+        constraints = [
+            # A retried or repeated announcement never notifies the same address twice of one event.
+            models.UniqueConstraint(
+                "event", "to_email", condition=models.Q(event__isnull=False), name="member_delivery_once_per_event"
+            ),
         ]
 
     def __str__(self):
@@ -1125,3 +1135,187 @@ class PrivacyJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.subject_label} ({self.status})"
+
+
+# --- Events, chat channels, notifications (campaign.events, campaign.posts, campaign.notifications) ---
+
+
+class Announcement(models.Model):
+    """
+    An event: something that happened in a campaign that channels post and members hear about: a win celebrated,
+    a summary sent, a volunteer joined… (the kinds are campaign.events.KINDS). Written once by
+    `campaign.events.announce`; `key` names what it is about, so announcing it again is a no-op.
+    `audience` lists the user ids it concerns (null: every member whose role it suits).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="announcements")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True, help_text="A path on this site, where the event is seen.")
+    facts = models.JSONField(default=list, blank=True, help_text="[label, value] pairs, shown under the subject.")
+    extra = models.JSONField(default=dict, blank=True, help_text="Plain values an email of this kind reads.")
+    audience = models.JSONField(null=True, blank=True)
+    # The member whose action it was: not notified of it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [models.UniqueConstraint("campaign", "kind", "key", name="event_once_per_key")]
+        indexes = [models.Index(fields=["campaign", "occurred_at"], name="event_campaign_occurred")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.subject}"
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.url if self.url else ""
+
+
+class Channel(models.Model):
+    """
+    A place outside the app that gets a short post for some of the campaign's events: a Microsoft Teams
+    or Slack channel (by its incoming webhook) or any HTTPS endpoint (a JSON body signed with HMAC).
+
+    `secret_url` and `signing_secret` are secrets (whoever holds the URL can post to the channel): pages
+    show them masked, exports and the audit log leave them out (their names carry "secret").
+    A channel without a URL is "not configured" and gets nothing.
+    """
+
+    class Kind(models.TextChoices):
+        TEAMS = "teams", "Microsoft Teams"
+        SLACK = "slack", "Slack"
+        WEBHOOK = "webhook", "Webhook (signed JSON)"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEAMS)
+    secret_url = models.CharField("webhook address", max_length=1000, blank=True)
+    signing_secret = models.CharField(max_length=64, blank=True)
+    events = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField("posting", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["teams", "slack", "webhook"]), name="channel_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.WEBHOOK and not self.signing_secret:
+            self.signing_secret = secrets.token_hex(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_configured(self):
+        return bool(self.secret_url)
+
+    @property
+    def masked_url(self):
+        """The address as pages show it: scheme and host, then the last four characters."""
+        if not self.secret_url:
+            return ""
+        scheme, _, rest = self.secret_url.partition("://")
+        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        return f"{scheme}://{host}/…{self.secret_url[-4:]}"
+
+
+class ChannelDelivery(models.Model):
+    """
+    One post of one event to one channel: the chat outbox, claimed and sent like member mail
+    (campaign.outbox), unique per (event, channel) so an event is posted to a channel once.
+    """
+
+    Status = MemberDelivery.Status
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channel_deliveries")
+    event = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="channel_deliveries"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    # A test post from the settings page has no event; its subject is kept here like any other's.
+    subject = models.CharField(max_length=300)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "channel deliveries"
+        constraints = [models.UniqueConstraint("event", "channel", name="channel_delivery_once")]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="channel_delivery_outbox"),
+            models.Index(fields=["status", "claimed_at"], name="channel_delivery_in_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.channel_id} ({self.status})"
+
+    @property
+    def message_id(self):
+        """Sent as X-RisingTide-Delivery: a receiver can spot a repeat of the same post."""
+        return f"channeldelivery-{self.pk}"
+
+
+class NotificationSettings(models.Model):
+    """
+    How one member hears of each kind of event (campaign.events.KINDS): `choices` maps a kind to
+    "now", "daily", "weekly" or "off"; a kind missing takes the default for the member's role.
+    """
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="notification_settings")
+    choices = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self):
+        return f"Notifications of {self.membership}"
+
+
+class NotificationDigest(models.Model):
+    """
+    One digest email of one member for one day or week: unique, so a second beat tick sends no second
+    digest. `delivery` is the member mail that carries it (none when the period had nothing to tell).
+    """
+
+    class Cadence(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notification_digests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cadence = models.CharField(max_length=10, choices=Cadence)
+    period_start = models.DateField()
+    event_count = models.PositiveIntegerField(default=0)
+    delivery = models.OneToOneField(
+        MemberDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="digest"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("campaign", "user", "cadence", "period_start", name="digest_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.get_cadence_display()} digest from {self.period_start} for {self.user_id}"

@@ -2,7 +2,7 @@ from django.urls import path
 
 from campaign import views
 from campaign.privacy import views as privacy
-from campaign.views import readings
+from campaign.views import channels, notifications, readings
 
 app_name = "campaign"
 
@@ -47,6 +47,12 @@ urlpatterns = [
     path("c/<slug:slug>/settings/members/", views.member_list, name="settings-members"),
     path("c/<slug:slug>/settings/members/<int:pk>/role/", views.member_role, name="settings-members-role"),
     path("c/<slug:slug>/settings/members/<int:pk>/remove/", views.member_remove, name="settings-members-remove"),
+    path("c/<slug:slug>/settings/channels/", channels.channel_list, name="settings-channels"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/", channels.channel_edit, name="settings-channels-edit"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/delete/", channels.channel_delete, name="settings-channels-delete"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/test/", channels.channel_test, name="settings-channels-test"),
+    path("c/<slug:slug>/notifications/", notifications.notification_settings, name="notifications"),
+    path("notifications/off/<str:token>/", notifications.notifications_off, name="notifications-off"),
     path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
     path("c/<slug:slug>/settings/export/", views.campaign_export, name="settings-export"),
     path(

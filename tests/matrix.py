@@ -65,6 +65,7 @@ PUBLIC_PAGES = {
     "campaign:list": "login required; lists only the user's own campaigns",
     "campaign:new": "login required; the creator becomes the new campaign's admin",
     "campaign:privacy": "login required; searches only the campaigns the user administers",
+    "campaign:notifications-off": "a signed token for one member; can only switch that member's notifications off",
     "allies:join": "a campaign's join link token; creates a volunteer ally only",
     "allies:join-thanks": "a campaign's join link token; static thanks",
     "leadership:pack-web": "a signed, expiring token for one delivery",

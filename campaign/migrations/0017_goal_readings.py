@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0020_campaign_recognition_gap_weeks'),
+        ('campaign', '0021_events_channels_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -78,6 +78,7 @@ DEMO_SEEDERS = [
     "campaign.demo",
     "leadership.demo_feedback",
     "leadership.demo_complaints",
+    "campaign.demo_channels",
     "allies.demo_checkin",
     "leadership.demo_recognition",
 ]
