@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from allies.models import Ally, CheckinAnswer, CheckinInvite, CheckinRound, Stage
+from campaign import events
 from campaign.checkup import AMBER, GREEN, NONE, RED, CheckItem
 from campaign.models import Campaign, CheckinCadence, Level, Membership, Nomination, ServiceProblem
 from campaign.outbox import campaign_values, member_mail_queue
@@ -266,6 +267,17 @@ def checkin_answer(*, invite_id, question, text, person="", today=None):
     if invite.answered_at is None:
         invite.answered_at = timezone.now()
         invite.save(update_fields=["answered_at"])
+    campaign = invite.round.campaign
+    owner = invite.ally.recruited_by_id if invite.ally_id else None
+    events.announce(
+        campaign,
+        "checkin_answered",
+        key=f"answer:{answer.pk}",
+        subject=f"{invite.name} answered “{answer.get_question_display()}”",
+        url=reverse("allies:checkin-round", kwargs={"slug": campaign.slug, "pk": invite.round_id}),
+        facts=[("Answer", Truncator(text).chars(200))],
+        audience=[owner] if owner else None,
+    )
     return answer
 
 

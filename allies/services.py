@@ -1,14 +1,17 @@
 """Writes that touch more than one row: the ladder with its history, touchpoints, the join link."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Ally, JoinLink, Stage, StageChange, Touchpoint
-from campaign.models import Membership, Role
-from campaign.outbox import campaign_values, member_mail_queue
+from campaign import events
+from campaign.models import Campaign
 
 
 @transaction.atomic
@@ -188,30 +191,25 @@ def ally_volunteer(*, campaign, name, email, department, level, motivation):
 
 def volunteer_notify(*, ally):
     """
-    Tell every champion and admin of the ally's campaign that they volunteered and wait to be accepted:
-    one email each, through the member outbox, sent once the sign-up commits.
+    Announce that the ally volunteered and waits to be accepted (campaign.events): the campaign's chat
+    channels get a post naming their department only, and each champion and admin who hears of new
+    volunteers at once (the default) gets one email through the member outbox, sent once the sign-up
+    commits; the others find it in their digest.
     """
-    members = (
-        Membership.objects.filter(campaign_id=ally.campaign_id, role__in=[Role.ADMIN, Role.CHAMPION])
-        .exclude(user__email="")
-        .filter(user__is_active=True)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    recipients = [(m.user.email, {"member_name": m.user.get_full_name() or m.user.username}) for m in members]
-    if not recipients:
-        return []
     campaign = ally.campaign
-    return member_mail_queue(
-        campaign=campaign,
-        template="volunteer-signed-up",
-        recipients=recipients,
-        context={
-            **campaign_values(campaign),
+    level = ally.get_level_display().lower()
+    return events.announce(
+        campaign,
+        "volunteer_joined",
+        key=f"ally:{ally.pk}:{ally.updated_at.isoformat()}",
+        subject=f"A volunteer joined from {ally.department.name}",
+        url=ally.get_absolute_url(),
+        facts=[("Department", ally.department.name), ("Level", level)],
+        extra={
             "volunteer": {
                 "name": ally.name,
                 "department": ally.department.name,
-                "level": ally.get_level_display().lower(),
+                "level": level,
                 "motivation": ally.motivation,
             },
             "url": settings.SITE_URL + ally.get_absolute_url(),
@@ -233,3 +231,40 @@ def join_link_create(*, campaign, by):
 def join_link_switch_off(*, campaign):
     """Stop the campaign's join link from working. Returns how many links were switched off (0 or 1)."""
     return JoinLink.objects.filter(campaign=campaign, active=True).update(active=False)
+
+
+def follow_ups_announce(*, now=None):
+    """
+    Beat's tick: in every active campaign where the day has reached DIGEST_HOUR, announce to each champion
+    how many of their allies' follow-ups are due today or overdue; once per day and champion (the event's
+    key), so repeated ticks say nothing new. Returns the new events.
+    """
+    now = now or timezone.now()
+    made = []
+    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE):
+        local = now.astimezone(zoneinfo.ZoneInfo(campaign.time_zone))
+        if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
+            continue
+        today = local.date()
+        due = (
+            Ally.objects.filter(campaign=campaign, follow_up_on__lte=today, recruited_by__isnull=False)
+            .exclude(stage=Stage.DECLINED)
+            .values("recruited_by")
+            .annotate(count=Count("pk"))
+            .order_by("recruited_by")
+        )
+        list_url = reverse("allies:ally-list", kwargs={"slug": campaign.slug}) + "?sort=follow_up"
+        for row in due:
+            count = row["count"]
+            event = events.announce(
+                campaign,
+                "follow_ups_due",
+                key=f"{today.isoformat()}:user:{row['recruited_by']}",
+                subject=f"{count} follow-up{'s' if count != 1 else ''} due with your allies today",
+                url=list_url,
+                facts=[("Due or overdue", str(count))],
+                audience=[row["recruited_by"]],
+            )
+            if event is not None:
+                made.append(event)
+    return made

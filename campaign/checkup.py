@@ -136,6 +136,58 @@ def check_bullseye(campaign, figures, goals):
     )
 
 
+def check_goal_readings(campaign, progress):
+    """
+    Is the bull's-eye moving? Each measured goal's latest reading (`campaign.readings.goal_progress`):
+    red when most measured goals are behind their line, amber when one is behind, has had no reading
+    for longer than its cadence, or has none yet; nothing to judge while no goal has a baseline and target.
+    """
+    measured = [p for p in progress if p.status != "unmeasured"]
+    if not measured:
+        return CheckItem(
+            "goal-readings", "Goals measured and moving", NONE, "0 measured",
+            "No goal has a baseline and a target yet, so nobody can see whether the outcome moves.",
+            "Give each goal a baseline and a target, each with its date.",
+            _url(campaign, "campaign:settings-goals"), for_admins=True,
+        )  # fmt: skip
+    behind = [p for p in measured if p.status == "behind"]
+    stale = [p for p in measured if p.status in ("stale", "no_reading")]
+    on_track = len(measured) - len(behind) - len(stale)
+    number = f"{on_track} of {len(measured)}"
+    if not behind and not stale:
+        return CheckItem(
+            "goal-readings", "Goals measured and moving", GREEN, number,
+            "Every measured goal has a recent reading on or ahead of its line.",
+            "Add each new reading when it comes in.", _url(campaign, "campaign:home"),
+        )  # fmt: skip
+    parts = []
+    if behind:
+        titles = ", ".join(f"“{p.goal.title}”" for p in behind)
+        parts.append(
+            f"{titles} {'is' if len(behind) == 1 else 'are'} behind {'its' if len(behind) == 1 else 'their'} line."
+        )
+    overdue = [p for p in stale if p.status == "stale"] + [
+        p for p in behind if p.days_since and p.days_since > p.goal.cadence_days
+    ]
+    if overdue:
+        titles = ", ".join(f"“{p.goal.title}”" for p in overdue)
+        parts.append(f"No reading for longer than its cadence: {titles}.")
+    never = [p for p in stale if p.status == "no_reading"]
+    if never:
+        titles = ", ".join(f"“{p.goal.title}”" for p in never)
+        parts.append(f"No reading yet: {titles}.")
+    first = (behind or stale)[0].goal
+    if behind:
+        step = "Aim the next easy wins at the goal behind its line, and ask what is holding it back."
+    else:
+        step = "Add the overdue reading on the goal's page."
+    status = RED if len(behind) * 2 > len(measured) else AMBER
+    return CheckItem(
+        "goal-readings", "Goals measured and moving", status, number, " ".join(parts), step,
+        first.get_absolute_url(),
+    )  # fmt: skip
+
+
 def check_celebration(campaign, figures):
     url = _url(campaign, "campaign:stories")
     finding = rules.wins_not_celebrated(figures)
@@ -199,13 +251,17 @@ def check_why(campaign):
     )  # fmt: skip
 
 
-def campaign_checkup(campaign, *, figures, goals, movement, momentum_result):
-    """Every check, in the order a champion should read them: the campaign's own, then the apps' (see `registry`)."""
+def campaign_checkup(campaign, *, figures, goals, movement, momentum_result, goal_progress=None):
+    """
+    Every check, in the order a champion should read them: the campaign's own, then the apps' (see `registry`).
+    `goal_progress` (`campaign.readings.goal_progress`) adds the check on the goals' readings.
+    """
     return [
         check_why(campaign),
         check_coverage(campaign, movement),
         check_easy_wins(campaign, figures),
         check_bullseye(campaign, figures, goals),
+        *([check_goal_readings(campaign, goal_progress)] if goal_progress is not None else []),
         check_celebration(campaign, figures),
         check_momentum(campaign, momentum_result),
         *registry.checkup_items(campaign),

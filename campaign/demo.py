@@ -9,11 +9,12 @@ campaign's problems are cleared and recreated from the same list, with dates cou
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from campaign import signals
-from campaign.models import Membership, Role, ServiceProblem
+from campaign.models import Goal, GoalReading, Membership, Role, ServiceProblem
 
 S, D, Impact = ServiceProblem.Status, ServiceProblem.Difficulty, ServiceProblem.Impact
 B = ServiceProblem.Benefit
@@ -349,10 +350,64 @@ def _ago(today, days):
     return today - timedelta(days=days) if days is not None else None
 
 
+# Each demo goal's line and a year of readings: (title start, unit, baseline, days before today,
+# target, days after today, cadence, [(days ago, value), ...]). Market share lags its line, the net
+# promoter score is ahead of its, and the lapsed accounts' quarterly count is overdue.
+GOAL_MEASURES = [
+    (
+        "Win back share",
+        "%",
+        "18",
+        365,
+        "24",
+        180,
+        "monthly",
+        [
+            (5 + 30 * k, v)
+            for k, v in zip(
+                range(11, -1, -1), (18.0, 18.2, 18.1, 18.6, 19.0, 19.3, 19.2, 19.8, 20.1, 20.4, 20.9, 21.3), strict=True
+            )
+        ],
+    ),
+    (
+        "Be known",
+        "NPS points",
+        "12",
+        365,
+        "30",
+        365,
+        "monthly",
+        [
+            (5 + 30 * k, v)
+            for k, v in zip(range(11, -1, -1), (12, 13, 15, 14, 17, 18, 19, 21, 22, 22, 24, 25), strict=True)
+        ],
+    ),
+    ("Recover the accounts", "accounts", "0", 300, "40", 270, "quarterly", [(280, 3), (190, 9), (100, 16)]),
+]
+
+
+def seed_goal_readings(campaign, today):
+    """Baselines, targets and readings for the demo goals (found by the start of their titles); idempotent."""
+    for start, unit, baseline, before, target, after, cadence, points in GOAL_MEASURES:
+        goal = campaign.goals.filter(title__startswith=start).first()
+        if goal is None:
+            continue
+        goal.unit, goal.cadence, goal.direction = unit, cadence, Goal.Direction.UP
+        goal.baseline_value, goal.baseline_on = Decimal(baseline), today - timedelta(days=before)
+        goal.target_value, goal.target_on = Decimal(target), today + timedelta(days=after)
+        goal.save()
+        goal.readings.all().delete()
+        GoalReading.objects.bulk_create(
+            GoalReading(goal=goal, taken_on=today - timedelta(days=ago), value=Decimal(str(value)), note="Demo figure")
+            for ago, value in points
+        )
+
+
 def seed(campaign):
     rng = random.Random(5)  # the same owners and people on every run
     today = timezone.localdate()
     departments = {d.name: d for d in campaign.departments.all()}
+    seed_goal_readings(campaign, today)
     goals = list(campaign.goals.order_by("pk"))
     owners = list(
         Membership.objects.filter(campaign=campaign, role__in=[Role.ADMIN, Role.CHAMPION])

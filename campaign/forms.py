@@ -1,11 +1,13 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
-from campaign.models import Campaign, Department, Goal, Membership, Nomination, Role, ServiceProblem
+from campaign.event_kinds import MODES, NOTIFY_KINDS, POST_KINDS
+from campaign.models import Campaign, Channel, Department, Goal, Membership, Nomination, Role, ServiceProblem
 from campaign.pickers import PickerFormMixin, PickerMultipleChoiceField
 
 User = get_user_model()
@@ -222,17 +224,68 @@ class DepartmentForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "kind", "measure"]
+        fields = [
+            "title",
+            "kind",
+            "measure",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "cadence",
+        ]
         help_texts = {
             "measure": (
                 "An outcome for customers, e.g. 'repeat orders per quarter'. Classes held, course scores, "
                 "emails sent or page views measure the campaign itself, not its bull's-eye."
-            )
+            ),
+            "baseline_value": "Where the measure stood at the start; leave the four figures blank to add them later.",
+            "target_value": "Where it should be by the target date.",
+        }
+        widgets = {
+            "baseline_on": forms.DateInput(attrs={"type": "date"}),
+            "target_on": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.campaign = campaign
+        self.campaign = campaign
+        # A goal added with only a title (as before goals were measured) takes the defaults.
+        self.fields["direction"].required = self.fields["cadence"].required = False
+
+    def clean(self):
+        data = super().clean()
+        data["direction"] = data.get("direction") or self.instance.direction or Goal.Direction.UP
+        data["cadence"] = data.get("cadence") or self.instance.cadence or Goal.Cadence.MONTHLY
+        names = ("baseline_value", "baseline_on", "target_value", "target_on")
+        given = {name: data.get(name) for name in names}
+        if any(value is not None for value in given.values()) and not self.errors:
+            for name, value in given.items():
+                if value is None:
+                    label = self.fields[name].label.lower()
+                    self.add_error(
+                        name, f"Give the {label} too: a line needs a baseline and a target, each with its date."
+                    )
+        if self.errors:
+            return data
+        baseline, target = given["baseline_value"], given["target_value"]
+        if baseline is not None and target == baseline:
+            self.add_error("target_value", "The target equals the baseline: set where the measure should get to.")
+        if given["baseline_on"] and given["target_on"] and given["target_on"] <= given["baseline_on"]:
+            self.add_error("target_on", "The target date must come after the baseline date.")
+        if given["baseline_on"] and given["baseline_on"] > self.campaign.today():
+            self.add_error("baseline_on", "The baseline is where the measure stands now or stood: not a future date.")
+        if baseline is not None and target is not None and target != baseline:
+            up = data.get("direction") == Goal.Direction.UP
+            if (target < baseline) == up:
+                better = "up" if up else "down"
+                self.add_error(
+                    "direction", f"The target is {'below' if up else 'above'} the baseline, yet {better} is better."
+                )
+        return data
 
     @property
     def bullseye_hint(self):
@@ -240,6 +293,24 @@ class GoalForm(forms.ModelForm):
         if not self.is_bound:
             return None
         return check_measure(self.data.get(self.add_prefix("measure"), ""))
+
+
+class GoalReadingForm(forms.Form):
+    """One reading entered on the goal's page: a date gone by and a number."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="The day the figure is for.")
+    value = forms.DecimalField(max_digits=14, decimal_places=4)
+    note = forms.CharField(max_length=200, required=False, help_text="Where it came from, optional.")
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.campaign.today():
+            raise forms.ValidationError(f"{day:%-d %B %Y} is in the future: a reading is of a day gone by.")
+        return day
 
 
 class MemberInviteForm(forms.Form):
@@ -474,6 +545,124 @@ class CampaignDeleteForm(forms.Form):
         if typed != self.campaign.name:
             raise forms.ValidationError(f"That is not the campaign's name. Type “{self.campaign.name}” to delete it.")
         return typed
+
+
+class ReadingsImportForm(forms.Form):
+    """A CSV of readings for one goal; on the preview the checked text comes back so confirming imports exactly it."""
+
+    file = forms.FileField(
+        label="CSV file",
+        required=False,
+        help_text="Columns date, value and (optionally) note, named on the first line.",
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    MAX_BYTES = 1024 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB; split it in parts.")
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+                ) from None
+        if not data.get("content"):
+            raise forms.ValidationError("Choose a CSV file to import.")
+        return data
+
+
+# --- Chat channels and notifications -------------------------------------------------------------
+
+
+class ChannelForm(forms.ModelForm):
+    """
+    A chat channel or webhook. The address is a secret: the form never shows it back; left empty when
+    editing, the stored one stays.
+    """
+
+    url = forms.URLField(
+        label="Webhook address",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "The incoming webhook's address from Teams, Slack or your system. "
+            "Empty: set it up later; nothing is posted until then."
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label="Post when",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_secret = forms.BooleanField(
+        label="Make a new signing secret", required=False, help_text="The old one stops working at once."
+    )
+
+    class Meta:
+        model = Channel
+        fields = ["name", "kind", "url", "events", "is_active"]
+        help_texts = {"is_active": "Untick to pause posting without losing the settings."}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.fields["events"].choices = [(key, kind.label) for key, kind in POST_KINDS.items()]
+        if self.instance.pk is None:
+            self.initial.setdefault("events", list(POST_KINDS))
+            del self.fields["new_secret"]
+        else:
+            self.initial["events"] = self.instance.events
+            if self.instance.secret_url:
+                self.fields[
+                    "url"
+                ].help_text = (
+                    f"Now {self.instance.masked_url}. Leave empty to keep it; type a new address to replace it."
+                )
+            if self.instance.kind != Channel.Kind.WEBHOOK:
+                del self.fields["new_secret"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Channel.objects.filter(campaign=self.instance.campaign, name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("The campaign already has a channel with this name.")
+        return name
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if url and not url.startswith("https://") and not settings.CHANNEL_ALLOW_LOCAL_URLS:
+            raise forms.ValidationError("A webhook address starts with https://.")
+        return url
+
+    def save(self, commit=True):
+        channel = super().save(commit=False)
+        channel.events = [key for key in POST_KINDS if key in self.cleaned_data["events"]]
+        if self.cleaned_data["url"]:
+            channel.secret_url = self.cleaned_data["url"]
+        if self.cleaned_data.get("new_secret") or channel.kind != Channel.Kind.WEBHOOK:
+            channel.signing_secret = ""  # a webhook gets a fresh one on save; the others need none
+        if commit:
+            channel.save()
+        return channel
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per kind of event the member's role may hear of: at once, a digest, or not at all."""
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, mode in choices.items():
+            self.fields[key] = forms.ChoiceField(
+                label=NOTIFY_KINDS[key].notify, choices=list(MODES.items()), initial=mode
+            )
 
 
 class NominationActionForm(forms.Form):

@@ -273,6 +273,24 @@ class GoalQuerySet(models.QuerySet):
         )
         return self.filter(campaign=campaign).annotate(win_count=Coalesce(models.Subquery(wins), 0))
 
+    def with_latest_reading(self, campaign, *, as_of=None):
+        """
+        The campaign's goals, each annotated with `latest_value` and `latest_on`: its newest reading
+        (taken before `as_of`, a date, when given: a summary's period end), None when it has none.
+
+        Two correlated subqueries over the unique index on (goal, taken_on), read backwards: one query
+        however many readings lie behind. `campaign.readings.progress(goal)` turns a goal annotated so
+        into its standing against the line from baseline to target.
+        """
+        readings = GoalReading.objects.filter(goal=models.OuterRef("pk"))
+        if as_of is not None:
+            readings = readings.filter(taken_on__lt=as_of)
+        newest = readings.order_by("-taken_on")
+        return self.filter(campaign=campaign).annotate(
+            latest_value=models.Subquery(newest.values("value")[:1]),
+            latest_on=models.Subquery(newest.values("taken_on")[:1]),
+        )
+
 
 class Goal(models.Model):
     """A bull's-eye goal: an outcome outside the campaign that wins should serve."""
@@ -294,13 +312,64 @@ class Goal(models.Model):
         help_text="The outcome for customers you will watch, e.g. 'repeat orders per quarter'.",
     )
 
+    class Direction(models.TextChoices):
+        UP = "up", "Up is better"
+        DOWN = "down", "Down is better"
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    # How many days without a reading a cadence allows before the checkup says so.
+    CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 31, Cadence.QUARTERLY: 92}
+
+    unit = models.CharField(max_length=30, blank=True, help_text="What a reading counts in: %, NPS points, £k…")
+    direction = models.CharField(max_length=4, choices=Direction, default=Direction.UP)
+    baseline_value = models.DecimalField("baseline", max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_on = models.DateField("baseline date", null=True, blank=True)
+    target_value = models.DecimalField("target", max_digits=14, decimal_places=4, null=True, blank=True)
+    target_on = models.DateField("target date", null=True, blank=True)
+    cadence = models.CharField(
+        "reading cadence",
+        max_length=10,
+        choices=Cadence,
+        default=Cadence.MONTHLY,
+        help_text="How often a new reading is due; the checkup says when one is overdue.",
+    )
+
     objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            # A baseline and a target each come with their date; a target needs a baseline to start from.
+            models.CheckConstraint(
+                condition=models.Q(baseline_value__isnull=True, baseline_on__isnull=True)
+                | models.Q(baseline_value__isnull=False, baseline_on__isnull=False),
+                name="goal_baseline_with_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True, target_on__isnull=True)
+                | models.Q(target_value__isnull=False, target_on__isnull=False, baseline_value__isnull=False),
+                name="goal_target_with_date_and_baseline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True) | ~models.Q(target_value=models.F("baseline_value")),
+                name="goal_target_differs_from_baseline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_on__isnull=True) | models.Q(target_on__gt=models.F("baseline_on")),
+                name="goal_target_after_baseline",
+            ),
+            models.CheckConstraint(condition=models.Q(direction__in=["up", "down"]), name="goal_direction_valid"),
+        ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:goal-detail", kwargs={"slug": self.campaign.slug, "pk": self.pk})
 
     @property
     def bullseye_hint(self):
@@ -308,6 +377,39 @@ class Goal(models.Model):
         from campaign.bullseye import check_measure
 
         return check_measure(self.measure)
+
+    @property
+    def is_measured(self):
+        """Has the goal a baseline and a target, so that readings can be set against the line between them?"""
+        return self.target_value is not None and self.baseline_value is not None
+
+    @property
+    def cadence_days(self):
+        return self.CADENCE_DAYS.get(self.cadence, 31)
+
+
+class GoalReading(models.Model):
+    """One reading of a goal's measure on a day: one per goal and day (a second one for that day updates it)."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Entered on the page"
+        IMPORT = "import", "CSV import"
+        API = "api", "API"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="readings")
+    taken_on = models.DateField("date")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    note = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.PAGE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["goal", "taken_on"]
+        constraints = [models.UniqueConstraint("goal", "taken_on", name="goal_reading_one_per_day")]
+
+    def __str__(self):
+        return f"{self.goal} on {self.taken_on:%-d %B %Y}"
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -897,6 +999,10 @@ class MemberDelivery(models.Model):
         related_name="+",
         help_text="The member whose action sent it (none for a volunteer's sign-up).",
     )
+    # A notification sent at once for a campaign event (campaign.events): one row per event and address.
+    event = models.ForeignKey(
+        "campaign.Announcement", on_delete=models.CASCADE, null=True, blank=True, related_name="member_deliveries"
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -910,6 +1016,12 @@ class MemberDelivery(models.Model):
             # The outbox list (newest first, per campaign) and the reaper's scan of rows in hand.
             models.Index(fields=["campaign", "-created_at"], name="member_delivery_outbox"),
             models.Index(fields=["status", "claimed_at"], name="member_delivery_in_hand"),
+        ]
+        constraints = [
+            # A retried or repeated announcement never notifies the same address twice of one event.
+            models.UniqueConstraint(
+                "event", "to_email", condition=models.Q(event__isnull=False), name="member_delivery_once_per_event"
+            ),
         ]
 
     def __str__(self):
@@ -1023,3 +1135,187 @@ class PrivacyJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.subject_label} ({self.status})"
+
+
+# --- Events, chat channels, notifications (campaign.events, campaign.posts, campaign.notifications) ---
+
+
+class Announcement(models.Model):
+    """
+    An event: something that happened in a campaign that channels post and members hear about: a win celebrated,
+    a summary sent, a volunteer joined… (the kinds are campaign.events.KINDS). Written once by
+    `campaign.events.announce`; `key` names what it is about, so announcing it again is a no-op.
+    `audience` lists the user ids it concerns (null: every member whose role it suits).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="announcements")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True, help_text="A path on this site, where the event is seen.")
+    facts = models.JSONField(default=list, blank=True, help_text="[label, value] pairs, shown under the subject.")
+    extra = models.JSONField(default=dict, blank=True, help_text="Plain values an email of this kind reads.")
+    audience = models.JSONField(null=True, blank=True)
+    # The member whose action it was: not notified of it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [models.UniqueConstraint("campaign", "kind", "key", name="event_once_per_key")]
+        indexes = [models.Index(fields=["campaign", "occurred_at"], name="event_campaign_occurred")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.subject}"
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.url if self.url else ""
+
+
+class Channel(models.Model):
+    """
+    A place outside the app that gets a short post for some of the campaign's events: a Microsoft Teams
+    or Slack channel (by its incoming webhook) or any HTTPS endpoint (a JSON body signed with HMAC).
+
+    `secret_url` and `signing_secret` are secrets (whoever holds the URL can post to the channel): pages
+    show them masked, exports and the audit log leave them out (their names carry "secret").
+    A channel without a URL is "not configured" and gets nothing.
+    """
+
+    class Kind(models.TextChoices):
+        TEAMS = "teams", "Microsoft Teams"
+        SLACK = "slack", "Slack"
+        WEBHOOK = "webhook", "Webhook (signed JSON)"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEAMS)
+    secret_url = models.CharField("webhook address", max_length=1000, blank=True)
+    signing_secret = models.CharField(max_length=64, blank=True)
+    events = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField("posting", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["teams", "slack", "webhook"]), name="channel_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.WEBHOOK and not self.signing_secret:
+            self.signing_secret = secrets.token_hex(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_configured(self):
+        return bool(self.secret_url)
+
+    @property
+    def masked_url(self):
+        """The address as pages show it: scheme and host, then the last four characters."""
+        if not self.secret_url:
+            return ""
+        scheme, _, rest = self.secret_url.partition("://")
+        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        return f"{scheme}://{host}/…{self.secret_url[-4:]}"
+
+
+class ChannelDelivery(models.Model):
+    """
+    One post of one event to one channel: the chat outbox, claimed and sent like member mail
+    (campaign.outbox), unique per (event, channel) so an event is posted to a channel once.
+    """
+
+    Status = MemberDelivery.Status
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channel_deliveries")
+    event = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="channel_deliveries"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    # A test post from the settings page has no event; its subject is kept here like any other's.
+    subject = models.CharField(max_length=300)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "channel deliveries"
+        constraints = [models.UniqueConstraint("event", "channel", name="channel_delivery_once")]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="channel_delivery_outbox"),
+            models.Index(fields=["status", "claimed_at"], name="channel_delivery_in_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.channel_id} ({self.status})"
+
+    @property
+    def message_id(self):
+        """Sent as X-RisingTide-Delivery: a receiver can spot a repeat of the same post."""
+        return f"channeldelivery-{self.pk}"
+
+
+class NotificationSettings(models.Model):
+    """
+    How one member hears of each kind of event (campaign.events.KINDS): `choices` maps a kind to
+    "now", "daily", "weekly" or "off"; a kind missing takes the default for the member's role.
+    """
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="notification_settings")
+    choices = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self):
+        return f"Notifications of {self.membership}"
+
+
+class NotificationDigest(models.Model):
+    """
+    One digest email of one member for one day or week: unique, so a second beat tick sends no second
+    digest. `delivery` is the member mail that carries it (none when the period had nothing to tell).
+    """
+
+    class Cadence(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notification_digests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cadence = models.CharField(max_length=10, choices=Cadence)
+    period_start = models.DateField()
+    event_count = models.PositiveIntegerField(default=0)
+    delivery = models.OneToOneField(
+        MemberDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="digest"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("campaign", "user", "cadence", "period_start", name="digest_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.get_cadence_display()} digest from {self.period_start} for {self.user_id}"

@@ -29,6 +29,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from campaign.emails import make_message, render_subject
@@ -159,12 +160,16 @@ def deliveries_release_stale(*, model, older_than=STALE_AFTER, done=None):
 
 
 def campaign_values(campaign):
-    """What member mail says of its campaign, as the plain values an outbox row keeps."""
-    return {"campaign": {"name": campaign.name, "why": campaign.why}}
+    """
+    What member mail says of its campaign, as the plain values an outbox row keeps; every member mail
+    links to the page where the member chooses what the campaign emails them about.
+    """
+    settings_path = reverse("campaign:notifications", kwargs={"slug": campaign.slug})
+    return {"campaign": {"name": campaign.name, "why": campaign.why}, "settings_url": settings.SITE_URL + settings_path}
 
 
 @transaction.atomic
-def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None):
+def member_mail_queue(*, campaign, template, recipients, context, secret_context=None, triggered_by=None, event=None):
     """
     Queue email `template` to each of `recipients` (pairs of address and that recipient's own context,
     merged over `context`; or triples whose third item is that recipient's own secret values, merged over
@@ -183,6 +188,7 @@ def member_mail_queue(*, campaign, template, recipients, context, secret_context
                 context=values,
                 secret_context={**(secret_context or {}), **(own_secrets[0] if own_secrets else {})},
                 triggered_by=triggered_by,
+                event=event,
             )
         )
     # One INSERT however many recipients; PostgreSQL and SQLite both return the new ids for the tasks.

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import outbox, registry, signals
+from campaign import events, outbox, registry, signals
 from campaign.audit import audit_record
 from campaign.models import Campaign, Invitation, Membership, Role, ServiceProblem
 
@@ -219,4 +219,33 @@ def problem_celebrate(*, problem, celebration, celebrated_on, celebrated_by, by)
     problem.celebrated_by = celebrated_by
     problem.save(update_fields=["celebration", "celebrated_on", "celebrated_by", "updated_at"])
     signals.problem_celebrated.send(sender=ServiceProblem, problem=problem, by=by)
+    facts = [("Celebrated", problem.get_celebration_display() or problem.celebration)] if problem.celebration else []
+    if problem.celebrated_by_id:
+        facts.append(("With", problem.celebrated_by.name))
+    events.announce(
+        problem.campaign,
+        "win_celebrated",
+        key=f"problem:{problem.pk}",
+        subject=f"Win celebrated: {problem.title}",
+        url=problem.get_absolute_url(),
+        facts=facts,
+        by=by,
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_roadblock_clear(*, problem, by):
+    """Clear a problem's roadblock today, and announce it (channels, and members who follow roadblocks)."""
+    problem.roadblock_cleared_on = problem.campaign.today()
+    problem.save(update_fields=["roadblock_cleared_on", "updated_at"])
+    events.announce(
+        problem.campaign,
+        "roadblock_cleared",
+        key=f"problem:{problem.pk}:{problem.roadblock_cleared_on.isoformat()}",
+        subject=f"Roadblock cleared: {problem.title}",
+        url=problem.get_absolute_url(),
+        facts=[("Decided by", problem.roadblock_leader.name)] if problem.roadblock_leader_id else [],
+        by=by,
+    )
     return problem

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from campaign import activity, closing, outbox
+from campaign import activity, closing, notifications, outbox, posts
 from campaign.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,38 @@ def requeue_stale_member_deliveries():
     """Enqueue again the member emails a lost broker message or a killed worker left behind."""
     ids = outbox.member_deliveries_release_stale()
     return _enqueue_again(send_member_delivery, ids, "re-enqueued %s stale member deliveries")
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=settings.DELIVERY_RETRY_BACKOFF,
+    retry_backoff_max=settings.DELIVERY_RETRY_BACKOFF_MAX,
+    retry_jitter=settings.DELIVERY_RETRY_JITTER,
+    max_retries=outbox.MAX_ATTEMPTS - 1,
+)
+def send_channel_delivery(self, delivery_id):
+    """Post one event to one chat channel or webhook, exactly once (see campaign.posts)."""
+    try:
+        return posts.channel_delivery_send(pk=delivery_id)
+    except posts.PostRateLimited as error:
+        if error.retry_after is None:
+            raise  # no Retry-After: the autoretry's backoff
+        raise self.retry(exc=error, countdown=error.retry_after) from None
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_channel_deliveries():
+    """Enqueue again the posts a lost broker message or a killed worker left behind."""
+    ids = posts.channel_deliveries_release_stale()
+    return _enqueue_again(send_channel_delivery, ids, "re-enqueued %s stale channel deliveries")
+
+
+@shared_task(ignore_result=True)
+def build_notification_digests():
+    """Beat's tick: members' daily and weekly digests that are due (a no-op once written)."""
+    return [digest.pk for digest in notifications.digests_build()]
 
 
 @shared_task(ignore_result=True)

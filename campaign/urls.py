@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaign import views
 from campaign.privacy import views as privacy
+from campaign.views import channels, notifications, readings
 
 app_name = "campaign"
 
@@ -27,6 +28,18 @@ urlpatterns = [
         views.problem_roadblock_clear,
         name="problem-roadblock-clear",
     ),
+    path("c/<slug:slug>/goals/<int:pk>/", readings.goal_detail, name="goal-detail"),
+    path("c/<slug:slug>/goals/<int:pk>/import/", readings.goal_readings_import, name="goal-readings-import"),
+    path(
+        "c/<slug:slug>/goals/<int:pk>/import/example.csv",
+        readings.goal_readings_import_example,
+        name="goal-readings-import-example",
+    ),
+    path(
+        "c/<slug:slug>/goals/<int:pk>/readings/<int:reading_pk>/delete/",
+        readings.goal_reading_delete,
+        name="goal-reading-delete",
+    ),
     path("c/<slug:slug>/wins/recognise/<int:pk>/", views.nomination_act, name="nomination-act"),
     path("c/<slug:slug>/settings/", views.settings_general, name="settings"),
     *views.departments.urls("c/<slug:slug>/settings/departments/"),
@@ -34,6 +47,12 @@ urlpatterns = [
     path("c/<slug:slug>/settings/members/", views.member_list, name="settings-members"),
     path("c/<slug:slug>/settings/members/<int:pk>/role/", views.member_role, name="settings-members-role"),
     path("c/<slug:slug>/settings/members/<int:pk>/remove/", views.member_remove, name="settings-members-remove"),
+    path("c/<slug:slug>/settings/channels/", channels.channel_list, name="settings-channels"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/", channels.channel_edit, name="settings-channels-edit"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/delete/", channels.channel_delete, name="settings-channels-delete"),
+    path("c/<slug:slug>/settings/channels/<int:pk>/test/", channels.channel_test, name="settings-channels-test"),
+    path("c/<slug:slug>/notifications/", notifications.notification_settings, name="notifications"),
+    path("notifications/off/<str:token>/", notifications.notifications_off, name="notifications-off"),
     path("c/<slug:slug>/settings/audit/", views.audit_log, name="settings-audit"),
     path("c/<slug:slug>/settings/export/", views.campaign_export, name="settings-export"),
     path(

@@ -463,6 +463,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    # The same for posts to chat channels and webhooks.
+    "requeue-stale-channel-deliveries": {
+        "task": "campaign.tasks.requeue_stale_channel_deliveries",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # Writes members' daily and weekly digests once due in each campaign's time zone; repeats are no-ops.
+    "build-notification-digests": {
+        "task": "campaign.tasks.build_notification_digests",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+    # Tells champions each morning which of their allies' follow-ups are due (once per day and champion).
+    "announce-follow-ups-due": {
+        "task": "allies.tasks.announce_follow_ups_due",
+        "schedule": 30 * 60.0,
+        "options": {"expires": 29 * 60},
+    },
     # Recounts the activity rollup's last two weeks in every campaign (catches writes no signal saw).
     "recount-recent-activity": {
         "task": "campaign.tasks.recount_recent_activity",
@@ -486,6 +504,14 @@ DELIVERY_RETRY_BACKOFF = env_int("DELIVERY_RETRY_BACKOFF", 30)
 DELIVERY_RETRY_BACKOFF_MAX = env_int("DELIVERY_RETRY_BACKOFF_MAX", 10 * 60)
 DELIVERY_RETRY_JITTER = env_bool("DELIVERY_RETRY_JITTER", True)
 DELIVERY_STALE_AFTER_SECONDS = env_int("DELIVERY_STALE_AFTER_SECONDS", 15 * 60)
+# Posts to chat channels and webhooks (campaign.posts): seconds to wait for the receiver, the longest
+# Retry-After honoured, and whether a channel may point at http:// or a private address (tests and a
+# receiver on the same machine only: in production a webhook address is https and public).
+CHANNEL_TIMEOUT = env_int("CHANNEL_TIMEOUT", 10)
+CHANNEL_RETRY_AFTER_MAX = env_int("CHANNEL_RETRY_AFTER_MAX", 60 * 60)
+CHANNEL_ALLOW_LOCAL_URLS = env_bool("CHANNEL_ALLOW_LOCAL_URLS", False)
+# Members' digests (campaign.notifications) go out from this hour of the campaign's day.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
 # /healthz calls the heartbeat stale after this many seconds.
 HEARTBEAT_MAX_AGE = env_int("HEARTBEAT_MAX_AGE", 5 * 60)
 

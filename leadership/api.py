@@ -7,6 +7,7 @@ campaign that does not exist. Intake is all or nothing: one bad item refuses the
 answer names every bad item by index and field. It is idempotent on the sender's `external_id`.
 """
 
+import datetime
 import re
 from datetime import date
 
@@ -21,6 +22,8 @@ from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from campaign import readings as goal_readings
+from campaign.models import Goal, GoalReading
 from leadership.feedback import services
 from leadership.models import ApiToken, ExecutiveSummary, Feedback
 from leadership.models.feedback import Channel, Kind, Severity, Source
@@ -271,4 +274,136 @@ def summary_list(request, slug: str):
     return ExecutiveSummary.objects.filter(campaign=campaign).order_by("-period_start")
 
 
+class ReadingIn(Schema):
+    # Checked by the same rules as the goal's page and the CSV import (`campaign.readings.parse_reading`).
+    model_config = ConfigDict(json_schema_extra={"required": ["date", "value"]}, extra="ignore")
+
+    date: str | None = Field(None, description="YYYY-MM-DD, not in the future; a date already stored is updated.")
+    value: str | float | int | None = Field(None, description='A number, as JSON or as a string ("42.5").')
+    note: str | None = Field(None, max_length=200, description="Where the figure came from (optional).")
+
+
+class ReadingBatchIn(BaseModel):
+    """A batch `{"items": [...]}` of up to 1000 readings; a single reading object is taken as a batch of one."""
+
+    items: list[ReadingIn]
+
+    @model_validator(mode="before")
+    @classmethod
+    def single_item_is_a_batch(cls, data):
+        if isinstance(data, dict) and "items" not in data:
+            return {"items": [data]}
+        return data
+
+
+class ReadingsOut(Schema):
+    created: list[str] = Field(description="Dates stored by this request.")
+    updated: list[str] = Field(description="Dates the goal already had, now holding the value sent.")
+
+
+class ReadingOut(Schema):
+    date: datetime.date = Field(alias="taken_on")
+    value: str
+    note: str
+    source: str
+
+    @staticmethod
+    def resolve_value(obj):
+        return goal_readings.format_value(obj.value)
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    kind: str
+    measure: str
+    unit: str
+    direction: str
+    cadence: str
+    baseline: str | None
+    baseline_on: datetime.date | None
+    target: str | None
+    target_on: datetime.date | None
+    latest: str | None
+    latest_on: datetime.date | None
+    status: str = Field(description="unmeasured, no_reading, stale, behind, on_track or reached.")
+
+
+def _goal_for(request, slug, goal_id):
+    campaign = campaign_for(request, slug)
+    goal = Goal.objects.filter(campaign=campaign, pk=goal_id).first()
+    if goal is None:
+        raise HttpError(404, "Not found.")
+    goal.campaign = campaign
+    return goal
+
+
+goals_router = Router(tags=["goals"])
+
+
+@goals_router.get("/campaigns/{slug}/goals", response=list[GoalOut], url_name="goal_list", summary="Read goals")
+def goal_list(request, slug: str):
+    """The campaign's bull's-eye goals, each with its latest reading and its standing against its line."""
+    campaign = campaign_for(request, slug)
+
+    def number(value):
+        return goal_readings.format_value(value) if value is not None else None
+
+    return [
+        {
+            "id": p.goal.pk,
+            "title": p.goal.title,
+            "kind": p.goal.kind,
+            "measure": p.goal.measure,
+            "unit": p.goal.unit,
+            "direction": p.goal.direction,
+            "cadence": p.goal.cadence,
+            "baseline": number(p.goal.baseline_value),
+            "baseline_on": p.goal.baseline_on,
+            "target": number(p.goal.target_value),
+            "target_on": p.goal.target_on,
+            "latest": number(p.latest_value),
+            "latest_on": p.latest_on,
+            "status": p.status,
+        }
+        for p in goal_readings.goal_progress(campaign)
+    ]
+
+
+@goals_router.get(
+    "/campaigns/{slug}/goals/{goal_id}/readings",
+    response=list[ReadingOut],
+    url_name="goal_readings_list",
+    summary="Read a goal's readings",
+)
+@paginate(BoundedPages, page_size=100)
+def goal_readings_list(request, slug: str, goal_id: int):
+    """The goal's readings, oldest first, 100 a page."""
+    return GoalReading.objects.filter(goal=_goal_for(request, slug, goal_id)).order_by("taken_on")
+
+
+@goals_router.post(
+    "/campaigns/{slug}/goals/{goal_id}/readings",
+    response={200: ReadingsOut, 201: ReadingsOut, 404: dict, 422: ErrorsOut},
+    url_name="goal_readings_create",
+    summary="Send a goal's readings",
+)
+def goal_readings_create(request, slug: str, goal_id: int, payload: ReadingBatchIn):
+    """One reading or `{"items": [...]}` (at most 1000). All or nothing; idempotent on the date (same date: updated)."""
+    goal = _goal_for(request, slug, goal_id)
+    if len(payload.items) > goal_readings.MAX_BATCH:
+        limit = goal_readings.MAX_BATCH
+        message = f"A batch holds at most {limit} readings; this one has {len(payload.items)}. Split it."
+        return Status(422, {"detail": message, "errors": [{"index": limit, "field": "items", "message": message}]})
+    items = payload.model_dump()["items"]
+    try:
+        cleaned = goal_readings.readings_validate(items=items, today=goal.campaign.today())
+    except goal_readings.ReadingError as error:
+        errors = error.errors
+        return Status(422, {"detail": f"{len(errors)} problem(s); nothing was stored.", "errors": errors})
+    created, updated = goal_readings.goal_record_readings(goal=goal, readings=cleaned, source=GoalReading.Source.API)
+    return Status(201 if created else 200, {"created": created, "updated": updated})
+
+
 api.add_router("/", router)
+api.add_router("/", goals_router)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from campaign.emails import make_message
 from campaign.outbox import member_delivery_message
+from campaign.posts import post_build
 from leadership import calendar, evidence, selectors, signing, summaries, tone
 from leadership.models import CalendarMethod, ExecutiveSummary, InvitationUpdate, RecognitionMoment, SummaryDelivery
 
@@ -306,6 +307,7 @@ OUTBOX_MESSAGES = {
     "summary": summary_delivery_message,
     "summary-test": summary_test_copy_message,
     "member": member_delivery_message,
+    "post": post_build,
 }
 
 

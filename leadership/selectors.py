@@ -20,15 +20,17 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
 
 from campaign.checkup import AMBER, GREEN, RED, CheckItem
-from campaign.models import MemberDelivery, ServiceProblem
+from campaign.models import ChannelDelivery, MemberDelivery, ServiceProblem
 from leadership.models import (
     BenchmarkVisit,
     BriefingPack,
@@ -555,7 +557,8 @@ def answers_for(pack, leader):
 # who sent it (`sender`: the lookup naming the member whose action sent it), so a champion's outbox
 # holds what they sent. Leader mail (packs, summaries) and member mail (added to a campaign,
 # invitations, volunteer sign-ups, from campaign.outbox) list together. Each kind's message "as
-# rendered" is built by leadership.emails.outbox_message.
+# rendered" is built by leadership.emails.outbox_message. Posts to chat channels and webhooks
+# (campaign.posts) list with them: a post is "to" its channel.
 
 OUTBOX_COLUMNS = (
     "kind",
@@ -644,6 +647,10 @@ OUTBOX_KINDS = {
         OutboxKind(
             "member", "Member email", MemberDelivery, "campaign", F("subject"),
             to=(_text(""), F("to_email")), sender="triggered_by",
+        ),
+        OutboxKind(
+            "post", "Chat post", ChannelDelivery, "campaign", F("subject"),
+            to=(F("channel__name"), F("channel__kind")), sender="triggered_by",
         ),
     )
 }  # fmt: skip
@@ -789,15 +796,21 @@ def leaders_without_recognition(campaign):
 
 def checkup_recognition(campaign):
     """The checkup's item: are leaders thanking people in person, every few weeks?"""
-    quiet_leaders = leaders_without_recognition(campaign)
-    # One query for both counts: every leader, and those quiet for too long.
-    counts = Leader.objects.filter(campaign=campaign).aggregate(
-        total=Count("pk"), quiet=Count("pk", filter=Q(pk__in=quiet_leaders.values("pk")))
+    # One query: every leader flagged quiet or not, quiet ones first, with the two counts as windows over
+    # all of them (computed before the LIMIT), so only the first few names come back.
+    quiet_pks = leaders_without_recognition(campaign).values("pk")
+    is_quiet = Case(When(pk__in=quiet_pks, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(
+        Leader.objects.filter(campaign=campaign)
+        .annotate(is_quiet=is_quiet)
+        .annotate(total=Window(Count("pk")), quiet_count=Window(Sum("is_quiet")))
+        .order_by("-is_quiet", "name")
+        .values_list("name", "is_quiet", "total", "quiet_count")[:3]
     )
-    total, quiet_count = counts["total"], counts["quiet"]
-    if not total:
+    if not rows:
         return None
-    quiet = list(quiet_leaders.order_by("name").values_list("name", flat=True)[:3]) if quiet_count else []
+    total, quiet_count = rows[0][2], rows[0][3] or 0
+    quiet = [name for name, flagged, _total, _quiet in rows if flagged]
     weeks = campaign.recognition_gap_weeks
     url = reverse("leadership:moment-list", kwargs={"slug": campaign.slug})
     title = "Leaders recognise people"

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from campaign import events
 from campaign.models import Membership, Role, ServiceProblem
 from campaign.outbox import campaign_values, enqueue_on_commit, member_mail_queue
 from leadership import selectors, summaries
@@ -418,6 +419,16 @@ def event_answer(*, event, leader, accepted):
             "note": "Answered from the link in a briefing pack.",
         },
     )
+    answer = "accepted" if accepted else "declined"
+    events.announce(
+        event.campaign,
+        "leader_rsvp",
+        key=f"engagement:{engagement.pk}:{outcome}",
+        subject=f"{leader.name} {answer} “{event.title}”",
+        url=leader.get_absolute_url(),
+        facts=[("Invitation", event.title), ("On", date_format(event.happens_on)), ("Answer", answer)],
+        audience=[leader.owner_id] if leader.owner_id else None,
+    )
     return engagement
 
 
@@ -588,6 +599,43 @@ def summaries_dispatch_due(*, now=None):
         if summary is not None:
             created.append(summary)
     return created
+
+
+def summary_deliveries_announce(*, delivery_ids):
+    """
+    Announce what the settled deliveries `delivery_ids` mean (campaign.events): each failed one is a
+    "summary failed" for the campaign's admins; a summary none of whose deliveries is still queued or
+    sending, with at least one sent, is a "summary sent" for the channels. Announcing again is a no-op.
+    """
+    rows = list(SummaryDelivery.objects.filter(pk__in=delivery_ids).select_related("summary__campaign", "leader"))
+    for row in rows:
+        if row.status == DeliveryStatus.FAILED:
+            summary = row.summary
+            events.announce(
+                summary.campaign,
+                "summary_failed",
+                key=f"delivery:{row.pk}:{row.created_at.isoformat()}",
+                subject=f"The executive summary could not be delivered to {row.leader.name}",
+                url=reverse("leadership:summary-detail", kwargs={"slug": summary.campaign.slug, "pk": summary.pk}),
+                facts=[("Period", str(summary).split(": ", 1)[-1]), ("Error", row.last_error or "unknown")],
+            )
+    for summary in {row.summary_id: row.summary for row in rows}.values():
+        counts = dict(summary.deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+        if (
+            counts.get(DeliveryStatus.QUEUED)
+            or counts.get(DeliveryStatus.SENDING)
+            or not counts.get(DeliveryStatus.SENT)
+        ):
+            continue
+        sent = counts[DeliveryStatus.SENT]
+        events.announce(
+            summary.campaign,
+            "summary_sent",
+            key=f"summary:{summary.pk}",
+            subject=f"The executive summary went to {sent} leader{'s' if sent != 1 else ''}",
+            url=reverse("leadership:summary-detail", kwargs={"slug": summary.campaign.slug, "pk": summary.pk}),
+            facts=[("Period", str(summary).split(": ", 1)[-1])],
+        )
 
 
 def summary_deliveries_retry_failed(*, summary):

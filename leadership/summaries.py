@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, When, Window
 from django.db.models.functions import RowNumber
 
 from campaign import momentum as campaign_momentum
+from campaign import readings as goal_readings
 from campaign.models import Membership, Role, ServiceProblem
 from leadership.models import Feedback, Leader, RecognitionMoment, SummarySchedule
 from leadership.models.feedback import OPEN_STATUSES, SEVERITY_RANK, Kind, Severity
@@ -19,6 +20,7 @@ OPEN_COMPLAINTS_SHOWN = 10
 RESOLVED_SHOWN = 5
 COMPLIMENTS_SHOWN = 3
 WINS_SHOWN = 5
+GOAL_WINS_SHOWN = 3
 # Recognition moments held in the period with a photo its people agreed to share.
 CELEBRATIONS_SHOWN = 3
 ROADBLOCKS_SHOWN = 5
@@ -118,6 +120,7 @@ def summary_content(*, campaign, period, as_of=None):
     ]
     celebrations = _celebrations(campaign, period)
     roadblocks = _open_roadblocks(campaign)
+    bullseye = _bullseye(campaign, period, as_of)
     logged = {"now": counts["total"][True], "before": counts["total"][False]}
     momentum = campaign_activity(campaign=campaign, period=period, feedback_logged=logged, as_of=as_of)
     complaints_pair = counts["kind"][Kind.COMPLAINT]
@@ -141,11 +144,51 @@ def summary_content(*, campaign, period, as_of=None):
         "celebrations": celebrations,
         "roadblocks": roadblocks,
         "momentum": momentum,
+        "bullseye": bullseye,
     }
     content["is_empty"] = not any(
         (complaints_pair[True], compliments_pair[True], open_count, resolved_count, wins, celebrations, roadblocks)
     )
     return content
+
+
+def _bullseye(campaign, period, as_of):
+    """
+    "Are we hitting the bull's-eye?": each goal's latest reading taken before the period's end against
+    its line (`campaign.readings.goal_progress`, one query), and the period's wins aimed at it: a count
+    per goal and the first few titles, in one query with a row number per goal.
+    """
+    progress = goal_readings.goal_progress(campaign, today=as_of, as_of=period.end)
+    if not progress:
+        return []
+    won = ServiceProblem.objects.filter(
+        campaign=campaign,
+        status=ServiceProblem.Status.WON,
+        won_on__gte=period.start,
+        won_on__lt=period.end,
+        goal__isnull=False,
+    )
+    ranked = (
+        won.annotate(
+            rank=Window(RowNumber(), partition_by=[F("goal")], order_by=[F("won_on").desc(), F("pk").desc()]),
+            total=Window(Count("*"), partition_by=[F("goal")]),
+        )
+        .filter(rank__lte=GOAL_WINS_SHOWN)
+        .values_list("goal_id", "title", "rank", "total")
+        .order_by()
+    )
+    wins, counts = defaultdict(list), {}
+    for goal_id, title, rank, total in ranked:
+        counts[goal_id] = total
+        wins[goal_id].append((rank, title))
+    return [
+        {
+            **p.as_json(),
+            "wins_count": counts.get(p.goal.pk, 0),
+            "wins": [title for _rank, title in sorted(wins[p.goal.pk])],
+        }
+        for p in progress
+    ]
 
 
 def _celebrations(campaign, period):

@@ -13,7 +13,14 @@ import logging
 from celery import shared_task
 
 from leadership import delivery, emails, services
-from leadership.models import InvitationUpdate, PackDelivery, RecognitionDelivery, SummaryDelivery, SummaryTestCopy
+from leadership.models import (
+    DeliveryStatus,
+    InvitationUpdate,
+    PackDelivery,
+    RecognitionDelivery,
+    SummaryDelivery,
+    SummaryTestCopy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +55,13 @@ def dispatch_due_summaries():
 
 @shared_task(**DELIVERY_TASK)
 def send_summary_delivery(delivery_id):
-    """Send one leader's executive summary, exactly once."""
-    return delivery.delivery_send(
+    """Send one leader's executive summary, exactly once; a sent or failed one is announced (campaign.events)."""
+    status = delivery.delivery_send(
         model=SummaryDelivery, pk=delivery_id, build=emails.summary_delivery_message, related=SUMMARY_DELIVERY_RELATED
     )
+    if status is not None:
+        services.summary_deliveries_announce(delivery_ids=[delivery_id])
+    return status
 
 
 @shared_task(ignore_result=True)
@@ -60,13 +70,17 @@ def send_summary_deliveries(delivery_ids):
     Send a batch of one summary's deliveries, each exactly once as send_summary_delivery would; a
     delivery that needs a retry, and the ones after it, go on as send_summary_delivery tasks.
     """
-    return delivery.delivery_send_batch(
+    outcome = delivery.delivery_send_batch(
         model=SummaryDelivery,
         pks=delivery_ids,
         build=emails.summary_delivery_builder(),
         single=send_summary_delivery,
         related=SUMMARY_DELIVERY_RELATED,
     )
+    settled = [pk for pk, status in outcome.items() if status != DeliveryStatus.QUEUED]
+    if settled:
+        services.summary_deliveries_announce(delivery_ids=settled)
+    return outcome
 
 
 @shared_task(ignore_result=True)

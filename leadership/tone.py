@@ -74,6 +74,7 @@ class Item:
 class AnswerPart:
     objection_id: int
     benefits: frozenset  # what its evidence speaks to (leadership.evidence.KIND_BENEFITS)
+    kind: str = ""  # its evidence kind: two answers of one kind list the same wins and complaints
     wins_listed: int = 0
     complaints_listed: int = 0
     complaints_without_action: int = 0
@@ -164,7 +165,13 @@ def tone_checks(parts):
                 )
             )
 
-    reach = [answer for answer in parts.answers if any(answer.objection_id in r.raised for r in parts.readers)]
+    reach, kinds = [], set()
+    for answer in parts.answers:
+        if any(answer.objection_id in r.raised for r in parts.readers) and (
+            not answer.kind or answer.kind not in kinds
+        ):
+            reach.append(answer)
+            kinds.add(answer.kind)
     complaints = sum(answer.complaints_listed for answer in reach)
     disasters = sum(1 for clipping in parts.clippings if clipping.disaster)
     problems = complaints + parts.roadblocks + disasters
@@ -285,6 +292,7 @@ def pack_parts(pack, *, chosen=None, note=None, talking_points=None):
             AnswerPart(
                 objection_id=pk,
                 benefits=frozenset(evidence.KIND_BENEFITS.get(kind, ())),
+                kind=kind,
                 wins_listed=len(shown.wins) if shown else 0,
                 complaints_listed=len(shown.oldest) if shown else 0,
                 complaints_without_action=len(shown.listed_complaints_without_action) if shown else 0,

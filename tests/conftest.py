@@ -151,3 +151,16 @@ def tasks_run_here(monkeypatch):
 
     monkeypatch.setattr(current_app, "send_task", send_task)
     return recorded
+
+
+@pytest.fixture
+def receiver(settings):
+    """A local HTTP receiver for chat posts and webhooks (tests/receiver.py), stopped after the test."""
+    from tests.receiver import Receiver
+
+    settings.CHANNEL_ALLOW_LOCAL_URLS = True
+    server = Receiver().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -30,12 +30,24 @@ def all_pages():
 
 # --- Everything outside /c/<slug>/ --------------------------------------------------
 
+
 # The token-authenticated API, per route name: the methods it answers. tests/security/test_access_complete.py
 # checks each one: no token → 401, another campaign's token → 404 and nothing stored, its own token → 2xx.
+# A route whose address names an object beyond `slug` adds a function making those arguments (an
+# object of the campaign given), and a POST route whose body is not a feedback item adds its body.
+def _goal_kwargs(campaign):
+    from tests.factories import GoalFactory
+
+    return {"goal_id": GoalFactory(campaign=campaign).pk}
+
+
 API_ROUTES = {
     "api-v1:feedback_create": ("POST",),
     "api-v1:feedback_list": ("GET",),
     "api-v1:summary_list": ("GET",),
+    "api-v1:goal_list": ("GET",),
+    "api-v1:goal_readings_list": ("GET", _goal_kwargs),
+    "api-v1:goal_readings_create": ("POST", _goal_kwargs, {"date": "2026-01-02", "value": "4"}),
 }
 
 # Pages that are not a campaign's: who may open them, and why they need no membership.
@@ -53,6 +65,7 @@ PUBLIC_PAGES = {
     "campaign:list": "login required; lists only the user's own campaigns",
     "campaign:new": "login required; the creator becomes the new campaign's admin",
     "campaign:privacy": "login required; searches only the campaigns the user administers",
+    "campaign:notifications-off": "a signed token for one member; can only switch that member's notifications off",
     "allies:join": "a campaign's join link token; creates a volunteer ally only",
     "allies:join-thanks": "a campaign's join link token; static thanks",
     "leadership:pack-web": "a signed, expiring token for one delivery",

@@ -107,6 +107,32 @@ def register():
         retention="the campaign's 'bodies of sent emails' setting; the row itself stays",
     )
     register_model(
+        "campaign.announcement",
+        campaign_path="campaign",
+        personal=[
+            ("subject", COPY, "what happened, as posted and emailed: may name a leader or a win's title"),
+            ("facts", COPY, "details under the subject: may name a leader"),
+            ("extra", COPY, "what the event's email reads: a volunteer's name and why they care"),
+        ],
+        not_personal=["kind", "key", "url"],
+        retention="as long as the campaign",
+    )
+    register_model(
+        "campaign.channel",
+        campaign_path="campaign",
+        not_personal=["name", "kind", "secret_url", "signing_secret"],
+        retention="until an admin removes the channel",
+    )
+    register_model(
+        "campaign.channeldelivery",
+        campaign_path="campaign",
+        personal=[("subject", COPY, "the post's subject as sent")],
+        not_personal=["status", "last_error"],
+        retention="as long as its channel",
+    )
+    register_model("campaign.notificationsettings", campaign_path="membership__campaign")
+    register_model("campaign.notificationdigest", campaign_path="campaign", not_personal=["cadence"])
+    register_model(
         "campaign.privacyjob",
         campaign_path="campaign",
         not_personal=["kind", "subject_kind", "subject_label", "status", "error"],

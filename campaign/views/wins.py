@@ -260,8 +260,7 @@ def problem_roadblock(request, pk):
 @campaign_view()
 def problem_roadblock_clear(request, pk):
     problem = _problem(request, pk, is_roadblock=True, roadblock_cleared_on__isnull=True)
-    problem.roadblock_cleared_on = timezone.localdate()
-    problem.save(update_fields=["roadblock_cleared_on", "updated_at"])
+    services.problem_roadblock_clear(problem=problem, by=request.user)
     messages.success(request, f"The roadblock on “{problem}” is cleared.")
     if request.htmx:
         return _board_response(request)

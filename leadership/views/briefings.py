@@ -50,6 +50,7 @@ def pack_list(request):
 @campaign_view()
 def pack_compose(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
+    pack.campaign = request.campaign  # the same row, already read: its reads below need not fetch it again
     if pack.is_scheduled or pack.status == BriefingPack.Status.SENT:
         return _pack_sent(request, pack)
     # The composer shows each leader's stance and what they value: champions and admins only (docs/privacy.md).

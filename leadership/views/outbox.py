@@ -65,6 +65,9 @@ def _message(request, kind, pk):
 @champions_read
 def outbox_message(request, kind, pk):
     source, delivery, message = _message(request, kind, pk)
+    if kind == "post":  # a post to a chat channel: its JSON body, the address and signature hidden
+        context = {"campaign": request.campaign, "kind_label": source.label, "delivery": delivery, "post": message}
+        return render(request, "leadership/outbox_post.html", context)
     context = {
         "campaign": request.campaign,
         "kind": kind,
@@ -81,4 +84,6 @@ def outbox_message(request, kind, pk):
 @csp_override(EMAIL_PAGE_CSP)
 def outbox_message_html(request, kind, pk):
     _source, _delivery, message = _message(request, kind, pk)
+    if kind == "post":
+        raise Http404("A post has no HTML part.")
     return HttpResponse(message.alternatives[0].content)

@@ -7,7 +7,10 @@ it (POST), None where the page answers no GET or no POST, and a function making
 the URL's extra arguments (an object of the given campaign) beside `slug`.
 """
 
-from campaign.models import Invitation, Role
+from datetime import date
+from decimal import Decimal
+
+from campaign.models import GoalReading, Invitation, Role
 from tests.factories import DepartmentFactory, GoalFactory, MembershipFactory
 from tests.matrix import Page
 
@@ -18,6 +21,12 @@ def _department(campaign):
 
 def _goal(campaign):
     return {"pk": GoalFactory(campaign=campaign).pk}
+
+
+def _reading(campaign):
+    goal = GoalFactory(campaign=campaign)
+    reading = GoalReading.objects.create(goal=goal, taken_on=date(2026, 1, 31), value=Decimal("41.5"))
+    return {"pk": goal.pk, "reading_pk": reading.pk}
 
 
 def _membership(campaign):
@@ -44,6 +53,10 @@ PAGES = {
     "campaign:settings-goals-row": Page(Role.ADMIN, None, _goal),
     "campaign:settings-goals-edit": Page(Role.ADMIN, Role.ADMIN, _goal),
     "campaign:settings-goals-delete": Page(Role.ADMIN, Role.ADMIN, _goal),
+    "campaign:goal-detail": Page(Role.VIEWER, Role.CHAMPION, _goal),
+    "campaign:goal-readings-import": Page(Role.CHAMPION, Role.CHAMPION, _goal),
+    "campaign:goal-readings-import-example": Page(Role.CHAMPION, None, _goal),
+    "campaign:goal-reading-delete": Page(Role.CHAMPION, Role.CHAMPION, _reading),
     "campaign:settings-members": Page(Role.ADMIN, Role.ADMIN),
     "campaign:settings-members-role": Page(None, Role.ADMIN, _membership),
     "campaign:settings-members-remove": Page(Role.ADMIN, Role.ADMIN, _membership),

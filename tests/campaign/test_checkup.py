@@ -167,6 +167,7 @@ def test_home_shows_the_checkup_and_momentum(client_for, viewer, campaign):
         "coverage",
         "easy-wins",
         "bullseye",
+        "goal-readings",
         "celebration",
         "momentum",
     ]

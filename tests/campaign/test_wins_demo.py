@@ -73,3 +73,21 @@ def test_one_demo_win_began_as_a_complaint_and_keeps_it_across_runs(db):
     assert problem.feedback.summary == demo_complaints.COMPLAINT
     assert problem.feedback.status == "resolved"
     assert campaign.feedback.filter(service_problem__isnull=False).count() == 1
+
+
+def test_the_demo_goals_have_a_year_of_readings_one_behind_one_ahead_one_overdue(db):
+    from campaign import readings
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(slug="demo")
+    standing = {p.goal.title.split()[0]: p for p in readings.goal_progress(campaign)}
+    assert (standing["Win"].status, standing["Be"].status, standing["Recover"].status) == (
+        "behind",
+        "on_track",
+        "stale",
+    )
+    share = campaign.goals.get(title__startswith="Win back share")
+    assert share.readings.count() == 12
+    first, last = share.readings.order_by("taken_on")[0], share.readings.order_by("-taken_on")[0]
+    assert (last.taken_on - first.taken_on).days >= 330

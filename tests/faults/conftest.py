@@ -47,6 +47,9 @@ WORKER_ENV = {
     "DELIVERY_RETRY_JITTER": "false",
     "DELIVERY_STALE_AFTER_SECONDS": str(STALE_AFTER),
     "EMAIL_TIMEOUT": "2",
+    # Chat posts go to the test's own receiver on 127.0.0.1 (tests/receiver.py).
+    "CHANNEL_ALLOW_LOCAL_URLS": "true",
+    "CHANNEL_TIMEOUT": "2",
 }
 ACTIVE = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 

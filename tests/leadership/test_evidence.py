@@ -265,3 +265,11 @@ def test_the_leader_form_keeps_the_preference_and_can_change_it(client_for, cham
     assert client_for(champion).post(url, data).status_code == 302
     skeptic.refresh_from_db()
     assert skeptic.leads_with == LeadsWith.WRONG
+
+
+def test_the_handbook_says_which_answers_carry_live_numbers(client_for, viewer, campaign):
+    ObjectionFactory(campaign=campaign, objection="Service is a cost.", evidence_kind="cost")
+    ObjectionFactory(campaign=campaign, objection="Words only.")
+    html = client_for(viewer).get(reverse("leadership:objection-list", kwargs={"slug": campaign.slug})).text
+    assert html.count("With our numbers") == 1
+    assert "Service is a cost: won stories, their before and after, what they saved" in html

@@ -125,6 +125,8 @@ def test_scheduling_from_the_page_says_when_and_the_pack_shows_it(client_for, ch
     # Each leader's due time is shown in their own zone.
     assert response.text.count("Due 7 Dec 2026, 08:00") == 2
     assert "Unschedule to change it" in response.text
+    listed = client.get(url("pack-list", campaign)).text
+    assert "Scheduled</span> for 7 Dec 2026, 08:00" in listed
 
 
 @time_machine.travel(NOW, tick=False)

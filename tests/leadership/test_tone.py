@@ -275,3 +275,47 @@ def test_each_leaders_summary_has_the_same_figures_in_their_order(campaign, djan
     assert bo_html.index(">Open complaints and what is being done<") < bo_html.index(">Compliments<")
     for part in ("Late again", "New courier"):
         assert part in ana.body and part in bo.body
+
+
+def test_two_answers_of_one_kind_count_their_complaints_once():
+    scores = AnswerPart(objection_id=1, benefits=frozenset(), kind="scores", complaints_listed=3)
+    excellent = AnswerPart(objection_id=2, benefits=frozenset(), kind="scores", complaints_listed=3)
+    reader = Reader(name="Ana", leads_with="well", wiifm_benefits=frozenset(), raised=frozenset({1, 2}))
+    parts = PackParts(readers=[reader], stories=[A_WIN, A_WIN], answers=[scores, excellent])
+    check = next(c for c in tone_checks(parts) if c.key == "more-problems-than-wins")
+    assert check.message.startswith("More problems than wins: 3 open complaints against 2 wins.")
+
+
+def test_the_tone_region_stays_within_its_queries_with_many_rows(
+    client_for, champion, campaign, django_assert_max_num_queries
+):
+    leaders = [LeaderFactory(campaign=campaign, wiifm=["revenue"]) for _ in range(30)]
+    answers = [ObjectionFactory(campaign=campaign, evidence_kind=kind) for kind in ("cost", "scores", "bottom_line")]
+    for leader in leaders:
+        leader.objections.add(*answers)
+    stories = [
+        ServiceProblemFactory(campaign=campaign, status="won", won_on=date(2026, 10, 1), benefits=["revenue"])
+        for _ in range(30)
+    ]
+    clippings = [ClippingFactory(campaign=campaign, kind="disaster") for _ in range(20)]
+    for _ in range(30):
+        FeedbackFactory(campaign=campaign)
+    pack = BriefingPackFactory(campaign=campaign)
+    query = {
+        "recipients": [leader.pk for leader in leaders],
+        "stories": [story.pk for story in stories],
+        "clippings": [clipping.pk for clipping in clippings],
+        "answers": [answer.pk for answer in answers],
+        "note": "Here is where we stand.",
+    }
+    client = client_for(champion)
+    # Session, user and memberships, the pack; then the parts (leaders, who raised what, stories, clippings,
+    # answers) and the nine reads of the three kinds of evidence.
+    with django_assert_max_num_queries(18):
+        response = client.get(
+            pack.get_absolute_url(), query, headers={"HX-Request": "true", "HX-Target": "tone-checks"}
+        )
+    assert response.status_code == 200
+    # 20 disasters and 3 complaints listed against 30 stories and the wins the answers list.
+    assert "More problems than wins" not in response.text
+    assert "3 complaints are listed without what is being done" in response.text

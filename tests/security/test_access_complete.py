@@ -4,12 +4,14 @@ matrix (tests/*/pages*.py), an API route, or a public page with its reason (test
 kind is checked here for what a stranger can do with it.
 """
 
+import re
+
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
-from campaign.models import Role
+from campaign.models import GoalReading, Role
 from leadership import signing as leader_signing
 from leadership.models import Feedback
 from tests.factories import ApiTokenFactory, DepartmentFactory, FeedbackFactory, MembershipFactory
@@ -46,7 +48,7 @@ def test_every_campaign_url_is_a_campaign_view():
 
     for route, name in all_url_names():
         if "<slug:slug>" in route and not name.startswith("api-v1:"):
-            path = "/" + route.replace("<slug:slug>", "x").replace("<int:pk>", "1").replace("<int:engagement_pk>", "1")
+            path = "/" + re.sub(r"<int:\w+>", "1", route.replace("<slug:slug>", "x"))
             path = path.replace("<slug:kind>", "pack")
             view = resolve(path).func
             assert getattr(view, "campaign_roles", None), f"{name} is not wrapped in campaign_view"
@@ -70,41 +72,43 @@ def test_another_campaigns_object_is_404_and_unchanged(client_for, campaign, oth
     assert changed_tables(before, fingerprint()) == []
 
 
-@pytest.mark.parametrize("name", ["api-v1:feedback_list", "api-v1:summary_list", "api-v1:feedback_create"])
+@pytest.mark.parametrize("name", list(API_ROUTES), ids=str)
 def test_the_api_refuses_a_request_without_a_token(client, campaign, name):
-    url = reverse(name, kwargs={"slug": campaign.slug})
-    method = API_ROUTES[name][0].lower()
-    response = getattr(client, method)(url, {}, content_type="application/json")
+    method, url, body = api_request(name, campaign, "No token")
+    response = getattr(client, method)(url, body, content_type="application/json")
     assert response.status_code == 401
+    assert not GoalReading.objects.exists()
+
+
+def api_request(name, campaign, summary):
+    """(method, url, body) for an API route in `campaign`: its extra arguments and body from API_ROUTES."""
+    method, *extra = API_ROUTES[name]
+    kwargs = extra[0](campaign) if extra else {}
+    body = extra[1] if len(extra) > 1 else {"external_id": "X-1", "kind": "compliment", "received_on": "2026-01-02"}
+    body = {**body, "summary": summary} if len(extra) <= 1 else body
+    url = reverse(name, kwargs={"slug": campaign.slug, **kwargs})
+    return method.lower(), url, body if method == "POST" else {}
 
 
 @pytest.mark.parametrize("name", list(API_ROUTES), ids=str)
 def test_the_api_answers_404_to_another_campaigns_token_and_stores_nothing(client, campaign, other_campaign, name):
     foreign = ApiTokenFactory(campaign=other_campaign)
     FeedbackFactory(campaign=campaign, summary="Ours only")
-    url = reverse(name, kwargs={"slug": campaign.slug})
-    before = Feedback.objects.count()
-    body = {"external_id": "X-1", "kind": "compliment", "received_on": "2026-01-02", "summary": "Planted"}
+    method, url, body = api_request(name, campaign, "Planted")
+    before = Feedback.objects.count(), GoalReading.objects.count()
     headers = {"Authorization": f"Bearer {foreign.raw}"}
-    method = API_ROUTES[name][0].lower()
-    response = getattr(client, method)(
-        url, body if method == "post" else {}, content_type="application/json", headers=headers
-    )
+    response = getattr(client, method)(url, body, content_type="application/json", headers=headers)
     assert response.status_code == 404
     assert "Ours only" not in response.content.decode()
-    assert Feedback.objects.count() == before
+    assert (Feedback.objects.count(), GoalReading.objects.count()) == before
 
 
 @pytest.mark.parametrize("name", list(API_ROUTES), ids=str)
 def test_the_api_answers_its_own_campaigns_token(client, campaign, name):
     token = ApiTokenFactory(campaign=campaign)
-    url = reverse(name, kwargs={"slug": campaign.slug})
-    body = {"external_id": "X-1", "kind": "compliment", "received_on": "2026-01-02", "summary": "Kind words"}
+    method, url, body = api_request(name, campaign, "Kind words")
     headers = {"Authorization": f"Bearer {token.raw}"}
-    method = API_ROUTES[name][0].lower()
-    response = getattr(client, method)(
-        url, body if method == "post" else {}, content_type="application/json", headers=headers
-    )
+    response = getattr(client, method)(url, body, content_type="application/json", headers=headers)
     assert response.status_code in (200, 201)
 
 

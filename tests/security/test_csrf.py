@@ -18,6 +18,8 @@ CSRF_EXEMPT = {
     "leadership:summary-unsubscribe",
     # The same one-click unsubscribe on a member's test copy: it records the click on that copy, nothing else.
     "leadership:summary-test-unsubscribe",
+    # The same for a member's notifications: a signed token for one member that can only switch them off.
+    "campaign:notifications-off",
     # The same one-click unsubscribe on the middle's check-in: it can only switch the check-in off.
     "allies:checkin-unsubscribe",
     # SAML's POST binding: the IdP's page posts the assertion cross-site; its signature (checked by

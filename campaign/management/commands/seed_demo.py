@@ -78,6 +78,7 @@ DEMO_SEEDERS = [
     "campaign.demo",
     "leadership.demo_feedback",
     "leadership.demo_complaints",
+    "campaign.demo_channels",
     "allies.demo_checkin",
     "leadership.demo_recognition",
 ]
@@ -124,6 +125,7 @@ def seed_campaign():
         Department.objects.update_or_create(campaign=campaign, name=name, defaults={"kind": kind})
     for title, kind, measure in GOALS:
         Goal.objects.update_or_create(campaign=campaign, title=title, defaults={"kind": kind, "measure": measure})
+    # Their baselines, targets and a year of readings are seeded by campaign.demo.
     return campaign
 
 
