@@ -49,7 +49,7 @@ def register():
             ("objections", OPINION, "the objections champions heard them raise: champions and admins only"),
             ("leads_with", OPINION, "how champions think they like to be told: champions and admins only"),
         ],
-        not_personal=["level"],
+        not_personal=["level", "time_zone"],
     )
     register_model(
         "leadership.objection",
@@ -98,6 +98,7 @@ def register():
         personal=[
             ("note", FREE_TEXT, "the champion's note to leaders"),
             ("talking_points", FREE_TEXT, "what leaders are asked to say"),
+            ("return_note", FREE_TEXT, "what the reviewing champion asked the author to change"),
         ],
         not_personal=["title", "status"],
     )

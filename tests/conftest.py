@@ -144,6 +144,9 @@ def tasks_run_here(monkeypatch):
     from celery import current_app
 
     recorded = Enqueued()
+    # A worker imports every app's tasks module at start (autodiscovery); do the same, so a task is found by
+    # name even when nothing in this test imported its module.
+    current_app.loader.import_default_modules()
 
     def send_task(name, args=(), **options):
         recorded.append((name, args))

@@ -47,7 +47,12 @@ def register():
         ],
     )
     register_model("campaign.department", campaign_path="campaign", not_personal=["name", "kind"])
-    register_model("campaign.goal", campaign_path="campaign", not_personal=["title", "kind", "measure"])
+    register_model(
+        "campaign.goal",
+        campaign_path="campaign",
+        not_personal=["title", "kind", "measure", "unit", "direction", "cadence"],
+    )
+    register_model("campaign.goalreading", campaign_path="goal__campaign", not_personal=["note", "source"])
     register_model("campaign.membership", campaign_path="campaign", not_personal=["role"])
     register_model("campaign.heartbeat", campaign_path=None, not_personal=["name"])
     register_model("campaign.activitycount", campaign_path="campaign", not_personal=["source"])
