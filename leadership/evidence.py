@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Case, Count, Q, TextField, Value, Whe
 from django.db.models.functions import Cast, TruncMonth
 
 from campaign.models import Goal, ServiceProblem
+from campaign.readings import progress
 from leadership.models import Clipping, EvidenceKind, Feedback
 from leadership.models.feedback import Kind
 
@@ -68,6 +69,8 @@ class OpenComplaint:
 class GoalLine:
     title: str
     win_count: int
+    # Where its latest reading stands against the line from baseline to target; empty for a goal not measured.
+    reading: str = ""
 
 
 @dataclass
@@ -204,15 +207,19 @@ def _oldest(campaign, today):
     return [OpenComplaint(summary, (today - received).days, action) for summary, received, action in rows]
 
 
-def _goals(campaign):
+def _goals(campaign, today):
     """
-    The bull's-eye goals with the wins that serve them, most wins first. (When goals carry readings against a
-    target line, this is where their movement belongs.)
+    The bull's-eye goals with the wins that serve them, most wins first, each with where its latest
+    reading stands against its line (`campaign.readings.progress`). One query: the win counts and the
+    latest reading are subqueries of the goals' own.
     """
-    return [
-        GoalLine(goal.title, goal.win_count)
-        for goal in Goal.objects.with_win_counts(campaign).order_by("-win_count", "title")[:GOALS_SHOWN]
-    ]
+    goals = Goal.objects.with_latest_reading(campaign).with_win_counts(campaign)
+    lines = []
+    for goal in goals.order_by("-win_count", "title")[:GOALS_SHOWN]:
+        goal.campaign = campaign
+        measured = goal.is_measured
+        lines.append(GoalLine(goal.title, goal.win_count, progress(goal, today=today).sentence if measured else ""))
+    return lines
 
 
 def evidence(campaign, kind, *, today=None):
@@ -227,7 +234,7 @@ def evidence(campaign, kind, *, today=None):
         found.oldest = _oldest(campaign, today) if found.open_total else []
     elif kind == EvidenceKind.BOTTOM_LINE:
         found.wins, found.wins_total = _wins(campaign, KIND_BENEFITS[kind])
-        found.goals = _goals(campaign)
+        found.goals = _goals(campaign, today)
     else:
         raise ValueError(f"No live evidence for {kind!r}.")
     found.clippings = _clippings(campaign, KIND_BENEFITS[kind])

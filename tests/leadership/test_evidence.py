@@ -89,6 +89,34 @@ def test_bottom_line_evidence_shows_revenue_wins_and_the_goals_they_serve(campai
     ]
 
 
+def test_bottom_line_evidence_says_where_a_measured_goals_latest_reading_stands_against_its_line(
+    campaign, django_assert_num_queries
+):
+    from decimal import Decimal
+
+    from campaign.models import Goal, GoalReading
+
+    measured = GoalFactory(
+        campaign=campaign,
+        title="Repeat orders",
+        unit="%",
+        direction=Goal.Direction.UP,
+        baseline_value=Decimal("40"),
+        baseline_on=TODAY - timedelta(days=365),
+        target_value=Decimal("50"),
+        target_on=TODAY + timedelta(days=365),
+    )
+    GoalReading.objects.create(goal=measured, taken_on=TODAY - timedelta(days=10), value=Decimal("38"))
+    GoalFactory(campaign=campaign, title="Be known for fixing things")
+
+    with django_assert_num_queries(1):
+        goals = evidence._goals(campaign, TODAY)
+
+    readings = {goal.title: goal.reading for goal in goals}
+    assert "behind" in readings["Repeat orders"].lower()
+    assert readings["Be known for fixing things"] == ""
+
+
 def test_empty_evidence_says_it_is_empty(campaign):
     for kind in (EvidenceKind.COST, EvidenceKind.SCORES, EvidenceKind.BOTTOM_LINE):
         assert evidence.evidence(campaign, kind, today=TODAY).is_empty
