@@ -228,28 +228,29 @@ def pack_parts(pack, *, chosen=None, note=None, talking_points=None):
     """
     The PackParts of `pack`: as saved, or with the composer's unsaved `chosen` ids ({"recipients": ids,
     "stories": ids, …}: every name in selectors.PACK_PARTS), `note` and `talking_points`. Ids of another
-    campaign's rows count for nothing. Seven queries, plus the evidence of the answers that reach a reader.
+    campaign's rows count for nothing. Six queries at most, plus the evidence of the answers that reach a reader.
     """
     campaign = pack.campaign
     if chosen is None:
         chosen = selectors.pack_choices(pack)
     note = pack.note if note is None else note
     talking_points = pack.talking_points if talking_points is None else talking_points
-    # A part with nothing chosen costs no query.
-    leaders = (
-        list(
-            Leader.objects.filter(campaign=campaign, pk__in=chosen["recipients"])
-            .order_by("name", "pk")
-            .values_list("pk", "name", "leads_with", "wiifm")
-        )
+    # A part with nothing chosen costs no query. The leaders and the objections they raised come in one
+    # query: a row per leader and objection (None for a leader who raised none).
+    rows = (
+        Leader.objects.filter(campaign=campaign, pk__in=chosen["recipients"])
+        .order_by("name", "pk")
+        .values_list("pk", "name", "leads_with", "wiifm", "objections")
         if chosen["recipients"]
         else []
     )
+    leaders = {}
     raised = defaultdict(set)
-    if leaders:
-        heard = Leader.objections.through.objects.filter(leader_id__in=[row[0] for row in leaders])
-        for leader_id, objection_id in heard.values_list("leader_id", "objection_id"):
-            raised[leader_id].add(objection_id)
+    for pk, name, leads_with, wiifm, objection_id in rows:
+        leaders.setdefault(pk, (pk, name, leads_with, wiifm))
+        if objection_id is not None:
+            raised[pk].add(objection_id)
+    leaders = list(leaders.values())
     roadblock_leaders = (
         list(
             ServiceProblem.objects.open_roadblocks(campaign)
