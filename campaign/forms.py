@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from campaign.bullseye import check_measure
@@ -621,11 +622,10 @@ class ChannelForm(forms.ModelForm):
         else:
             self.initial["events"] = self.instance.events
             if self.instance.secret_url:
-                self.fields[
-                    "url"
-                ].help_text = (
-                    f"Now {self.instance.masked_url}. Leave empty to keep it; type a new address to replace it."
-                )
+                # Django's form templates show help text as markup: the stored address is anyone's text, so escape it.
+                now = escape(self.instance.masked_url)
+                self.fields["url"].help_text = f"Now {now}. Leave empty to keep it; type a new address to replace it."
+
             if self.instance.kind != Channel.Kind.WEBHOOK:
                 del self.fields["new_secret"]
 

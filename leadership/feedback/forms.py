@@ -181,6 +181,12 @@ class QuickFeedbackForm(FeedbackForm):
     class Meta(FeedbackForm.Meta):
         fields = ["kind", "received_on", "channel", "department", "traced_to", "theme", "severity", "summary"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Quick entry stays one phone screen tall: the edit page explains "traced to" at length.
+        if "traced_to" in self.fields:
+            self.fields["traced_to"].help_text = ""
+
 
 class FeedbackFeatureForm(forms.ModelForm):
     """Feature a compliment for leaders, or stop featuring it: the log's one-click action."""

@@ -70,9 +70,9 @@ ORDER BY c.id, i
     """
 INSERT INTO campaign_serviceproblem (title, description, difficulty, impact, status, opened_on, won_on,
     story_what, story_before, story_after, story_figure, benefits, celebration, is_roadblock, roadblock_ask,
-    created_at, updated_at, campaign_id)
+    created_at, updated_at, campaign_id, from_the_middle)
 SELECT 'Problem ' || i, '', 'easy', 'medium', 'won', current_date - 30, current_date - (i %% 700), '', '', '', '',
-    '["time"]'::jsonb, '', false, '', now(), now(), c.id
+    '["time"]'::jsonb, '', false, '', now(), now(), c.id, false
 FROM unnest(%(campaigns)s::bigint[]) AS c(id)
 CROSS JOIN generate_series(1, CASE WHEN c.id = %(main)s THEN 5000 ELSE 250 END) AS i
 ORDER BY c.id, i

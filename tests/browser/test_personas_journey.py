@@ -96,7 +96,7 @@ def test_facilitator_runs_a_workshop_and_finds_the_cards_in_gallery_map_and_prin
 
     # The map: Finance serves Sales once, IT serves Customer Support once; nobody serves either yet.
     page.goto(f"{base}/map/")
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name=re.compile("^Inside cards by the writer's department"))
     expect(table.get_by_role("row", name=re.compile(r"^Finance"))).to_contain_text("1")
     expect(table).to_contain_text("2 cards in all")
     unserved = page.get_by_role("region", name="Serve others, served by nobody on record")

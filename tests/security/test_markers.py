@@ -47,7 +47,8 @@ def mark(campaign, marker):
                 and not isinstance(field, UNMARKED)
                 and not field.choices
                 and not field.unique
-                and field.name not in ("token_hash", "hint", "external_id", "time_zone")
+                # Codes, not text anyone writes: a check-in round's cadence is copied from its campaign's setting.
+                and field.name not in ("token_hash", "hint", "external_id", "time_zone", "cadence")
             ]
             if fields:
                 updates = {name: Concat(name, Value(f" {marker}")) for name in fields}
