@@ -548,14 +548,13 @@ class CampaignDeleteForm(forms.Form):
         return typed
 
 
-class ReadingsImportForm(forms.Form):
-    """A CSV of readings for one goal; on the preview the checked text comes back so confirming imports exactly it."""
+class CsvUploadForm(forms.Form):
+    """
+    A CSV file to import, checked first and then confirmed: on the preview the checked text comes back in
+    `content`, so confirming imports exactly what was checked. Subclasses set MAX_BYTES and the file's help.
+    """
 
-    file = forms.FileField(
-        label="CSV file",
-        required=False,
-        help_text="Columns date, value and (optionally) note, named on the first line.",
-    )
+    file = forms.FileField(label="CSV file", required=False)
     content = forms.CharField(required=False, widget=forms.HiddenInput)
 
     MAX_BYTES = 1024 * 1024
@@ -565,7 +564,8 @@ class ReadingsImportForm(forms.Form):
         upload = data.get("file")
         if upload:
             if upload.size > self.MAX_BYTES:
-                raise forms.ValidationError("The file is larger than 1 MB; split it in parts.")
+                megabytes = self.MAX_BYTES // (1024 * 1024)
+                raise forms.ValidationError(f"The file is larger than {megabytes} MB; split it in parts.")
             try:
                 data["content"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -575,6 +575,14 @@ class ReadingsImportForm(forms.Form):
         if not data.get("content"):
             raise forms.ValidationError("Choose a CSV file to import.")
         return data
+
+
+class ReadingsImportForm(CsvUploadForm):
+    """A CSV of readings for one goal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = "Columns date, value and (optionally) note, named on the first line."
 
 
 # --- Chat channels and notifications -------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from campaign.forms import LabelledChoiceField, clean_name_unique_in_campaign
+from campaign.forms import CsvUploadForm, LabelledChoiceField, clean_name_unique_in_campaign
 from campaign.fragments import FormRenderer
 from campaign.models import Department
 from campaign.widgets import DAY_MONTH_YEAR_HELP, DayMonthYearInput
@@ -381,32 +381,12 @@ class FeedbackIntakeForm(forms.Form):
         return data
 
 
-class FeedbackImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        required=False,
-        help_text="The first line names the columns; what goes in each is listed below.",
-    )
-    # On the preview, the checked file comes back in this field so that confirming imports exactly it.
-    content = forms.CharField(required=False, widget=forms.HiddenInput)
-
+class FeedbackImportForm(CsvUploadForm):
     MAX_BYTES = 2 * 1024 * 1024
 
-    def clean(self):
-        data = super().clean()
-        upload = data.get("file")
-        if upload:
-            if upload.size > self.MAX_BYTES:
-                raise forms.ValidationError("The file is larger than 2 MB; split it in parts.")
-            try:
-                data["content"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-                ) from None
-        if not data.get("content"):
-            raise forms.ValidationError("Choose a CSV file to import.")
-        return data
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = "The first line names the columns; what goes in each is listed below."
 
 
 class ApiTokenForm(forms.ModelForm):
